@@ -1,0 +1,187 @@
+using System;
+using System.IO;
+using System.Threading;
+
+namespace ProcCmdlets.Channel
+{
+    /// <summary>
+    /// Queues frames from any thread and writes them in batches on its own thread: whatever
+    /// accumulates while one write is under way goes out in the next, so a quiet channel sends each
+    /// frame at once and a busy one sends few large writes. Producers wait when too much is queued.
+    /// </summary>
+    internal sealed class FrameWriter : IDisposable
+    {
+        private const int MaxQueuedBytes = 16 << 20;
+
+        private readonly Stream _stream;
+        private readonly object _lock = new object();
+        private readonly Thread _thread;
+        private byte[] _pending = new byte[1 << 16];
+        private byte[] _spare = new byte[1 << 16];
+        private int _pendingLength;
+        private bool _writing;
+        private bool _closed;
+        private Exception _fault;
+
+        public FrameWriter(Stream stream, string name = "ProcCmdlets frame writer")
+        {
+            _stream = stream;
+            _thread = new Thread(WriteLoop) { IsBackground = true, Name = name };
+            _thread.Start();
+        }
+
+        /// <summary>Set once a write to the channel has failed (the other side is gone).</summary>
+        public Exception Fault => _fault;
+
+        public void Send(FrameKind kind, PayloadWriter payload) =>
+            Send(kind, payload.Buffer, 0, payload.Length);
+
+        public void Send(FrameKind kind) => Send(kind, Array.Empty<byte>(), 0, 0);
+
+        public void Send(FrameKind kind, byte[] payload, int offset, int count)
+        {
+            if ((long)count + 1 > FrameReader.DefaultMaxFrameBytes)
+            {
+                throw new InvalidDataException($"A frame of {count} bytes is larger than the channel carries.");
+            }
+
+            lock (_lock)
+            {
+                while (_pendingLength > MaxQueuedBytes && !_closed && _fault == null)
+                {
+                    Monitor.Wait(_lock);
+                }
+
+                if (_fault != null)
+                {
+                    throw new IOException("The channel is closed.", _fault);
+                }
+
+                if (_closed)
+                {
+                    throw new ObjectDisposedException(nameof(FrameWriter));
+                }
+
+                int needed = _pendingLength + 5 + count;
+                if (needed > _pending.Length)
+                {
+                    Array.Resize(ref _pending, Math.Max(needed, _pending.Length * 2));
+                }
+
+                uint length = (uint)count + 1;
+                _pending[_pendingLength] = (byte)length;
+                _pending[_pendingLength + 1] = (byte)(length >> 8);
+                _pending[_pendingLength + 2] = (byte)(length >> 16);
+                _pending[_pendingLength + 3] = (byte)(length >> 24);
+                _pending[_pendingLength + 4] = (byte)kind;
+                Buffer.BlockCopy(payload, offset, _pending, _pendingLength + 5, count);
+                _pendingLength = needed;
+                if (!_writing)
+                {
+                    Monitor.PulseAll(_lock);
+                }
+            }
+        }
+
+        /// <summary>Waits until every queued frame has been written (or the channel failed).</summary>
+        public void Flush(TimeSpan timeout)
+        {
+            var deadline = DateTime.UtcNow + timeout;
+            lock (_lock)
+            {
+                while ((_pendingLength > 0 || _writing) && _fault == null)
+                {
+                    var left = deadline - DateTime.UtcNow;
+                    if (left <= TimeSpan.Zero)
+                    {
+                        return;
+                    }
+
+                    Monitor.Wait(_lock, left);
+                }
+            }
+        }
+
+        private void WriteLoop()
+        {
+            while (true)
+            {
+                byte[] batch;
+                int length;
+                lock (_lock)
+                {
+                    _writing = false;
+                    Monitor.PulseAll(_lock);
+                    while (_pendingLength == 0 && !_closed)
+                    {
+                        Monitor.Wait(_lock);
+                    }
+
+                    if (_pendingLength == 0)
+                    {
+                        return;
+                    }
+
+                    batch = _pending;
+                    length = _pendingLength;
+                    _pending = _spare;
+                    _spare = batch;
+                    _pendingLength = 0;
+                    _writing = true;
+                    Monitor.PulseAll(_lock);
+                }
+
+                try
+                {
+                    _stream.Write(batch, 0, length);
+                    _stream.Flush();
+                }
+                catch (Exception e)
+                {
+                    lock (_lock)
+                    {
+                        _fault = e;
+                        _writing = false;
+                        _pendingLength = 0;
+                        Monitor.PulseAll(_lock);
+                    }
+
+                    return;
+                }
+
+                if (batch.Length > 1 << 20)
+                {
+                    // Do not keep a buffer grown for one huge frame.
+                    lock (_lock)
+                    {
+                        _spare = new byte[1 << 16];
+                    }
+                }
+            }
+        }
+
+        /// <summary>Writes what is queued, then closes the stream (the other side sees end of stream).</summary>
+        public void Dispose()
+        {
+            lock (_lock)
+            {
+                if (_closed)
+                {
+                    return;
+                }
+
+                _closed = true;
+                Monitor.PulseAll(_lock);
+            }
+
+            _thread.Join(TimeSpan.FromSeconds(5));
+            try
+            {
+                _stream.Dispose();
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+}

@@ -1,0 +1,108 @@
+using System;
+using System.IO;
+using System.Text;
+
+namespace ProcCmdlets.Channel
+{
+    /// <summary>Reads what <see cref="PayloadWriter"/> wrote; a short or malformed payload throws <see cref="InvalidDataException"/>.</summary>
+    internal sealed class PayloadReader
+    {
+        private readonly byte[] _buffer;
+        private int _position;
+
+        public PayloadReader(byte[] buffer)
+        {
+            _buffer = buffer;
+        }
+
+        public bool AtEnd => _position >= _buffer.Length;
+
+        private void Need(int count)
+        {
+            if (count < 0 || _position + count > _buffer.Length)
+            {
+                throw new InvalidDataException("A frame's payload is shorter than its contents declare.");
+            }
+        }
+
+        public byte ReadByte()
+        {
+            Need(1);
+            return _buffer[_position++];
+        }
+
+        public bool ReadBool() => ReadByte() != 0;
+
+        public ulong ReadVarUInt()
+        {
+            ulong result = 0;
+            for (int shift = 0; shift < 70; shift += 7)
+            {
+                byte b = ReadByte();
+                result |= (ulong)(b & 0x7F) << shift;
+                if (b < 0x80)
+                {
+                    return result;
+                }
+            }
+
+            throw new InvalidDataException("A variable-length integer in a frame is too long.");
+        }
+
+        public long ReadVarInt()
+        {
+            ulong raw = ReadVarUInt();
+            return (long)(raw >> 1) ^ -(long)(raw & 1);
+        }
+
+        public int ReadCount()
+        {
+            ulong count = ReadVarUInt();
+            if (count > int.MaxValue)
+            {
+                throw new InvalidDataException("A count in a frame is out of range.");
+            }
+
+            return (int)count;
+        }
+
+        public long ReadInt64()
+        {
+            Need(8);
+            long value = 0;
+            for (int i = 0; i < 8; i++)
+            {
+                value |= (long)_buffer[_position++] << (8 * i);
+            }
+
+            return value;
+        }
+
+        public double ReadDouble() => BitConverter.Int64BitsToDouble(ReadInt64());
+
+        public string ReadString()
+        {
+            ulong lengthPlusOne = ReadVarUInt();
+            if (lengthPlusOne == 0)
+            {
+                return null;
+            }
+
+            int length = checked((int)(lengthPlusOne - 1));
+            Need(length);
+            string value = Encoding.UTF8.GetString(_buffer, _position, length);
+            _position += length;
+            return value;
+        }
+
+        public byte[] ReadBytes()
+        {
+            int length = ReadCount();
+            Need(length);
+            var value = new byte[length];
+            Buffer.BlockCopy(_buffer, _position, value, 0, length);
+            _position += length;
+            return value;
+        }
+    }
+}

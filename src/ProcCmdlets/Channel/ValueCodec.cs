@@ -1,0 +1,372 @@
+using System;
+using System.Collections;
+using System.Collections.Specialized;
+using System.IO;
+using System.Management.Automation;
+
+namespace ProcCmdlets.Channel
+{
+    /// <summary>
+    /// Carries values across the channel: common primitives, arrays, hashtables and
+    /// pscustomobjects in a compact binary form; everything else as CLIXML, so it comes back as
+    /// PowerShell remoting would bring it.
+    /// </summary>
+    internal static class ValueCodec
+    {
+        /// <summary>How deep containers and pscustomobjects nest in the binary form before CLIXML takes over.</summary>
+        public const int MaxFastDepth = 32;
+
+        /// <summary>The CLIXML serialization depth, as for jobs and remoting.</summary>
+        public const int ClixmlDepth = 1;
+
+        internal enum Tag : byte
+        {
+            Null = 0,
+            True = 1,
+            False = 2,
+            Int32 = 3,
+            Int64 = 4,
+            Double = 5,
+            String = 6,
+            Char = 7,
+            Byte = 8,
+            Decimal = 9,
+            DateTime = 10,
+            Guid = 11,
+            ByteArray = 12,
+            Array = 13,
+            Clixml = 14,
+            TimeSpan = 15,
+            Single = 16,
+            Hashtable = 17,
+            Ordered = 18,
+            CustomObject = 19,
+            Int16 = 20,
+            UInt32 = 21,
+            UInt64 = 22,
+            SByte = 23,
+            UInt16 = 24,
+            SwitchParameter = 25,
+        }
+
+        public static void Write(PayloadWriter writer, object value) => Write(writer, value, 0);
+
+        private static void Write(PayloadWriter w, object value, int depth)
+        {
+            PSObject wrapper = value as PSObject;
+            object raw = wrapper != null ? wrapper.BaseObject : value;
+            switch (raw)
+            {
+                case null:
+                    w.WriteByte((byte)Tag.Null);
+                    return;
+                case int i:
+                    w.WriteByte((byte)Tag.Int32);
+                    w.WriteVarInt(i);
+                    return;
+                case string s:
+                    w.WriteByte((byte)Tag.String);
+                    w.WriteString(s);
+                    return;
+                case bool b:
+                    w.WriteByte(b ? (byte)Tag.True : (byte)Tag.False);
+                    return;
+                case long l:
+                    w.WriteByte((byte)Tag.Int64);
+                    w.WriteVarInt(l);
+                    return;
+                case double d:
+                    w.WriteByte((byte)Tag.Double);
+                    w.WriteDouble(d);
+                    return;
+                case char c:
+                    w.WriteByte((byte)Tag.Char);
+                    w.WriteVarUInt(c);
+                    return;
+                case byte u8:
+                    w.WriteByte((byte)Tag.Byte);
+                    w.WriteByte(u8);
+                    return;
+                case sbyte i8:
+                    w.WriteByte((byte)Tag.SByte);
+                    w.WriteVarInt(i8);
+                    return;
+                case short i16:
+                    w.WriteByte((byte)Tag.Int16);
+                    w.WriteVarInt(i16);
+                    return;
+                case ushort u16:
+                    w.WriteByte((byte)Tag.UInt16);
+                    w.WriteVarUInt(u16);
+                    return;
+                case uint u32:
+                    w.WriteByte((byte)Tag.UInt32);
+                    w.WriteVarUInt(u32);
+                    return;
+                case ulong u64:
+                    w.WriteByte((byte)Tag.UInt64);
+                    w.WriteVarUInt(u64);
+                    return;
+                case float f:
+                    w.WriteByte((byte)Tag.Single);
+                    w.WriteDouble(f);
+                    return;
+                case decimal m:
+                    w.WriteByte((byte)Tag.Decimal);
+                    foreach (int part in decimal.GetBits(m))
+                    {
+                        w.WriteVarInt(part);
+                    }
+
+                    return;
+                case DateTime dt:
+                    w.WriteByte((byte)Tag.DateTime);
+                    w.WriteInt64(dt.ToBinary());
+                    return;
+                case TimeSpan ts:
+                    w.WriteByte((byte)Tag.TimeSpan);
+                    w.WriteVarInt(ts.Ticks);
+                    return;
+                case Guid g:
+                    w.WriteByte((byte)Tag.Guid);
+                    w.WriteBytes(g.ToByteArray());
+                    return;
+                case SwitchParameter sw:
+                    w.WriteByte((byte)Tag.SwitchParameter);
+                    w.WriteBool(sw.IsPresent);
+                    return;
+                case byte[] bytes:
+                    w.WriteByte((byte)Tag.ByteArray);
+                    w.WriteBytes(bytes);
+                    return;
+            }
+
+            if (depth < MaxFastDepth && TryWriteContainer(w, wrapper, raw, depth))
+            {
+                return;
+            }
+
+            WriteClixml(w, value);
+        }
+
+        private static bool TryWriteContainer(PayloadWriter w, PSObject wrapper, object raw, int depth)
+        {
+            if (raw is object[] array)
+            {
+                w.WriteByte((byte)Tag.Array);
+                w.WriteVarUInt((ulong)array.Length);
+                foreach (object element in array)
+                {
+                    Write(w, element, depth + 1);
+                }
+
+                return true;
+            }
+
+            if (raw is Hashtable table && raw.GetType() == typeof(Hashtable))
+            {
+                w.WriteByte((byte)Tag.Hashtable);
+                WriteEntries(w, table, depth);
+                return true;
+            }
+
+            if (raw is OrderedDictionary ordered)
+            {
+                w.WriteByte((byte)Tag.Ordered);
+                WriteEntries(w, ordered, depth);
+                return true;
+            }
+
+            if (raw is PSCustomObject && wrapper != null && IsPlainCustomObject(wrapper))
+            {
+                w.WriteByte((byte)Tag.CustomObject);
+                var names = wrapper.TypeNames;
+                w.WriteVarUInt((ulong)names.Count);
+                foreach (string name in names)
+                {
+                    w.WriteString(name);
+                }
+
+                int count = 0;
+                foreach (PSPropertyInfo unused in wrapper.Properties)
+                {
+                    count++;
+                }
+
+                w.WriteVarUInt((ulong)count);
+                foreach (PSPropertyInfo property in wrapper.Properties)
+                {
+                    w.WriteString(property.Name);
+                    Write(w, property.Value, depth + 1);
+                }
+
+                return true;
+            }
+
+            return false;
+        }
+
+        private static bool IsPlainCustomObject(PSObject wrapper)
+        {
+            foreach (PSPropertyInfo property in wrapper.Properties)
+            {
+                if (property.MemberType != PSMemberTypes.NoteProperty)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static void WriteEntries(PayloadWriter w, IDictionary dictionary, int depth)
+        {
+            w.WriteVarUInt((ulong)dictionary.Count);
+            foreach (DictionaryEntry entry in dictionary)
+            {
+                Write(w, entry.Key, depth + 1);
+                Write(w, entry.Value, depth + 1);
+            }
+        }
+
+        private static void WriteClixml(PayloadWriter w, object value)
+        {
+            string xml;
+            try
+            {
+                xml = PSSerializer.Serialize(value, ClixmlDepth);
+            }
+            catch (Exception e)
+            {
+                throw new ValueNotCarriedException(value, e);
+            }
+
+            w.WriteByte((byte)Tag.Clixml);
+            w.WriteString(xml);
+        }
+
+        public static object Read(PayloadReader r) => Read(r, 0);
+
+        private static object Read(PayloadReader r, int depth)
+        {
+            if (depth > MaxFastDepth + 1)
+            {
+                throw new InvalidDataException("A value in a frame nests deeper than the channel allows.");
+            }
+
+            var tag = (Tag)r.ReadByte();
+            switch (tag)
+            {
+                case Tag.Null: return null;
+                case Tag.True: return true;
+                case Tag.False: return false;
+                case Tag.Int32: return checked((int)r.ReadVarInt());
+                case Tag.Int64: return r.ReadVarInt();
+                case Tag.Double: return r.ReadDouble();
+                case Tag.String: return r.ReadString();
+                case Tag.Char: return (char)r.ReadVarUInt();
+                case Tag.Byte: return r.ReadByte();
+                case Tag.SByte: return (sbyte)r.ReadVarInt();
+                case Tag.Int16: return (short)r.ReadVarInt();
+                case Tag.UInt16: return (ushort)r.ReadVarUInt();
+                case Tag.UInt32: return (uint)r.ReadVarUInt();
+                case Tag.UInt64: return r.ReadVarUInt();
+                case Tag.Single: return (float)r.ReadDouble();
+                case Tag.Decimal:
+                    return new decimal(new[] { (int)r.ReadVarInt(), (int)r.ReadVarInt(), (int)r.ReadVarInt(), (int)r.ReadVarInt() });
+                case Tag.DateTime: return DateTime.FromBinary(r.ReadInt64());
+                case Tag.TimeSpan: return new TimeSpan(r.ReadVarInt());
+                case Tag.Guid: return new Guid(r.ReadBytes());
+                case Tag.SwitchParameter: return new SwitchParameter(r.ReadBool());
+                case Tag.ByteArray: return r.ReadBytes();
+                case Tag.Array:
+                    {
+                        var array = new object[r.ReadCount()];
+                        for (int i = 0; i < array.Length; i++)
+                        {
+                            array[i] = Read(r, depth + 1);
+                        }
+
+                        return array;
+                    }
+
+                case Tag.Hashtable:
+                    {
+                        int count = r.ReadCount();
+                        var table = new Hashtable(Math.Min(count, 1024), StringComparer.OrdinalIgnoreCase);
+                        for (int i = 0; i < count; i++)
+                        {
+                            object key = Read(r, depth + 1);
+                            table[key ?? string.Empty] = Read(r, depth + 1);
+                        }
+
+                        return table;
+                    }
+
+                case Tag.Ordered:
+                    {
+                        int count = r.ReadCount();
+                        var table = new OrderedDictionary(StringComparer.OrdinalIgnoreCase);
+                        for (int i = 0; i < count; i++)
+                        {
+                            object key = Read(r, depth + 1);
+                            table[key ?? string.Empty] = Read(r, depth + 1);
+                        }
+
+                        return table;
+                    }
+
+                case Tag.CustomObject:
+                    {
+                        var result = new PSObject();
+                        int names = r.ReadCount();
+                        result.TypeNames.Clear();
+                        for (int i = 0; i < names; i++)
+                        {
+                            result.TypeNames.Add(DeserializedName(r.ReadString()));
+                        }
+
+                        int count = r.ReadCount();
+                        for (int i = 0; i < count; i++)
+                        {
+                            string name = r.ReadString();
+                            result.Properties.Add(new PSNoteProperty(name, Read(r, depth + 1)));
+                        }
+
+                        return result;
+                    }
+
+                case Tag.Clixml:
+                    {
+                        string xml = r.ReadString();
+                        try
+                        {
+                            return PSSerializer.Deserialize(xml);
+                        }
+                        catch (Exception e)
+                        {
+                            throw new InvalidDataException("A value's CLIXML could not be deserialized: " + e.Message, e);
+                        }
+                    }
+
+                default:
+                    throw new InvalidDataException($"Unknown value tag {(byte)tag} in a frame.");
+            }
+        }
+
+        private static string DeserializedName(string name) =>
+            name.StartsWith("Deserialized.", StringComparison.Ordinal) ? name : "Deserialized." + name;
+    }
+
+    /// <summary>A value that the channel cannot carry (its serialization failed).</summary>
+    public sealed class ValueNotCarriedException : Exception
+    {
+        internal ValueNotCarriedException(object value, Exception inner)
+            : base($"A value of type '{TypeName(value)}' cannot be carried to another process: {inner.Message}", inner)
+        {
+        }
+
+        private static string TypeName(object value) =>
+            (value is PSObject pso ? pso.BaseObject : value)?.GetType().FullName ?? "null";
+    }
+}

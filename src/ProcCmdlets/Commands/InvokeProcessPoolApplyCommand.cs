@@ -1,0 +1,76 @@
+using System;
+using System.Management.Automation;
+using ProcCmdlets.Channel;
+using ProcCmdlets.Engine;
+using ProcCmdlets.Pools;
+
+namespace ProcCmdlets.Commands
+{
+    /// <summary>Runs a script block once on one pool worker [apply]; -AsJob returns at once with a job [apply_async].</summary>
+    [Cmdlet(VerbsLifecycle.Invoke, "ProcessPoolApply")]
+    [OutputType(typeof(PSObject), typeof(ProcessPoolApplyJob))]
+    public sealed class InvokeProcessPoolApplyCommand : ProcCmdletBase
+    {
+        private ProcessPool _temporary;
+
+        [Parameter(Mandatory = true, Position = 0)]
+        [ValidateNotNull]
+        public ScriptBlock ScriptBlock { get; set; }
+
+        [Parameter]
+        [Alias("Args")]
+        public object[] ArgumentList { get; set; }
+
+        [Parameter]
+        [PoolArgument]
+        [ArgumentCompleter(typeof(PoolNameCompleter))]
+        public ProcessPool Pool { get; set; }
+
+        [Parameter]
+        public SwitchParameter AsJob { get; set; }
+
+        protected override void EndProcessing()
+        {
+            ProcessPool pool = Pool;
+            if (pool == null)
+            {
+                if (AsJob)
+                {
+                    ThrowTerminatingError(Errors.Create(new ArgumentException("-AsJob needs -Pool: the job outlives this command."), "AsJobNeedsPool", ErrorCategory.InvalidArgument, null));
+                }
+
+                pool = _temporary = PoolFactory.Create(this, 1, "Apply", null, null, 0);
+            }
+            else if (pool.State != PoolState.Running)
+            {
+                ThrowTerminatingError(Errors.PoolRemoved(pool));
+            }
+
+            PreparedScript script = PreparedScript.From(ScriptBlock, SessionState);
+            var variables = new System.Collections.Generic.List<System.Collections.Generic.KeyValuePair<string, object>>(script.UsingValues);
+            variables.AddRange(Preferences.Capture(SessionState));
+            var task = new PoolTask(pool.NextTaskId(), TaskMode.Apply, script.Text, variables, ArgumentList);
+            if (AsJob)
+            {
+                var job = new ProcessPoolApplyJob(ScriptBlock.ToString(), pool, task);
+                job.Name = "Apply" + job.Id;
+                JobRepository.Add(job);
+                WriteObject(job);
+                return;
+            }
+
+            var run = new MapRun(task, 1, 0, false);
+            MapDriver.Run(this, pool, run, new object[] { null }, Cancellation, progress: false);
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _temporary?.Terminate();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+}

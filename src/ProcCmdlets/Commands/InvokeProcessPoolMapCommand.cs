@@ -1,0 +1,140 @@
+using System;
+using System.Collections;
+using System.Management.Automation;
+using ProcCmdlets.Channel;
+using ProcCmdlets.Engine;
+using ProcCmdlets.Pools;
+
+namespace ProcCmdlets.Commands
+{
+    /// <summary>Runs a script block once for each input item in a pool's workers [map, imap, imap_unordered, starmap].</summary>
+    [Cmdlet(VerbsLifecycle.Invoke, "ProcessPoolMap")]
+    [OutputType(typeof(PSObject))]
+    public sealed class InvokeProcessPoolMapCommand : ProcCmdletBase
+    {
+        private ProcessPool _temporary;
+        private MapDriver _driver;
+
+        [Parameter(Mandatory = true, Position = 0)]
+        [ValidateNotNull]
+        public ScriptBlock ScriptBlock { get; set; }
+
+        [Parameter(ValueFromPipeline = true)]
+        public PSObject InputObject { get; set; }
+
+        [Parameter]
+        [PoolArgument]
+        [ArgumentCompleter(typeof(PoolNameCompleter))]
+        public ProcessPool Pool { get; set; }
+
+        [Parameter]
+        [Alias("ThrottleLimit")]
+        public int ProcessCount { get; set; } = Environment.ProcessorCount;
+
+        [Parameter]
+        public int ChunkSize { get; set; }
+
+        [Parameter]
+        public SwitchParameter Unordered { get; set; }
+
+        [Parameter]
+        public SwitchParameter Splat { get; set; }
+
+        [Parameter]
+        [Alias("Args")]
+        public object[] ArgumentList { get; set; }
+
+        [Parameter]
+        public ScriptBlock InitializationScript { get; set; }
+
+        [Parameter]
+        public int TimeoutSeconds { get; set; }
+
+        protected override void BeginProcessing()
+        {
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(ChunkSize)) && ChunkSize < 1)
+            {
+                ThrowTerminatingError(Errors.OutOfRange(nameof(ChunkSize), ChunkSize, "must be at least 1"));
+            }
+
+            if (TimeoutSeconds < 0)
+            {
+                ThrowTerminatingError(Errors.OutOfRange(nameof(TimeoutSeconds), TimeoutSeconds, "must be 0 (no limit) or more"));
+            }
+
+            ProcessPool pool = Pool;
+            if (pool != null)
+            {
+                if (pool.State != PoolState.Running)
+                {
+                    ThrowTerminatingError(Errors.PoolRemoved(pool));
+                }
+
+                if (InitializationScript != null)
+                {
+                    ThrowTerminatingError(Errors.Create(new ArgumentException("-InitializationScript starts the workers of a temporary pool; give it to New-ProcessPool for a pool of your own."),
+                        "InitializationScriptWithPool", ErrorCategory.InvalidArgument, InitializationScript));
+                }
+            }
+            else
+            {
+                pool = _temporary = PoolFactory.Create(this, ProcessCount, "Map", InitializationScript, null, 0);
+            }
+
+            PreparedScript script = PreparedScript.From(ScriptBlock, SessionState);
+            TaskMode mode = Splat ? TaskMode.Splat
+                : script.CanInline && (ArgumentList == null || ArgumentList.Length == 0) ? TaskMode.Inline
+                : TaskMode.Positional;
+            var variables = new System.Collections.Generic.List<System.Collections.Generic.KeyValuePair<string, object>>(script.UsingValues);
+            variables.AddRange(Preferences.Capture(SessionState));
+            var task = new PoolTask(pool.NextTaskId(), mode, script.Text, variables, ArgumentList);
+            var run = new MapRun(task, MyInvocation.BoundParameters.ContainsKey(nameof(ChunkSize)) ? ChunkSize : 0, TimeoutSeconds, Unordered);
+            _driver = new MapDriver(this, pool, run, Cancellation, progress: true);
+        }
+
+        protected override void ProcessRecord()
+        {
+            if (MyInvocation.ExpectingInput)
+            {
+                _driver.Add(InputObject);
+                return;
+            }
+
+            if (!MyInvocation.BoundParameters.ContainsKey(nameof(InputObject)))
+            {
+                return;
+            }
+
+            // A collection given to -InputObject is enumerated, as Python's map takes an iterable.
+            IEnumerable items = LanguagePrimitives.GetEnumerable(InputObject);
+            if (items == null)
+            {
+                _driver.Add(InputObject);
+                return;
+            }
+
+            if (items is ICollection collection)
+            {
+                _driver.ExpectedCount = collection.Count;
+            }
+
+            foreach (object item in items)
+            {
+                _driver.Add(item);
+            }
+        }
+
+        protected override void EndProcessing() => _driver.Complete();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _driver?.Dispose();
+                _temporary?.Terminate();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using System;
+using System.Management.Automation;
+using ProcCmdlets.Channel;
+using ProcCmdlets.Engine;
+
+namespace ProcCmdlets.Commands
+{
+    /// <summary>Starts a pool of worker processes [multiprocessing.Pool(processes, initializer, initargs, maxtasksperchild)].</summary>
+    [Cmdlet(VerbsCommon.New, "ProcessPool")]
+    [OutputType(typeof(ProcessPool))]
+    public sealed class NewProcessPoolCommand : ProcCmdletBase
+    {
+        [Parameter(Position = 0)]
+        public int ProcessCount { get; set; } = Environment.ProcessorCount;
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string Name { get; set; }
+
+        [Parameter]
+        public ScriptBlock InitializationScript { get; set; }
+
+        [Parameter]
+        public object[] InitializationArgumentList { get; set; }
+
+        [Parameter]
+        [ValidateRange(0, int.MaxValue)]
+        public int MaxTasksPerWorker { get; set; }
+
+        protected override void EndProcessing()
+        {
+            ProcessPool pool = PoolFactory.Create(this, ProcessCount, Name ?? Registry.NextPoolName(), InitializationScript, InitializationArgumentList, MaxTasksPerWorker);
+            Registry.Add(pool);
+            WriteObject(pool);
+        }
+    }
+
+    /// <summary>Creates pools for New-ProcessPool and for maps that bring their own.</summary>
+    internal static class PoolFactory
+    {
+        public static ProcessPool Create(PSCmdlet cmdlet, int processCount, string name, ScriptBlock init, object[] initArgs, int maxTasks)
+        {
+            if (processCount < 1)
+            {
+                cmdlet.ThrowTerminatingError(Errors.OutOfRange("ProcessCount", processCount, "must be at least 1"));
+            }
+
+            var setup = new WorkerSetup { WorkingDirectory = cmdlet.SessionState.Path.CurrentFileSystemLocation?.ProviderPath };
+            setup.Variables.AddRange(Preferences.Capture(cmdlet.SessionState));
+            PreparedScript initScript = init == null ? null : PreparedScript.From(init, cmdlet.SessionState);
+            if (initScript != null)
+            {
+                setup.Variables.AddRange(initScript.UsingValues);
+            }
+
+            try
+            {
+                return new ProcessPool(name, processCount, maxTasks, setup, initScript?.Text, initArgs);
+            }
+            catch (Exception e) when (!(e is PipelineStoppedException))
+            {
+                cmdlet.ThrowTerminatingError(Errors.WorkerStartFailed(e, name));
+                return null;
+            }
+        }
+    }
+}

@@ -1,0 +1,21 @@
+using System.Management.Automation;
+
+namespace ProcCmdlets.Commands
+{
+    /// <summary>Writes what workers have written and nobody has received yet, without waiting.</summary>
+    [Cmdlet(VerbsCommunications.Receive, "WorkerProcess", DefaultParameterSetName = WorkerSet)]
+    [OutputType(typeof(PSObject))]
+    public sealed class ReceiveWorkerProcessCommand : WorkerCmdletBase
+    {
+        [Parameter]
+        public SwitchParameter Keep { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            foreach (WorkerProcess worker in SelectWorkers())
+            {
+                RecordEmitter.EmitJobData(this, worker, Keep);
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using System.Management.Automation;
+
+namespace ProcCmdlets.Commands
+{
+    /// <summary>Removes ended workers from the session [close()]; -Force stops a running one first.</summary>
+    [Cmdlet(VerbsCommon.Remove, "WorkerProcess", DefaultParameterSetName = WorkerSet, SupportsShouldProcess = true)]
+    [OutputType(typeof(void))]
+    public sealed class RemoveWorkerProcessCommand : WorkerCmdletBase
+    {
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            foreach (WorkerProcess worker in SelectWorkers())
+            {
+                if (!ShouldProcess($"{worker.Name} (process {worker.ProcessId})", "Remove"))
+                {
+                    continue;
+                }
+
+                if (!WorkerProcess.IsFinishedState(worker.JobStateInfo.State))
+                {
+                    if (!Force)
+                    {
+                        WriteError(Errors.WorkerRunning(worker));
+                        continue;
+                    }
+
+                    worker.Stop(true);
+                }
+
+                worker.IsRemoved = true;
+                JobRepository.Remove(worker);
+                worker.Dispose();
+            }
+        }
+    }
+}

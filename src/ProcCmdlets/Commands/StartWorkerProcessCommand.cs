@@ -1,0 +1,153 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.IO;
+using System.Management.Automation;
+using ProcCmdlets.Channel;
+using ProcCmdlets.Engine;
+
+namespace ProcCmdlets.Commands
+{
+    /// <summary>Starts one worker process running a script block and returns it at once [Process(target).start()].</summary>
+    [Cmdlet(VerbsLifecycle.Start, "WorkerProcess")]
+    [OutputType(typeof(WorkerProcess))]
+    public sealed class StartWorkerProcessCommand : ProcCmdletBase
+    {
+        private WorkerProcess _worker;
+        private readonly PayloadWriter _input = new PayloadWriter();
+
+        [Parameter(Mandatory = true, Position = 0)]
+        [ValidateNotNull]
+        public ScriptBlock ScriptBlock { get; set; }
+
+        [Parameter]
+        [Alias("Args")]
+        public object[] ArgumentList { get; set; }
+
+        [Parameter(ValueFromPipeline = true)]
+        public PSObject InputObject { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string Name { get; set; }
+
+        [Parameter]
+        public ScriptBlock InitializationScript { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string WorkingDirectory { get; set; }
+
+        [Parameter]
+        public Hashtable Environment { get; set; }
+
+        protected override void BeginProcessing()
+        {
+            string directory = ResolveWorkingDirectory();
+            PreparedScript script = PreparedScript.From(ScriptBlock, SessionState);
+            PreparedScript init = InitializationScript == null ? null : PreparedScript.From(InitializationScript, SessionState);
+
+            WorkerConnection connection;
+            List<KeyValuePair<string, string>> environmentChanges;
+            try
+            {
+                connection = WorkerSpare.Take(directory, out environmentChanges);
+            }
+            catch (Exception e)
+            {
+                ThrowTerminatingError(Errors.WorkerStartFailed(e, ScriptBlock));
+                return;
+            }
+
+            _worker = new WorkerProcess(ScriptBlock.ToString(), Name, connection);
+            if (Name == null)
+            {
+                _worker.Name = "Worker" + _worker.Id;
+            }
+
+            var setup = new WorkerSetup { WorkingDirectory = directory };
+            setup.Environment.AddRange(environmentChanges);
+            if (Environment != null)
+            {
+                foreach (DictionaryEntry entry in Environment)
+                {
+                    setup.Environment.Add(new KeyValuePair<string, string>(entry.Key.ToString(), entry.Value?.ToString()));
+                }
+            }
+
+            setup.Variables.AddRange(Preferences.Capture(SessionState));
+            setup.Variables.AddRange(script.UsingValues);
+            if (init != null)
+            {
+                setup.Variables.AddRange(init.UsingValues);
+            }
+
+            bool hasInput = MyInvocation.ExpectingInput || MyInvocation.BoundParameters.ContainsKey(nameof(InputObject));
+            var payload = new PayloadWriter();
+            setup.Write(payload);
+            payload.WriteString(script.Text);
+            payload.WriteString(init?.Text);
+            WorkerSetup.WriteValues(payload, ArgumentList);
+            payload.WriteBool(hasInput);
+            _worker.Send(FrameKind.RunScript, payload);
+
+            JobRepository.Add(_worker);
+            Registry.Add(_worker);
+            WorkerSpare.Replenish(Preferences.WarmSpareEnabled(SessionState));
+            WriteObject(_worker);
+        }
+
+        protected override void ProcessRecord()
+        {
+            if (_worker == null || !(MyInvocation.ExpectingInput || MyInvocation.BoundParameters.ContainsKey(nameof(InputObject))))
+            {
+                return;
+            }
+
+            _input.Reset();
+            _input.WriteVarUInt(1);
+            try
+            {
+                ValueCodec.Write(_input, InputObject);
+            }
+            catch (ValueNotCarriedException e)
+            {
+                WriteError(Errors.Create(e, "ValueNotCarried", ErrorCategory.InvalidData, InputObject));
+                return;
+            }
+
+            _worker.Send(FrameKind.Input, _input);
+        }
+
+        protected override void EndProcessing()
+        {
+            _worker?.Send(FrameKind.InputEnd, new PayloadWriter());
+        }
+
+        private string ResolveWorkingDirectory()
+        {
+            if (WorkingDirectory == null)
+            {
+                PathInfo current = SessionState.Path.CurrentFileSystemLocation;
+                return current?.ProviderPath;
+            }
+
+            string path;
+            try
+            {
+                path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(WorkingDirectory);
+            }
+            catch (Exception)
+            {
+                path = WorkingDirectory;
+            }
+
+            if (!Directory.Exists(path))
+            {
+                ThrowTerminatingError(Errors.WorkingDirectoryNotFound(WorkingDirectory));
+            }
+
+            return path;
+        }
+    }
+}

@@ -1,0 +1,80 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+
+namespace ProcCmdlets.Commands
+{
+    /// <summary>Selects workers by object, id or name, as the job cmdlets do.</summary>
+    public abstract class WorkerCmdletBase : ProcCmdletBase
+    {
+        protected const string WorkerSet = "Worker";
+        protected const string IdSet = "Id";
+        protected const string NameSet = "Name";
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = WorkerSet)]
+        [ValidateNotNull]
+        public WorkerProcess[] Worker { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = IdSet)]
+        [ArgumentCompleter(typeof(WorkerIdCompleter))]
+        public int[] Id { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = NameSet)]
+        [ArgumentCompleter(typeof(WorkerNameCompleter))]
+        [SupportsWildcards]
+        public string[] Name { get; set; }
+
+        internal IEnumerable<WorkerProcess> AllWorkers() => JobRepository.Jobs.OfType<WorkerProcess>();
+
+        /// <summary>The workers this call names; writes a WorkerNotFound error for each name or id that matches none.</summary>
+        protected List<WorkerProcess> SelectWorkers()
+        {
+            var selected = new List<WorkerProcess>();
+            switch (ParameterSetName)
+            {
+                case IdSet:
+                    foreach (int id in Id)
+                    {
+                        var match = AllWorkers().Where(w => w.Id == id).ToList();
+                        if (match.Count == 0)
+                        {
+                            WriteError(Errors.WorkerNotFound($"job id {id}", id));
+                        }
+
+                        selected.AddRange(match);
+                    }
+
+                    break;
+                case NameSet:
+                    foreach (string name in Name)
+                    {
+                        var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
+                        var match = AllWorkers().Where(w => pattern.IsMatch(w.Name)).ToList();
+                        if (match.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
+                        {
+                            WriteError(Errors.WorkerNotFound($"name '{name}'", name));
+                        }
+
+                        selected.AddRange(match);
+                    }
+
+                    break;
+                default:
+                    foreach (WorkerProcess worker in Worker)
+                    {
+                        if (worker.IsRemoved)
+                        {
+                            WriteError(Errors.WorkerRemoved(worker));
+                            continue;
+                        }
+
+                        selected.Add(worker);
+                    }
+
+                    break;
+            }
+
+            return selected.Distinct().ToList();
+        }
+    }
+}

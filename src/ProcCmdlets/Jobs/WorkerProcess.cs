@@ -1,0 +1,205 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using ProcCmdlets.Channel;
+using ProcCmdlets.Engine;
+
+namespace ProcCmdlets
+{
+    /// <summary>
+    /// One worker process running one script block [multiprocessing.Process]. It is a job: its
+    /// records are kept in the job's streams until received.
+    /// </summary>
+    public sealed class WorkerProcess : Job2
+    {
+        /// <summary>How long a stop waits for the worker to end its pipeline before killing it.</summary>
+        public static readonly TimeSpan StopGracePeriod = TimeSpan.FromSeconds(2);
+
+        private readonly WorkerConnection _connection;
+        private int _stopping;
+        private int? _reportedExitCode;
+
+        internal WorkerProcess(string command, string name, WorkerConnection connection)
+            : base(command, name)
+        {
+            PSJobTypeName = "WorkerProcess";
+            _connection = connection;
+            ProcessId = connection.ProcessId;
+            SetJobState(JobState.Running);
+            connection.Attach(OnFrame, OnConsoleLine, OnExit);
+        }
+
+        /// <summary>The worker's OS process id [pid].</summary>
+        public int ProcessId { get; }
+
+        /// <summary>Null while running; then the exit code [exitcode].</summary>
+        public int? ExitCode { get; private set; }
+
+        internal bool IsRemoved { get; set; }
+
+        internal WorkerConnection Connection => _connection;
+
+        public override bool HasMoreData =>
+            Output.Count > 0 || Error.Count > 0 || Warning.Count > 0 || Verbose.Count > 0
+            || Debug.Count > 0 || Information.Count > 0 || Progress.Count > 0;
+
+        public override string Location => Environment.MachineName;
+
+        public override string StatusMessage => ExitCode.HasValue ? $"Exit code {ExitCode}" : $"Process {ProcessId}";
+
+        private void OnFrame(Frame frame)
+        {
+            PayloadReader r = frame.Reader();
+            switch (frame.Kind)
+            {
+                case FrameKind.Record:
+                    ReadRecord(r);
+                    break;
+                case FrameKind.ScriptDone:
+                    _reportedExitCode = (int)r.ReadVarInt();
+                    break;
+            }
+        }
+
+        private void ReadRecord(PayloadReader r)
+        {
+            var stream = (StreamKind)r.ReadByte();
+            r.ReadVarUInt();
+            r.ReadVarInt();
+            switch (stream)
+            {
+                case StreamKind.Output:
+                    Output.Add(PSObject.AsPSObject(ValueCodec.Read(r) ?? new PSObject()));
+                    break;
+                case StreamKind.Error:
+                    Error.Add(RecordCodec.ReadError(r, null, false));
+                    break;
+                case StreamKind.Warning:
+                    Warning.Add(new WarningRecord(r.ReadString()));
+                    break;
+                case StreamKind.Verbose:
+                    Verbose.Add(new VerboseRecord(r.ReadString()));
+                    break;
+                case StreamKind.Debug:
+                    Debug.Add(new DebugRecord(r.ReadString()));
+                    break;
+                case StreamKind.Information:
+                    Information.Add(RecordCodec.ReadInformation(r));
+                    break;
+                case StreamKind.Progress:
+                    Progress.Add(RecordCodec.ReadProgress(r));
+                    break;
+            }
+        }
+
+        private void OnConsoleLine(string line) => Information.Add(ConsoleRecord.Create(line, ProcessId));
+
+        private void OnExit(WorkerConnection connection)
+        {
+            int code = connection.ExitCode ?? _reportedExitCode ?? -1;
+            ExitCode = code;
+            if (connection.ChannelFault != null)
+            {
+                Error.Add(Errors.Create(new System.IO.InvalidDataException("The channel to the worker process failed: " + connection.ChannelFault),
+                    "ChannelCorrupt", ErrorCategory.ProtocolError, this));
+            }
+            else if (_reportedExitCode == null && Volatile.Read(ref _stopping) == 0)
+            {
+                string tail = connection.ConsoleTail();
+                Error.Add(Errors.WorkerCrashed(
+                    $"The worker process {ProcessId} ended with exit status {code} before its script finished." +
+                    (tail.Length > 0 ? " Its last console output: " + tail : string.Empty), this));
+            }
+
+            JobState state = Volatile.Read(ref _stopping) != 0 ? JobState.Stopped
+                : code == 0 ? JobState.Completed : JobState.Failed;
+            SetJobState(state);
+            WorkerSpare.Forget(connection);
+        }
+
+        internal void Send(FrameKind kind, PayloadWriter payload) => _connection.TrySend(kind, payload);
+
+        /// <summary>Asks the worker to stop its pipeline; kills it after the grace period, or at once with force.</summary>
+        public void Stop(bool force)
+        {
+            if (IsFinishedState(JobStateInfo.State))
+            {
+                return;
+            }
+
+            if (Interlocked.Exchange(ref _stopping, 1) == 0)
+            {
+                SetJobState(JobState.Stopping);
+            }
+
+            if (!force)
+            {
+                _connection.TrySend(FrameKind.StopPipeline, new PayloadWriter());
+                if (_connection.WaitForExit(StopGracePeriod))
+                {
+                    Finished.WaitOne(StopGracePeriod);
+                    return;
+                }
+            }
+
+            _connection.Kill();
+            _connection.WaitForExit(TimeSpan.FromSeconds(10));
+            Finished.WaitOne(TimeSpan.FromSeconds(5));
+        }
+
+        internal static bool IsFinishedState(JobState state) =>
+            state == JobState.Completed || state == JobState.Failed || state == JobState.Stopped;
+
+        public override void StartJob()
+        {
+        }
+
+        public override void StartJobAsync() => OnStartJobCompleted(new System.ComponentModel.AsyncCompletedEventArgs(null, false, null));
+
+        public override void StopJob() => Stop(false);
+
+        public override void StopJobAsync()
+        {
+            ThreadPool.QueueUserWorkItem(_ =>
+            {
+                Stop(false);
+                OnStopJobCompleted(new System.ComponentModel.AsyncCompletedEventArgs(null, false, null));
+            });
+        }
+
+        public override void StopJob(bool force, string reason) => Stop(force);
+
+        public override void StopJobAsync(bool force, string reason) => StopJobAsync();
+
+        public override void SuspendJob() => throw new NotSupportedException("A worker process cannot be suspended.");
+
+        public override void SuspendJobAsync() => SuspendJob();
+
+        public override void SuspendJob(bool force, string reason) => SuspendJob();
+
+        public override void SuspendJobAsync(bool force, string reason) => SuspendJob();
+
+        public override void ResumeJob() => throw new NotSupportedException("A worker process cannot be suspended or resumed.");
+
+        public override void ResumeJobAsync() => ResumeJob();
+
+        public override void UnblockJob() => throw new NotSupportedException("A worker process is never blocked.");
+
+        public override void UnblockJobAsync() => UnblockJob();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                if (!IsFinishedState(JobStateInfo.State))
+                {
+                    Stop(true);
+                }
+
+                _connection.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using System.Collections.Generic;
+using ProcCmdlets.Engine;
+
+namespace ProcCmdlets.Pools
+{
+    /// <summary>A pool's view of one of its worker processes.</summary>
+    internal sealed class PoolWorker
+    {
+        public PoolWorker(WorkerConnection connection)
+        {
+            Connection = connection;
+        }
+
+        public WorkerConnection Connection { get; }
+
+        /// <summary>Its initialization script has run.</summary>
+        public bool Ready { get; set; }
+
+        /// <summary>Asked to exit (replaced after MaxTasksPerWorker, or the pool closes).</summary>
+        public bool Retiring { get; set; }
+
+        /// <summary>Items sent to it so far, for MaxTasksPerWorker.</summary>
+        public int Assigned { get; set; }
+
+        public LinkedList<Chunk> InFlight { get; } = new LinkedList<Chunk>();
+
+        /// <summary>Errors its initialization script wrote, for the message if it fails.</summary>
+        public List<string> InitErrors { get; } = new List<string>();
+
+        public Chunk Find(long chunkId)
+        {
+            foreach (Chunk chunk in InFlight)
+            {
+                if (chunk.Id == chunkId)
+                {
+                    return chunk;
+                }
+            }
+
+            return null;
+        }
+    }
+}

@@ -1,0 +1,203 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Management.Automation;
+using ProcCmdlets.Channel;
+
+namespace ProcCmdlets.Worker
+{
+    /// <summary>
+    /// Sends every record a pipeline writes, on any stream, to the session as it is written,
+    /// tagged with the chunk and item it belongs to.
+    /// </summary>
+    internal sealed class StreamRelay
+    {
+        private readonly FrameWriter _writer;
+        private readonly PayloadWriter _payload = new PayloadWriter(1024);
+        private readonly object _lock = new object();
+        private readonly bool _includeErrorTargets;
+
+        public StreamRelay(FrameWriter writer, bool includeErrorTargets)
+        {
+            _writer = writer;
+            _includeErrorTargets = includeErrorTargets;
+            Output = new OutputSink(this);
+        }
+
+        public long ChunkId
+        {
+            get => System.Threading.Interlocked.Read(ref _chunkId);
+            set => System.Threading.Interlocked.Exchange(ref _chunkId, value);
+        }
+
+        private long _chunkId;
+
+        /// <summary>The item now running, or -1 outside a chunk.</summary>
+        public int ItemIndex { get; set; } = -1;
+
+        public IList<PSObject> Output { get; }
+
+        public void Attach(PowerShell ps)
+        {
+            ps.Streams.Error.DataAdded += (s, e) => Drain<ErrorRecord>(s, r => SendError(r));
+            ps.Streams.Warning.DataAdded += (s, e) => Drain<WarningRecord>(s, r => SendText(StreamKind.Warning, r.Message));
+            ps.Streams.Verbose.DataAdded += (s, e) => Drain<VerboseRecord>(s, r => SendText(StreamKind.Verbose, r.Message));
+            ps.Streams.Debug.DataAdded += (s, e) => Drain<DebugRecord>(s, r => SendText(StreamKind.Debug, r.Message));
+            ps.Streams.Information.DataAdded += (s, e) => Drain<InformationRecord>(s, SendInformation);
+            ps.Streams.Progress.DataAdded += (s, e) => Drain<ProgressRecord>(s, SendProgress);
+        }
+
+        private static void Drain<T>(object collection, Action<T> send)
+        {
+            foreach (T record in ((PSDataCollection<T>)collection).ReadAll())
+            {
+                send(record);
+            }
+        }
+
+        public void SendOutput(object value)
+        {
+            lock (_lock)
+            {
+                Begin(StreamKind.Output);
+                int mark = _payload.Length;
+                try
+                {
+                    ValueCodec.Write(_payload, value);
+                }
+                catch (ValueNotCarriedException e)
+                {
+                    _payload.Truncate(mark);
+                    SendNotCarried(e, value);
+                    return;
+                }
+
+                _writer.Send(FrameKind.Record, _payload);
+            }
+        }
+
+        private void SendNotCarried(ValueNotCarriedException e, object value)
+        {
+            var record = new ErrorRecord(e, "ValueNotCarried", ErrorCategory.WriteError, null);
+            Begin(StreamKind.Error);
+            RecordCodec.WriteError(_payload, record, false);
+            _writer.Send(FrameKind.Record, _payload);
+        }
+
+        public void SendError(ErrorRecord record)
+        {
+            lock (_lock)
+            {
+                Begin(StreamKind.Error);
+                RecordCodec.WriteError(_payload, record, _includeErrorTargets);
+                _writer.Send(FrameKind.Record, _payload);
+            }
+        }
+
+        private void SendText(StreamKind stream, string message)
+        {
+            lock (_lock)
+            {
+                Begin(stream);
+                _payload.WriteString(message);
+                _writer.Send(FrameKind.Record, _payload);
+            }
+        }
+
+        private void SendInformation(InformationRecord record)
+        {
+            lock (_lock)
+            {
+                Begin(StreamKind.Information);
+                RecordCodec.WriteInformation(_payload, record);
+                _writer.Send(FrameKind.Record, _payload);
+            }
+        }
+
+        private void SendProgress(ProgressRecord record)
+        {
+            lock (_lock)
+            {
+                Begin(StreamKind.Progress);
+                RecordCodec.WriteProgress(_payload, record);
+                _writer.Send(FrameKind.Record, _payload);
+            }
+        }
+
+        public void SendItemDone(long chunkId, int index)
+        {
+            lock (_lock)
+            {
+                _payload.Reset();
+                _payload.WriteVarUInt((ulong)chunkId);
+                _payload.WriteVarUInt((ulong)index);
+                _writer.Send(FrameKind.ItemDone, _payload);
+            }
+        }
+
+        public void SendChunkStarted(long chunkId)
+        {
+            lock (_lock)
+            {
+                _payload.Reset();
+                _payload.WriteVarUInt((ulong)chunkId);
+                _writer.Send(FrameKind.ChunkStarted, _payload);
+            }
+        }
+
+        private void Begin(StreamKind stream)
+        {
+            _payload.Reset();
+            _payload.WriteByte((byte)stream);
+            _payload.WriteVarUInt((ulong)ChunkId);
+            _payload.WriteVarInt(ItemIndex);
+        }
+
+        /// <summary>A list that sends what the pipeline adds and keeps nothing.</summary>
+        private sealed class OutputSink : IList<PSObject>
+        {
+            private readonly StreamRelay _relay;
+
+            public OutputSink(StreamRelay relay) => _relay = relay;
+
+            public void Add(PSObject item) => _relay.SendOutput(item);
+
+            public void Insert(int index, PSObject item) => _relay.SendOutput(item);
+
+            public int Count => 0;
+
+            public bool IsReadOnly => false;
+
+            public PSObject this[int index]
+            {
+                get => throw new ArgumentOutOfRangeException(nameof(index));
+                set => _relay.SendOutput(value);
+            }
+
+            public int IndexOf(PSObject item) => -1;
+
+            public void RemoveAt(int index)
+            {
+            }
+
+            public void Clear()
+            {
+            }
+
+            public bool Contains(PSObject item) => false;
+
+            public void CopyTo(PSObject[] array, int arrayIndex)
+            {
+            }
+
+            public bool Remove(PSObject item) => false;
+
+            public IEnumerator<PSObject> GetEnumerator()
+            {
+                yield break;
+            }
+
+            IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+        }
+    }
+}

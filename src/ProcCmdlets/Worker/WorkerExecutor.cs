@@ -1,0 +1,309 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using ProcCmdlets.Channel;
+
+namespace ProcCmdlets.Worker
+{
+    /// <summary>Runs one channel request in the worker's runspace.</summary>
+    internal sealed class WorkerExecutor
+    {
+        /// <summary>Exit code of a worker whose pipeline was stopped on request (as after SIGTERM).</summary>
+        public const int StoppedExitCode = 143;
+
+        private readonly Runspace _runspace;
+        private readonly WorkerHost _host;
+        private readonly FrameWriter _writer;
+        private readonly Dictionary<long, PoolTask> _tasks = new Dictionary<long, PoolTask>();
+        private readonly StreamRelay _poolRelay;
+        private readonly ItemFeed _feed;
+
+        public WorkerExecutor(Runspace runspace, WorkerHost host, FrameWriter writer)
+        {
+            _runspace = runspace;
+            _host = host;
+            _writer = writer;
+            _poolRelay = new StreamRelay(writer, includeErrorTargets: false);
+            _feed = new ItemFeed(_poolRelay);
+            _runspace.SessionStateProxy.SetVariable("__pcFeed", _feed);
+        }
+
+        /// <summary>The chunk now running (0 when none).</summary>
+        public long CurrentChunkId => _poolRelay.ChunkId;
+
+        /// <summary>Handles a frame; returns an exit code when the process should end.</summary>
+        public int? Handle(Frame frame, Func<PSDataCollection<object>> scriptInput, Action<PowerShell> setCurrent, Func<bool> stopRequested)
+        {
+            PayloadReader r = frame.Reader();
+            switch (frame.Kind)
+            {
+                case FrameKind.RunScript:
+                    return RunScript(r, scriptInput(), setCurrent, stopRequested);
+                case FrameKind.PoolInit:
+                    return PoolInit(r);
+                case FrameKind.DefineTask:
+                    DefineTask(r);
+                    return null;
+                case FrameKind.RunChunk:
+                    return RunChunk(r, setCurrent);
+                case FrameKind.DropTask:
+                    _tasks.Remove((long)r.ReadVarUInt());
+                    return null;
+                default:
+                    throw new InvalidDataException($"Unexpected frame {frame.Kind} in a worker.");
+            }
+        }
+
+        private void Apply(WorkerSetup setup)
+        {
+            foreach (var pair in setup.Environment)
+            {
+                Environment.SetEnvironmentVariable(pair.Key, pair.Value);
+            }
+
+            if (setup.WorkingDirectory != null)
+            {
+                Directory.SetCurrentDirectory(setup.WorkingDirectory);
+                _runspace.SessionStateProxy.Path.SetLocation(WildcardPattern.Escape(setup.WorkingDirectory));
+            }
+
+            SetVariables(setup.Variables);
+        }
+
+        private void SetVariables(IEnumerable<KeyValuePair<string, object>> variables)
+        {
+            foreach (var pair in variables)
+            {
+                object value = pair.Value;
+                if (value is string text && pair.Key.EndsWith("Preference", StringComparison.Ordinal)
+                    && Enum.TryParse(text, out ActionPreference preference))
+                {
+                    value = preference;
+                }
+
+                _runspace.SessionStateProxy.SetVariable(pair.Key, value);
+            }
+        }
+
+        private int? RunScript(PayloadReader r, PSDataCollection<object> input, Action<PowerShell> setCurrent, Func<bool> stopRequested)
+        {
+            var relay = new StreamRelay(_writer, includeErrorTargets: true);
+            int exitCode = 0;
+            try
+            {
+                Apply(WorkerSetup.Read(r));
+                string script = r.ReadString();
+                string init = r.ReadString();
+                object[] args = WorkerSetup.ReadValues(r);
+                bool hasInput = r.ReadBool();
+                if (!hasInput)
+                {
+                    input.Complete();
+                }
+
+                if (init != null && !Invoke(relay, init, null, null, setCurrent))
+                {
+                    exitCode = 1;
+                }
+                else if (!Invoke(relay, script, args, input, setCurrent))
+                {
+                    exitCode = 1;
+                }
+            }
+            catch (Exception e) when (!(e is InvalidDataException))
+            {
+                relay.SendError(new ErrorRecord(e, "WorkerSetupFailed", ErrorCategory.InvalidOperation, null));
+                exitCode = 1;
+            }
+
+            if (_host.ExitCode.HasValue)
+            {
+                exitCode = _host.ExitCode.Value;
+            }
+            else if (stopRequested())
+            {
+                exitCode = StoppedExitCode;
+            }
+
+            var done = new PayloadWriter();
+            done.WriteVarInt(exitCode);
+            _writer.Send(FrameKind.ScriptDone, done);
+            return exitCode;
+        }
+
+        /// <summary>Runs a script in the global scope; false after a terminating error (already relayed).</summary>
+        private bool Invoke(StreamRelay relay, string script, object[] args, PSDataCollection<object> input, Action<PowerShell> setCurrent)
+        {
+            using (PowerShell ps = PowerShell.Create())
+            {
+                ps.Runspace = _runspace;
+                ps.AddScript(script);
+                foreach (object arg in args ?? new object[0])
+                {
+                    ps.AddArgument(arg);
+                }
+
+                relay.Attach(ps);
+                setCurrent(ps);
+                try
+                {
+                    if (input != null)
+                    {
+                        ps.Invoke(input, relay.Output);
+                    }
+                    else
+                    {
+                        ps.Invoke(null, relay.Output);
+                    }
+
+                    return !_host.ExitCode.HasValue;
+                }
+                catch (RuntimeException e)
+                {
+                    if (!(e is PipelineStoppedException))
+                    {
+                        relay.SendError(Unwrap(e));
+                    }
+
+                    return false;
+                }
+                finally
+                {
+                    setCurrent(null);
+                }
+            }
+        }
+
+        private static ErrorRecord Unwrap(RuntimeException e) =>
+            e.ErrorRecord.Exception is ParentContainsErrorRecordException ? new ErrorRecord(e.ErrorRecord, e) : e.ErrorRecord;
+
+        private int? PoolInit(PayloadReader r)
+        {
+            var relay = new StreamRelay(_writer, includeErrorTargets: true);
+            bool ok;
+            try
+            {
+                Apply(WorkerSetup.Read(r));
+                string init = r.ReadString();
+                object[] args = WorkerSetup.ReadValues(r);
+                ok = init == null || Invoke(relay, init, args, null, _ => { });
+            }
+            catch (Exception e) when (!(e is InvalidDataException))
+            {
+                relay.SendError(new ErrorRecord(e, "WorkerSetupFailed", ErrorCategory.InvalidOperation, null));
+                ok = false;
+            }
+
+            var done = new PayloadWriter();
+            done.WriteBool(ok);
+            _writer.Send(FrameKind.InitDone, done);
+            if (_host.ExitCode.HasValue)
+            {
+                return _host.ExitCode.Value;
+            }
+
+            return ok ? (int?)null : 1;
+        }
+
+        private void DefineTask(PayloadReader r)
+        {
+            long id = (long)r.ReadVarUInt();
+            var mode = (TaskMode)r.ReadByte();
+            string script = r.ReadString();
+            var variables = WorkerSetup.ReadVariables(r);
+            object[] args = WorkerSetup.ReadValues(r);
+            SetVariables(variables);
+            _tasks[id] = new PoolTask(mode, script, args);
+        }
+
+        private int? RunChunk(PayloadReader r, Action<PowerShell> setCurrent)
+        {
+            long taskId = (long)r.ReadVarUInt();
+            long chunkId = (long)r.ReadVarUInt();
+            object[] items = WorkerSetup.ReadValues(r);
+            PoolTask task = _tasks[taskId];
+            _feed.Load(chunkId, items);
+            _feed.Script = task.Script;
+            _feed.Args = task.Args;
+
+            int before;
+            do
+            {
+                before = _feed.Consumed;
+                using (PowerShell ps = PowerShell.Create())
+                {
+                    ps.Runspace = _runspace;
+                    ps.AddScript(task.Wrapper);
+                    _poolRelay.Attach(ps);
+                    setCurrent(ps);
+                    try
+                    {
+                        ps.Invoke(null, _poolRelay.Output);
+                    }
+                    catch (PipelineStoppedException)
+                    {
+                        break;
+                    }
+                    catch (RuntimeException e)
+                    {
+                        // A flow-control statement or an error outside any item's try/catch.
+                        _poolRelay.SendError(Unwrap(e));
+                    }
+                    finally
+                    {
+                        setCurrent(null);
+                    }
+
+                    if (_host.ExitCode.HasValue)
+                    {
+                        return _host.ExitCode.Value;
+                    }
+                }
+            }
+            while (_feed.Consumed < items.Length && _feed.Consumed > before);
+
+            _poolRelay.ItemIndex = -1;
+            _poolRelay.ChunkId = 0;
+            var done = new PayloadWriter();
+            done.WriteVarUInt((ulong)chunkId);
+            _writer.Send(FrameKind.ChunkDone, done);
+            return null;
+        }
+
+        private sealed class PoolTask
+        {
+            private const string Catch = "} catch { $__pcFeed.Fail($_) } } while ($false) } }";
+
+            public PoolTask(TaskMode mode, string script, object[] args)
+            {
+                Args = args;
+                switch (mode)
+                {
+                    case TaskMode.Inline:
+                        Wrapper = "$__pcFeed | & { process { do { try {\n" + script + "\n" + Catch;
+                        break;
+                    case TaskMode.Positional:
+                        Script = ScriptBlock.Create(script);
+                        Wrapper = "$__pcS = $__pcFeed.Script; $__pcA = $__pcFeed.Args\n$__pcFeed | & { process { do { try { & $__pcS $_ @__pcA " + Catch;
+                        break;
+                    case TaskMode.Splat:
+                        Script = ScriptBlock.Create(script);
+                        Wrapper = "$__pcS = $__pcFeed.Script; $__pcA = $__pcFeed.Args\n$__pcFeed | & { process { do { try { $__pcI = $_; & $__pcS @__pcI @__pcA " + Catch;
+                        break;
+                    default:
+                        Script = ScriptBlock.Create(script);
+                        Wrapper = "$__pcS = $__pcFeed.Script; $__pcA = $__pcFeed.Args\n$__pcFeed | & { process { do { try { & $__pcS @__pcA " + Catch;
+                        break;
+                }
+            }
+
+            public string Wrapper { get; }
+
+            public ScriptBlock Script { get; }
+
+            public object[] Args { get; }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+using System;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.IO;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using System.Threading;
+using ProcCmdlets.Channel;
+
+namespace ProcCmdlets.Worker
+{
+    /// <summary>
+    /// The worker process's main loop: it opens a runspace at once, tells the session it is ready,
+    /// then runs what the channel asks for. It exits when the channel closes.
+    /// </summary>
+    public static class WorkerMain
+    {
+        private static FrameWriter s_writer;
+        private static volatile PSDataCollection<object> s_scriptInput;
+        private static volatile PowerShell s_current;
+        private static volatile bool s_stopRequested;
+        private static volatile WorkerExecutor s_executor;
+
+        public static int Run()
+        {
+            StdioChannel.Take(out Stream input, out Stream output);
+            s_writer = new FrameWriter(output, "ProcCmdlets worker writer");
+            var inbox = new BlockingCollection<Frame>();
+            var reader = new Thread(() => ReadLoop(new FrameReader(input), inbox)) { IsBackground = true, Name = "ProcCmdlets worker reader" };
+            reader.Start();
+
+            var host = new WorkerHost();
+            var state = InitialSessionState.CreateDefault2();
+            Runspace runspace = RunspaceFactory.CreateRunspace(host, state);
+            runspace.ThreadOptions = PSThreadOptions.ReuseThread;
+            runspace.Open();
+            Runspace.DefaultRunspace = runspace;
+
+            var ready = new PayloadWriter();
+            ready.WriteVarUInt((ulong)Process.GetCurrentProcess().Id);
+            ready.WriteString(PSVersionString(runspace));
+            s_writer.Send(FrameKind.Ready, ready);
+
+            var executor = new WorkerExecutor(runspace, host, s_writer);
+            s_executor = executor;
+            foreach (Frame frame in inbox.GetConsumingEnumerable())
+            {
+                int? exit = executor.Handle(frame, () => s_scriptInput, ps => s_current = ps, () => s_stopRequested);
+                if (exit.HasValue)
+                {
+                    s_writer.Flush(TimeSpan.FromSeconds(10));
+                    StdioChannel.HardExit(exit.Value);
+                }
+            }
+
+            return 0;
+        }
+
+        private static string PSVersionString(Runspace runspace)
+        {
+            using (var ps = PowerShell.Create())
+            {
+                ps.Runspace = runspace;
+                var result = ps.AddScript("$PSVersionTable.PSVersion.ToString()").Invoke();
+                return result.Count > 0 ? result[0].ToString() : string.Empty;
+            }
+        }
+
+        private static void ReadLoop(FrameReader reader, BlockingCollection<Frame> inbox)
+        {
+            try
+            {
+                while (reader.TryRead(out Frame frame))
+                {
+                    switch (frame.Kind)
+                    {
+                        case FrameKind.RunScript:
+                            s_scriptInput = new PSDataCollection<object>();
+                            inbox.Add(frame);
+                            break;
+                        case FrameKind.Input:
+                            foreach (object value in WorkerSetup.ReadValues(frame.Reader()))
+                            {
+                                s_scriptInput?.Add(value);
+                            }
+
+                            break;
+                        case FrameKind.InputEnd:
+                            s_scriptInput?.Complete();
+                            break;
+                        case FrameKind.StopPipeline:
+                            long chunk = frame.Payload.Length == 0 ? 0 : (long)frame.Reader().ReadVarUInt();
+                            if (chunk == 0)
+                            {
+                                s_stopRequested = true;
+                                s_current?.BeginStop(null, null);
+                            }
+                            else if (s_executor != null && s_executor.CurrentChunkId == chunk)
+                            {
+                                s_current?.BeginStop(null, null);
+                            }
+
+                            break;
+                        default:
+                            inbox.Add(frame);
+                            break;
+                    }
+                }
+            }
+            catch (Exception)
+            {
+                // A malformed channel is treated as a closed one.
+            }
+
+            // The session is gone (or closed the channel): nothing is left to do.
+            StdioChannel.HardExit(0);
+        }
+    }
+}
