@@ -78,7 +78,7 @@ namespace ProcCmdlets.Pools
 
             byte[] encoded = _encoder.ToArray();
             long sequence = _run.Submitted;
-            _pool.Locked(() => _run.AddPending(sequence, item, encoded));
+            _pool.Enqueue(_run, sequence, item, encoded);
             _run.Submitted = sequence + 1;
 
             TimeSpan now = _clock.Elapsed;

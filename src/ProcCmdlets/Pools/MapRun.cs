@@ -105,6 +105,14 @@ namespace ProcCmdlets.Pools
 
                         break;
                     case EventKind.Done:
+                        if (!_unordered && e.Sequence == _nextToEmit && !_slots.ContainsKey(e.Sequence))
+                        {
+                            // The common case: the next item in order finished and all of its records are out.
+                            _nextToEmit++;
+                            Finished++;
+                            break;
+                        }
+
                         ItemSlot slot = Slot(e.Sequence);
                         slot.Done = true;
                         if (_unordered)
@@ -202,7 +210,7 @@ namespace ProcCmdlets.Pools
             Console,
         }
 
-        private sealed class RunEvent
+        private readonly struct RunEvent
         {
             public RunEvent(long sequence, EventKind kind, StreamKind stream, object value)
             {

@@ -27,6 +27,9 @@ namespace ProcCmdlets.Pools
         /// <summary>Errors its initialization script wrote, for the message if it fails.</summary>
         public List<string> InitErrors { get; } = new List<string>();
 
+        /// <summary>The chunk the reader thread last looked up; only that thread uses it.</summary>
+        public Chunk LastSeen { get; set; }
+
         public Chunk Find(long chunkId)
         {
             foreach (Chunk chunk in InFlight)

@@ -139,6 +139,15 @@ namespace ProcCmdlets
             }
         }
 
+        /// <summary>Queues one item of a run.</summary>
+        internal void Enqueue(PoolRun run, long sequence, object item, byte[] encoded)
+        {
+            lock (_lock)
+            {
+                run.AddPending(sequence, item, encoded);
+            }
+        }
+
         /// <summary>Ends a run: its queued items are dropped; its running chunks are stopped unless it finished.</summary>
         internal void Unregister(PoolRun run)
         {
@@ -237,12 +246,7 @@ namespace ProcCmdlets
                         var stream = (StreamKind)r.ReadByte();
                         long chunkId = (long)r.ReadVarUInt();
                         int index = (int)r.ReadVarInt();
-                        Chunk chunk;
-                        lock (_lock)
-                        {
-                            chunk = worker.Find(chunkId);
-                        }
-
+                        Chunk chunk = FindOnReader(worker, chunkId);
                         if (chunk == null)
                         {
                             if (chunkId == 0 && stream == StreamKind.Error)
@@ -282,18 +286,16 @@ namespace ProcCmdlets
 
                 case FrameKind.ItemDone:
                     {
-                        Chunk chunk;
-                        int index;
-                        lock (_lock)
+                        Chunk chunk = FindOnReader(worker, (long)r.ReadVarUInt());
+                        int index = (int)r.ReadVarUInt();
+                        if (chunk == null || index >= chunk.Items.Length)
                         {
-                            chunk = worker.Find((long)r.ReadVarUInt());
-                            index = (int)r.ReadVarUInt();
-                            if (chunk == null || index >= chunk.Items.Length)
-                            {
-                                return;
-                            }
+                            return;
+                        }
 
-                            chunk.Done = index + 1;
+                        chunk.Done = index + 1;
+                        if (chunk.Run.TimeoutSeconds > 0)
+                        {
                             chunk.ItemStartedAt = DateTime.UtcNow;
                         }
 
@@ -359,6 +361,27 @@ namespace ProcCmdlets
 
                     break;
             }
+        }
+
+        /// <summary>
+        /// Finds a chunk for the worker's reader thread. Chunks are removed only on that same thread,
+        /// so the last one it found stays valid without taking the pool's lock for every frame.
+        /// </summary>
+        private Chunk FindOnReader(PoolWorker worker, long chunkId)
+        {
+            Chunk chunk = worker.LastSeen;
+            if (chunk != null && chunk.Id == chunkId)
+            {
+                return chunk;
+            }
+
+            lock (_lock)
+            {
+                chunk = worker.Find(chunkId);
+            }
+
+            worker.LastSeen = chunk;
+            return chunk;
         }
 
         private void OnConsoleLine(PoolWorker worker, string line)
@@ -495,21 +518,23 @@ namespace ProcCmdlets
             }
 
             WaitForWorkers(TimeSpan.FromSeconds(10));
-            Terminate();
+            End(PoolState.Closed);
         }
 
         /// <summary>Ends every worker at once [terminate()].</summary>
-        public void Terminate()
+        public void Terminate() => End(PoolState.Terminated);
+
+        private void End(PoolState final)
         {
             PoolWorker[] workers;
             lock (_lock)
             {
-                if (State == PoolState.Terminated)
+                if (State == PoolState.Terminated || (State == PoolState.Closed && final == PoolState.Terminated && _workers.Count == 0 && _runs.Count == 0))
                 {
                     return;
                 }
 
-                State = PoolState.Terminated;
+                State = final;
                 FailRuns(Errors.PoolRemoved(this));
                 workers = _workers.ToArray();
                 foreach (PoolWorker worker in workers)

@@ -1,0 +1,194 @@
+#Requires -Version 7.0
+# Shared helpers of the ProcCmdlets Pester tests.
+
+Set-StrictMode -Version Latest
+
+$script:ModulePath = Join-Path $PSScriptRoot '../../output/ProcCmdlets'
+$script:WorkerMarker = 'ProcCmdlets.Worker'
+
+function Import-ProcCmdletsForTest {
+    <#
+    .SYNOPSIS
+        Imports the built ProcCmdlets module (output/ProcCmdlets) into the global session state.
+    #>
+    [CmdletBinding()]
+    param()
+
+    $path = [System.IO.Path]::GetFullPath($script:ModulePath)
+    if (-not (Test-Path -LiteralPath $path)) {
+        throw "ProcCmdlets is not built: '$path' does not exist. Run ./build.ps1 -Task Build first."
+    }
+
+    Import-Module $path -Force -Global -ErrorAction Stop
+}
+
+function Get-WorkerChildProcess {
+    <#
+    .SYNOPSIS
+        Lists the processes that are children of this PowerShell process and run ProcCmdlets.Worker.
+    .OUTPUTS
+        Objects with ProcessId, ParentProcessId and CommandLine.
+    #>
+    [CmdletBinding()]
+    param(
+        [int] $ParentProcessId = $PID
+    )
+
+    if ($IsLinux) {
+        foreach ($directory in [System.IO.Directory]::EnumerateDirectories('/proc')) {
+            $name = [System.IO.Path]::GetFileName($directory)
+            if ($name -notmatch '^\d+$') {
+                continue
+            }
+
+            try {
+                $stat = [System.IO.File]::ReadAllText("$directory/stat")
+                # pid (comm) state ppid ...; comm may hold spaces and parentheses.
+                $fields = $stat.Substring($stat.LastIndexOf(')') + 2).Split(' ')
+                $ppid = [int] $fields[1]
+                if ($ppid -ne $ParentProcessId) {
+                    continue
+                }
+
+                $commandLine = ([System.IO.File]::ReadAllText("$directory/cmdline")) -replace "`0", ' '
+            }
+            catch {
+                # The process ended while it was being read.
+                continue
+            }
+
+            if ($commandLine.Contains($script:WorkerMarker)) {
+                [pscustomobject]@{
+                    ProcessId       = [int] $name
+                    ParentProcessId = $ppid
+                    CommandLine     = $commandLine.Trim()
+                }
+            }
+        }
+    }
+    elseif ($IsWindows) {
+        Get-CimInstance -ClassName Win32_Process -Filter "ParentProcessId = $ParentProcessId" |
+            Where-Object { $_.CommandLine -and $_.CommandLine.Contains($script:WorkerMarker) } |
+            ForEach-Object {
+                [pscustomobject]@{
+                    ProcessId       = [int] $_.ProcessId
+                    ParentProcessId = [int] $_.ParentProcessId
+                    CommandLine     = $_.CommandLine
+                }
+            }
+    }
+    else {
+        foreach ($line in (& ps -A -o 'pid=,ppid=,command=')) {
+            if ($line -match '^\s*(\d+)\s+(\d+)\s+(.*)$' -and [int] $Matches[2] -eq $ParentProcessId -and
+                $Matches[3].Contains($script:WorkerMarker)) {
+                [pscustomobject]@{
+                    ProcessId       = [int] $Matches[1]
+                    ParentProcessId = [int] $Matches[2]
+                    CommandLine     = $Matches[3]
+                }
+            }
+        }
+    }
+}
+
+function Test-ProcessAlive {
+    <#
+    .SYNOPSIS
+        Tells whether a process with the given id exists (and is not a zombie on Linux).
+    #>
+    [CmdletBinding()]
+    [OutputType([bool])]
+    param(
+        [Parameter(Mandatory)]
+        [int] $ProcessId
+    )
+
+    if ($IsLinux) {
+        try {
+            $stat = [System.IO.File]::ReadAllText("/proc/$ProcessId/stat")
+        }
+        catch {
+            return $false
+        }
+
+        $state = $stat.Substring($stat.LastIndexOf(')') + 2, 1)
+        return $state -ne 'Z' -and $state -ne 'X'
+    }
+
+    $null -ne (Get-Process -Id $ProcessId -ErrorAction SilentlyContinue)
+}
+
+function Wait-Until {
+    <#
+    .SYNOPSIS
+        Polls a condition until it is true or the timeout expires; returns the last result as a bool.
+    #>
+    [CmdletBinding()]
+    [OutputType([bool])]
+    param(
+        [Parameter(Mandatory, Position = 0)]
+        [scriptblock] $Condition,
+
+        [double] $TimeoutSeconds = 10,
+
+        [int] $IntervalMilliseconds = 100
+    )
+
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+    while ($true) {
+        if (& $Condition) {
+            return $true
+        }
+
+        if ([DateTime]::UtcNow -ge $deadline) {
+            return [bool] (& $Condition)
+        }
+
+        Start-Sleep -Milliseconds $IntervalMilliseconds
+    }
+}
+
+function Clear-TestWorker {
+    <#
+    .SYNOPSIS
+        Removes every worker and job of the session, stopping the running ones; does nothing when
+        ProcCmdlets is not loaded.
+    #>
+    [CmdletBinding()]
+    param()
+
+    if (Get-Command -Name Get-WorkerProcess -Module ProcCmdlets -ErrorAction SilentlyContinue) {
+        Get-WorkerProcess | Remove-WorkerProcess -Force -ErrorAction SilentlyContinue
+    }
+
+    Get-Job | Remove-Job -Force -ErrorAction SilentlyContinue
+}
+
+function Assert-NoWorkerLeft {
+    <#
+    .SYNOPSIS
+        Removes every job and pool of the session, removes ProcCmdlets, and throws if a worker
+        process child of this process is still alive after the timeout.
+    #>
+    [CmdletBinding()]
+    param(
+        [double] $TimeoutSeconds = 10
+    )
+
+    Get-Job | Remove-Job -Force -ErrorAction SilentlyContinue
+    if (Get-Command -Name Get-ProcessPool -Module ProcCmdlets -ErrorAction SilentlyContinue) {
+        Get-ProcessPool | Remove-ProcessPool -Force -ErrorAction SilentlyContinue
+    }
+
+    Remove-Module -Name ProcCmdlets -Force -ErrorAction SilentlyContinue
+
+    $gone = Wait-Until -TimeoutSeconds $TimeoutSeconds -IntervalMilliseconds 200 {
+        @(Get-WorkerChildProcess).Count -eq 0
+    }
+    if (-not $gone) {
+        $left = @(Get-WorkerChildProcess) | ForEach-Object { "$($_.ProcessId): $($_.CommandLine)" }
+        throw "Worker processes left behind after $TimeoutSeconds s:`n$($left -join "`n")"
+    }
+}
+
+Export-ModuleMember -Function Import-ProcCmdletsForTest, Get-WorkerChildProcess, Test-ProcessAlive, Wait-Until, Clear-TestWorker, Assert-NoWorkerLeft
