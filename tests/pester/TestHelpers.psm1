@@ -14,12 +14,53 @@ function Import-ProcCmdletsForTest {
     [CmdletBinding()]
     param()
 
-    $path = [System.IO.Path]::GetFullPath($script:ModulePath)
+    $path = Get-ProcCmdletsModulePath
     if (-not (Test-Path -LiteralPath $path)) {
         throw "ProcCmdlets is not built: '$path' does not exist. Run ./build.ps1 -Task Build first."
     }
 
     Import-Module $path -Force -Global -ErrorAction Stop
+}
+
+function Get-ProcCmdletsModulePath {
+    <#
+    .SYNOPSIS
+        The full path of the built module folder (output/ProcCmdlets).
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param()
+
+    [System.IO.Path]::GetFullPath($script:ModulePath)
+}
+
+function New-ProcCmdletsPowerShell {
+    <#
+    .SYNOPSIS
+        Creates a [powershell] instance with its own new runspace in which ProcCmdlets is imported.
+        The caller closes it with $instance.Runspace.Close(); $instance.Dispose().
+    #>
+    [CmdletBinding()]
+    [OutputType([powershell])]
+    param(
+        # When set, $ProcCmdletsWarmSpare is $false in the new runspace.
+        [switch] $NoWarmSpare
+    )
+
+    $instance = [powershell]::Create([System.Management.Automation.RunspaceMode]::NewRunspace)
+    $null = $instance.AddScript('param($Path, $NoSpare) Import-Module $Path -ErrorAction Stop; if ($NoSpare) { $global:ProcCmdletsWarmSpare = $false }').
+        AddArgument((Get-ProcCmdletsModulePath)).AddArgument([bool] $NoWarmSpare)
+    $null = $instance.Invoke()
+    if ($instance.HadErrors) {
+        $message = $instance.Streams.Error -join '; '
+        $instance.Dispose()
+        throw "Could not import ProcCmdlets in a new runspace: $message"
+    }
+
+    $instance.Commands.Clear()
+    $instance.Streams.ClearStreams()
+    # PowerShell.Create(NewRunspace) returns the instance through the pipeline as a collection.
+    , $instance
 }
 
 function Get-WorkerChildProcess {
@@ -191,4 +232,4 @@ function Assert-NoWorkerLeft {
     }
 }
 
-Export-ModuleMember -Function Import-ProcCmdletsForTest, Get-WorkerChildProcess, Test-ProcessAlive, Wait-Until, Clear-TestWorker, Assert-NoWorkerLeft
+Export-ModuleMember -Function Import-ProcCmdletsForTest, Get-ProcCmdletsModulePath, New-ProcCmdletsPowerShell, Get-WorkerChildProcess, Test-ProcessAlive, Wait-Until, Clear-TestWorker, Assert-NoWorkerLeft

@@ -35,10 +35,16 @@ namespace ProcCmdlets.Engine
             var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             var edits = new List<Tuple<int, int, string>>();
 
-            foreach (VariableExpressionAst variable in ast.FindAll(a => a is VariableExpressionAst v && v.VariablePath.DriveName != null
-                && v.VariablePath.DriveName.Equals("using", StringComparison.OrdinalIgnoreCase), true).Cast<VariableExpressionAst>())
+            foreach (UsingExpressionAst usingAst in ast.FindAll(a => a is UsingExpressionAst, true).Cast<UsingExpressionAst>())
             {
-                string name = variable.VariablePath.UserPath.Substring(variable.VariablePath.DriveName.Length + 1);
+                VariableExpressionAst variable = UsingExpressionAst.ExtractUsingVariable(usingAst);
+                string name = variable.VariablePath.UserPath;
+                int colon = name.IndexOf(':');
+                if (colon >= 0 && name.Substring(0, colon).Equals("using", StringComparison.OrdinalIgnoreCase))
+                {
+                    name = name.Substring(colon + 1);
+                }
+
                 string local = "__pcUsing_" + Sanitize(name);
                 if (seen.Add(local))
                 {
