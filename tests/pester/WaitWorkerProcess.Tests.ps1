@@ -184,9 +184,14 @@ Describe 'Wait-WorkerProcess' {
                 Write-Error 'error record'
                 'output after'
             }
-            $script:streamRecords = $script:streamWorker |
-                Wait-WorkerProcess -Verbose -Debug -ErrorVariable streamErrors -ErrorAction SilentlyContinue 2>$null 3>&1 4>&1 5>&1 6>&1
-            $script:streamErrors = $streamErrors
+            $script:streamRecords = & {
+                # Verbose and debug records are written only when the session's preferences allow it.
+                $VerbosePreference = 'Continue'
+                $DebugPreference = 'Continue'
+                $script:streamWorker |
+                    Wait-WorkerProcess -ErrorVariable relayedErrors -ErrorAction SilentlyContinue 2>$null 3>&1 4>&1 5>&1 6>&1
+                $script:streamErrors = $relayedErrors
+            }
         }
 
         It 'writes the output objects in order' {

@@ -183,7 +183,7 @@ namespace ProcCmdlets.Tests
         }
 
         [Fact]
-        public void FramesFromManyThreadsArriveWholeAndInEachThreadsOrder()
+        public async Task FramesFromManyThreadsArriveWholeAndInEachThreadsOrder()
         {
             const int threads = 8;
             const int perThread = 5_000;
@@ -202,7 +202,7 @@ namespace ProcCmdlets.Tests
                         writer.Send(FrameKind.Record, payload);
                     }
                 })).ToArray();
-                Task.WaitAll(tasks);
+                await Task.WhenAll(tasks);
             }
 
             var frames = ReadAll(new MemoryStream(memory.ToArray()));
@@ -446,7 +446,7 @@ namespace ProcCmdlets.Tests
         }
 
         [Fact]
-        public void FramesCrossARealPipeAndDisposeGivesACleanEnd()
+        public async Task FramesCrossARealPipeAndDisposeGivesACleanEnd()
         {
             var sent = new List<(FrameKind Kind, byte[] Payload)>();
             int[] sizes = { 0, 1, 100 * 1024, 4 * 1024 * 1024, 0, 3, 2 * 1024 * 1024 + 1, 65536 };
@@ -473,8 +473,8 @@ namespace ProcCmdlets.Tests
 
             writer.Dispose();
 
-            Assert.True(reading.Wait(LongWait), "the reader did not see the end of the pipe");
-            var received = reading.Result;
+            Assert.Same(reading, await Task.WhenAny(reading, Task.Delay(LongWait)));
+            var received = await reading;
             Assert.Equal(sent.Count, received.Count);
             for (int i = 0; i < sent.Count; i++)
             {
@@ -484,7 +484,7 @@ namespace ProcCmdlets.Tests
         }
 
         [Fact]
-        public void ProducersOutrunningASlowPipeStillDeliverEverything()
+        public async Task ProducersOutrunningASlowPipeStillDeliverEverything()
         {
             // More than the writer's 16 MB queue limit, so producers have to wait for the reader.
             const int frames = 12;
@@ -512,7 +512,8 @@ namespace ProcCmdlets.Tests
                 count++;
             }
 
-            Assert.True(producing.Wait(LongWait));
+            Assert.Same(producing, await Task.WhenAny(producing, Task.Delay(LongWait)));
+            await producing;
             Assert.Equal(frames, count);
         }
 

@@ -101,7 +101,6 @@ namespace ProcCmdlets.Tests
 
         [Theory]
         [InlineData(0.0)]
-        [InlineData(-0.0)]
         [InlineData(1.5)]
         [InlineData(-1e308)]
         [InlineData(double.Epsilon)]
@@ -117,6 +116,14 @@ namespace ProcCmdlets.Tests
             Assert.Equal(8, w.Length);
             double back = ReaderOf(w).ReadDouble();
             Assert.Equal(BitConverter.DoubleToInt64Bits(value), BitConverter.DoubleToInt64Bits(back));
+        }
+
+        [Fact]
+        public void NegativeZeroKeepsItsSign()
+        {
+            var w = new PayloadWriter();
+            w.WriteDouble(-0.0);
+            Assert.True(double.IsNegative(new PayloadReader(w.ToArray()).ReadDouble()));
         }
 
         [Fact]

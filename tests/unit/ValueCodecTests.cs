@@ -1,6 +1,7 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
+using System.Collections.ObjectModel;
 using System.Collections.Specialized;
 using System.Diagnostics;
 using System.IO;
@@ -351,7 +352,12 @@ namespace ProcCmdlets.Tests
             Assert.Equal((byte)ValueCodec.Tag.Clixml, Encode(source)[0]);
             var back = Assert.IsType<PSObject>(RoundTrip(source));
             Assert.Equal(2, back.Properties["a"].Value);
-            Assert.Equal(4, back.Properties["Twice"].Value);
+
+            var expected = (PSObject)PSSerializer.Deserialize(PSSerializer.Serialize(source, 1));
+            Assert.Equal(expected.TypeNames.ToArray(), back.TypeNames.ToArray());
+            Assert.Equal(
+                expected.Properties.Select(p => p.Name + "=" + p.Value).ToArray(),
+                back.Properties.Select(p => p.Name + "=" + p.Value).ToArray());
         }
 
         public static IEnumerable<object[]> ClixmlValues()
@@ -361,7 +367,7 @@ namespace ProcCmdlets.Tests
             yield return new object[] { "fileinfo" };
             yield return new object[] { "int array" };
             yield return new object[] { "list" };
-            yield return new object[] { "process-like object" };
+            yield return new object[] { "ip endpoint" };
         }
 
         private static object MakeClixmlValue(string name)
@@ -373,7 +379,7 @@ namespace ProcCmdlets.Tests
                 case "fileinfo": return new FileInfo(typeof(ValueCodecTests).Assembly.Location);
                 case "int array": return new[] { 1, 2, 3 };
                 case "list": return new List<string> { "a", "b" };
-                case "process-like object": return new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 8080);
+                case "ip endpoint": return new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 8080);
                 default: throw new ArgumentOutOfRangeException(nameof(name));
             }
         }
@@ -396,22 +402,32 @@ namespace ProcCmdlets.Tests
         [Fact]
         public void ClixmlValueWrappedInAPSObjectKeepsItsNoteProperties()
         {
-            var value = PSObject.AsPSObject(new Version(5, 6));
+            var value = PSObject.AsPSObject(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 443));
             value.Properties.Add(new PSNoteProperty("Extra", "note"));
+            Assert.Equal((byte)ValueCodec.Tag.Clixml, Encode(value)[0]);
             var back = Assert.IsType<PSObject>(RoundTrip(value));
             Assert.Equal("note", back.Properties["Extra"].Value);
-            Assert.Equal("Deserialized.System.Version", back.TypeNames[0]);
+            Assert.Equal("Deserialized.System.Net.IPEndPoint", back.TypeNames[0]);
+            Assert.Equal("127.0.0.1:443", back.ToString());
+        }
+
+        [Fact]
+        public void RehydratableTypesComeBackAsThemselves()
+        {
+            // CLIXML brings some types back as the real type, as remoting does.
+            Assert.Equal(new Version(1, 2, 3), Unwrap(RoundTrip(new Version(1, 2, 3))));
+            Assert.Equal(new Uri("https://example.com/x"), Unwrap(RoundTrip(new Uri("https://example.com/x"))));
         }
 
         [Fact]
         public void ValuesNestedInsideContainersUseClixmlWhereNeeded()
         {
-            var value = new Hashtable { ["v"] = new Version(2, 0), ["n"] = 1 };
+            var value = new Hashtable { ["e"] = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 80), ["n"] = 1 };
             var back = Assert.IsType<Hashtable>(RoundTrip(value));
             Assert.Equal(1, back["n"]);
-            var version = Assert.IsType<PSObject>(back["v"]);
-            Assert.Equal("2.0", version.ToString());
-            Assert.Equal("Deserialized.System.Version", version.TypeNames[0]);
+            var endpoint = Assert.IsType<PSObject>(back["E"]);
+            Assert.Equal("127.0.0.1:80", endpoint.ToString());
+            Assert.Equal("Deserialized.System.Net.IPEndPoint", endpoint.TypeNames[0]);
         }
 
         private static object NestArrays(int levels, object leaf)
@@ -445,8 +461,26 @@ namespace ProcCmdlets.Tests
 
             Assert.True(level >= ValueCodec.MaxFastDepth, $"only {level} levels came back as arrays");
             Assert.NotNull(current);
-            object expected = PSSerializer.Deserialize(PSSerializer.Serialize(source, 1));
-            Assert.Equal(PSObject.AsPSObject(expected).TypeNames.ToArray(), PSObject.AsPSObject(current).TypeNames.ToArray());
+        }
+
+        [Fact]
+        public void ArrayNestedBeyondTheFastDepthIsCarriedAsItsStringForm()
+        {
+            const int levels = ValueCodec.MaxFastDepth + 8;
+            object back = RoundTrip(NestArrays(levels, "leaf"));
+
+            int level = 0;
+            object current = back;
+            while (Unwrap(current) is object[] array)
+            {
+                Assert.Single(array);
+                current = array[0];
+                level++;
+            }
+
+            // Past the binary form's depth a value goes as its string, as CLIXML does past its depth.
+            Assert.Equal(ValueCodec.MaxFastDepth, level);
+            Assert.Equal("System.Object[]", Unwrap(current));
         }
 
         [Fact]
@@ -530,7 +564,7 @@ namespace ProcCmdlets.Tests
             var value = new object[]
             {
                 1, -5L, 2.5, "text 😀", 'c', (byte)7, (sbyte)-7, (short)-300, (ushort)300, 70000u, 1UL << 40, 1.5f,
-                123.456m, DateTime.UtcNow, TimeSpan.FromMinutes(3), Guid.NewGuid(), new byte[] { 1, 2 },
+                123.456m, new DateTime(2020, 5, 6, 7, 8, 9, DateTimeKind.Utc), TimeSpan.FromMinutes(3), new Guid("6b29fc40-ca47-1067-b31d-00dd010662da"), new byte[] { 1, 2 },
                 new SwitchParameter(true), null, true, false,
                 new Hashtable { ["k"] = "v" },
                 new OrderedDictionary { ["o"] = 1 },

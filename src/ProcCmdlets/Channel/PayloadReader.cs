@@ -19,7 +19,7 @@ namespace ProcCmdlets.Channel
 
         private void Need(int count)
         {
-            if (count < 0 || _position + count > _buffer.Length)
+            if (count < 0 || count > _buffer.Length - _position)
             {
                 throw new InvalidDataException("A frame's payload is shorter than its contents declare.");
             }
@@ -88,8 +88,12 @@ namespace ProcCmdlets.Channel
                 return null;
             }
 
-            int length = checked((int)(lengthPlusOne - 1));
-            Need(length);
+            if (lengthPlusOne - 1 > (ulong)(_buffer.Length - _position))
+            {
+                throw new InvalidDataException("A string in a frame is longer than the frame.");
+            }
+
+            int length = (int)(lengthPlusOne - 1);
             string value = Encoding.UTF8.GetString(_buffer, _position, length);
             _position += length;
             return value;

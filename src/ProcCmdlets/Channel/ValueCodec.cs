@@ -13,8 +13,11 @@ namespace ProcCmdlets.Channel
     /// </summary>
     internal static class ValueCodec
     {
-        /// <summary>How deep containers and pscustomobjects nest in the binary form before CLIXML takes over.</summary>
-        public const int MaxFastDepth = 32;
+        /// <summary>
+        /// How deep containers and pscustomobjects nest in the binary form; deeper values are carried
+        /// as their string form, as CLIXML does past its depth.
+        /// </summary>
+        public const int MaxFastDepth = 64;
 
         /// <summary>The CLIXML serialization depth, as for jobs and remoting.</summary>
         public const int ClixmlDepth = 1;
@@ -141,7 +144,14 @@ namespace ProcCmdlets.Channel
                     return;
             }
 
-            if (depth < MaxFastDepth && TryWriteContainer(w, wrapper, raw, depth))
+            if (depth >= MaxFastDepth)
+            {
+                w.WriteByte((byte)Tag.String);
+                w.WriteString(raw.ToString());
+                return;
+            }
+
+            if (TryWriteContainer(w, wrapper, raw, depth))
             {
                 return;
             }

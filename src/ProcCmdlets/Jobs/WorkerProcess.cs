@@ -53,7 +53,16 @@ namespace ProcCmdlets
             switch (frame.Kind)
             {
                 case FrameKind.Record:
-                    ReadRecord(r);
+                    try
+                    {
+                        ReadRecord(r);
+                    }
+                    catch (System.IO.InvalidDataException e)
+                    {
+                        // The frame was whole; only this value could not be read back.
+                        Error.Add(Errors.Create(e, "ValueNotCarried", ErrorCategory.ReadError, this));
+                    }
+
                     break;
                 case FrameKind.ScriptDone:
                     _reportedExitCode = (int)r.ReadVarInt();

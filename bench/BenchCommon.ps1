@@ -1,0 +1,195 @@
+# Helpers shared by the benchmark scenarios. Dot-sourced by Invoke-Benchmarks.ps1, which sets
+# $script:BenchContext before any scenario runs.
+
+function Get-BenchPwshHost {
+    <# The executable (and leading arguments) that start a fresh PowerShell like this one. #>
+    $exe = [Environment]::ProcessPath
+    $name = [IO.Path]::GetFileNameWithoutExtension($exe)
+    if ($name -eq 'dotnet') {
+        # `dotnet pwsh` (a dotnet tool) runs pwsh.dll on the shared runtime: do the same, without the tool resolution.
+        return [pscustomobject]@{ FileName = $exe; Prefix = @(Join-Path $PSHOME 'pwsh.dll') }
+    }
+    if ($name -eq 'pwsh') {
+        return [pscustomobject]@{ FileName = $exe; Prefix = @() }
+    }
+    # Hosted elsewhere: the pwsh beside the engine.
+    $pwsh = Join-Path $PSHOME $(if ($IsWindows) { 'pwsh.exe' } else { 'pwsh' })
+    [pscustomobject]@{ FileName = $pwsh; Prefix = @() }
+}
+
+function Find-BenchPython {
+    <# python3 (or a `python` that is Python 3), or $null when there is none. #>
+    foreach ($candidate in 'python3', 'python') {
+        $command = Get-Command $candidate -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+        if (-not $command) { continue }
+        try {
+            $version = (& $command.Source --version 2>&1 | Out-String).Trim()
+        } catch {
+            continue
+        }
+        if ($LASTEXITCODE -eq 0 -and $version -match '^Python 3\.') {
+            return [pscustomobject]@{ Path = $command.Source; Version = ($version -replace '^Python ', '') }
+        }
+    }
+    $null
+}
+
+function Invoke-BenchProcess {
+    <# Runs a program to its end and returns its exit code, output and wall time. #>
+    param(
+        [Parameter(Mandatory)] [string] $FileName,
+        [string[]] $ArgumentList = @(),
+        [int] $TimeoutSeconds = 900
+    )
+    $info = [Diagnostics.ProcessStartInfo]::new($FileName)
+    foreach ($argument in $ArgumentList) { $info.ArgumentList.Add($argument) }
+    $info.UseShellExecute = $false
+    $info.RedirectStandardOutput = $true
+    $info.RedirectStandardError = $true
+    $info.WorkingDirectory = $script:BenchContext.RepositoryRoot
+
+    $stopwatch = [Diagnostics.Stopwatch]::StartNew()
+    $process = [Diagnostics.Process]::Start($info)
+    try {
+        $stdout = $process.StandardOutput.ReadToEndAsync()
+        $stderr = $process.StandardError.ReadToEndAsync()
+        if (-not $process.WaitForExit($TimeoutSeconds * 1000)) {
+            $process.Kill($true)
+            throw "$FileName did not finish within $TimeoutSeconds s."
+        }
+        $stopwatch.Stop()
+        if (-not [Threading.Tasks.Task]::WaitAll([Threading.Tasks.Task[]] @($stdout, $stderr), 15000)) {
+            throw "$FileName ended but its output streams stayed open (a child process kept them)."
+        }
+        [pscustomobject]@{
+            ExitCode     = $process.ExitCode
+            Output       = $stdout.Result
+            ErrorOutput  = $stderr.Result
+            Milliseconds = $stopwatch.Elapsed.TotalMilliseconds
+        }
+    } finally {
+        $process.Dispose()
+    }
+}
+
+function Get-BenchResultLine {
+    <# The object a child printed as `BENCH_RESULT <json>`. #>
+    param([Parameter(Mandatory)] $Run, [string] $What)
+    $line = ($Run.Output -split "`r?`n") | Where-Object { $_ -like 'BENCH_RESULT *' } | Select-Object -Last 1
+    if ($Run.ExitCode -ne 0 -or -not $line) {
+        $detail = (($Run.ErrorOutput, $Run.Output) -join "`n").Trim()
+        if ($detail.Length -gt 1500) { $detail = $detail.Substring(0, 1500) + ' ...' }
+        throw "$What failed (exit code $($Run.ExitCode)): $detail"
+    }
+    $line.Substring('BENCH_RESULT '.Length) | ConvertFrom-Json
+}
+
+function Invoke-FreshPwsh {
+    <#
+    Runs a script block's text in a new PowerShell process (-NoProfile -File) and returns the object
+    it printed as `BENCH_RESULT <json>`. The script block is never run in this session.
+    #>
+    param(
+        [Parameter(Mandatory)] [scriptblock] $ScriptBlock,
+        [object[]] $ArgumentList = @(),
+        [int] $TimeoutSeconds = 900
+    )
+    $context = $script:BenchContext
+    $file = Join-Path $context.TempDirectory ("fresh-{0}.ps1" -f [guid]::NewGuid().ToString('n'))
+    Set-Content -LiteralPath $file -Value $ScriptBlock.ToString() -Encoding utf8
+    try {
+        $arguments = @($context.PwshHost.Prefix) + @('-NoProfile', '-NonInteractive', '-File', $file) + @($ArgumentList | ForEach-Object { [string] $_ })
+        $run = Invoke-BenchProcess -FileName $context.PwshHost.FileName -ArgumentList $arguments -TimeoutSeconds $TimeoutSeconds
+        Get-BenchResultLine -Run $run -What 'The fresh PowerShell process'
+    } finally {
+        Remove-Item -LiteralPath $file -ErrorAction SilentlyContinue
+    }
+}
+
+function Measure-BarePwshStart {
+    <# Wall time, in milliseconds, of `pwsh -NoProfile -Command exit` with the same host executable. #>
+    $context = $script:BenchContext
+    $arguments = @($context.PwshHost.Prefix) + @('-NoProfile', '-Command', 'exit')
+    $run = Invoke-BenchProcess -FileName $context.PwshHost.FileName -ArgumentList $arguments -TimeoutSeconds 120
+    if ($run.ExitCode -ne 0) { throw "pwsh -NoProfile -Command exit returned $($run.ExitCode): $($run.ErrorOutput)" }
+    $run.Milliseconds
+}
+
+function Invoke-PythonBench {
+    <# Runs bench/python/bench.py with the given arguments and returns the object it printed. #>
+    param([Parameter(Mandatory)] [object[]] $ArgumentList)
+    $context = $script:BenchContext
+    $script = Join-Path $PSScriptRoot 'python/bench.py'
+    $arguments = @($script) + @($ArgumentList | ForEach-Object { [string] $_ })
+    $run = Invoke-BenchProcess -FileName $context.Python.Path -ArgumentList $arguments -TimeoutSeconds 900
+    Get-BenchResultLine -Run $run -What "python bench.py $($ArgumentList -join ' ')"
+}
+
+function Assert-BenchResult {
+    <# Throws when a measured run did not produce the expected results, so a wrong answer is never timed. #>
+    param([bool] $Condition, [string] $Message)
+    if (-not $Condition) { throw "Wrong results: $Message" }
+}
+
+function Get-BenchMedian {
+    param([double[]] $Values)
+    if (-not $Values -or $Values.Count -eq 0) { return $null }
+    $sorted = [double[]] ($Values | Sort-Object)
+    $middle = [int] [math]::Floor($sorted.Count / 2)
+    if ($sorted.Count % 2) { $sorted[$middle] } else { ($sorted[$middle - 1] + $sorted[$middle]) / 2 }
+}
+
+function Get-BenchLeftover {
+    <#
+    Processes started by this benchmark run that are still alive. On Linux every process carrying
+    this run's tag in its environment (fresh sessions, workers, jobs, Python children); elsewhere
+    ProcCmdlets workers and job processes whose parent is this session.
+    #>
+    $context = $script:BenchContext
+    if ($IsLinux) {
+        $marker = "PROCCMDLETS_BENCH_TAG=$($context.Tag)"
+        foreach ($directory in [IO.Directory]::GetDirectories('/proc')) {
+            $name = [IO.Path]::GetFileName($directory)
+            $id = 0
+            if (-not [int]::TryParse($name, [ref] $id) -or $id -eq $PID) { continue }
+            try {
+                $environment = [Text.Encoding]::Latin1.GetString([IO.File]::ReadAllBytes("$directory/environ"))
+            } catch {
+                continue
+            }
+            if ($environment.Contains($marker)) {
+                $process = Get-Process -Id $id -ErrorAction SilentlyContinue
+                if ($process) { $process }
+            }
+        }
+        return
+    }
+    Get-Process | Where-Object {
+        $_.Id -ne $PID -and $_.Parent -and $_.Parent.Id -eq $PID -and
+        ($_.CommandLine -match 'ProcCmdlets\.Worker|WorkerMain' -or $_.ProcessName -match '^(pwsh|powershell|dotnet)$')
+    }
+}
+
+function Wait-BenchNoLeftover {
+    <#
+    Waits up to -TimeoutSeconds for the processes started by a scenario to end. Any still alive then
+    are reported, killed by id (they were started by this run) and returned.
+    #>
+    param([string] $Scenario, [int] $TimeoutSeconds = 15)
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+    do {
+        $left = @(Get-BenchLeftover)
+        if ($left.Count -eq 0) { return @() }
+        Start-Sleep -Milliseconds 500
+    } while ([DateTime]::UtcNow -lt $deadline)
+
+    $described = foreach ($process in $left) {
+        $commandLine = try { $process.CommandLine } catch { $null }
+        "$($process.Id) $($process.ProcessName) $commandLine".Trim()
+    }
+    Write-Warning "Scenario $Scenario left $($left.Count) process(es) behind; killing them: $($described -join '; ')"
+    foreach ($process in $left) {
+        Stop-Process -Id $process.Id -Force -ErrorAction SilentlyContinue
+    }
+    @($described)
+}
