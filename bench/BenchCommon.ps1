@@ -133,7 +133,7 @@ function Assert-BenchResult {
 
 function Get-BenchMedian {
     param([double[]] $Values)
-    if (-not $Values -or $Values.Count -eq 0) { return $null }
+    if ($null -eq $Values -or $Values.Count -eq 0) { return $null }
     $sorted = [double[]] ($Values | Sort-Object)
     $middle = [int] [math]::Floor($sorted.Count / 2)
     if ($sorted.Count % 2) { $sorted[$middle] } else { ($sorted[$middle - 1] + $sorted[$middle]) / 2 }

@@ -129,11 +129,11 @@ function Export-BenchChart {
     #>
     param([Parameter(Mandatory)] $Report, [Parameter(Mandatory)] [string] $Path)
 
-    $width = 1000
+    $width = 1080
     $labelRight = 390
     $plotLeft = 410
-    $plotRight = 880
-    $valueLeft = 892
+    $plotRight = 860
+    $valueLeft = 872
     $rowHeight = 22
     $barHeight = 14
 
@@ -174,24 +174,30 @@ function Export-BenchChart {
     # Decade axis labels.
     $axisY = 96
     for ($d = $lowDecade; $d -le $highDecade; $d++) {
-        $label = (& $f ([math]::Pow(10, $d))) + 'x'
+        $label = ([math]::Pow(10, $d)).ToString('G', $script:Invariant) + 'x'
         $null = $body.AppendLine("<text x=""$(& $f (& $x ([math]::Pow(10, $d))))"" y=""$axisY"" text-anchor=""middle"" fill=""#555"">$label</text>")
     }
-    $null = $body.AppendLine("<text x=""$labelRight"" y=""$axisY"" text-anchor=""end"" fill=""#555"">ratio (log scale)</text>")
+    $null = $body.AppendLine("<text x=""$($labelRight - 20)"" y=""$axisY"" text-anchor=""end"" fill=""#555"">ratio to the baseline (log scale)</text>")
     $gridTop = $axisY + 6
 
     $y = $gridTop + 8
     $bars = [Text.StringBuilder]::new()
     foreach ($scenario in $Report.Scenarios) {
-        $direction = if ($scenario.RatioKind -eq 'Relative') { 'lower is better' } else { 'higher is better' }
+        $meaning = switch ($scenario.RatioKind) {
+            'Throughput' { 'throughput ratio, higher is better' }
+            'Speedup' { 'speed-up over the baseline, higher is better' }
+            default { if ($scenario.Unit -eq 'MB') { 'memory ratio, lower is better' } else { 'time ratio, lower is better' } }
+        }
         $y += 18
-        $null = $bars.AppendLine("<text x=""20"" y=""$y"" font-weight=""bold"">$(ConvertTo-XmlText "$($scenario.Id). $($scenario.Title)")</text><text x=""$labelRight"" y=""$y"" text-anchor=""end"" fill=""#555"">$(ConvertTo-XmlText "$($scenario.Unit), $direction")</text>")
+        $null = $bars.AppendLine("<text x=""20"" y=""$y"" font-weight=""bold"">$(ConvertTo-XmlText "$($scenario.Id). $($scenario.Title)")</text><text x=""$plotLeft"" y=""$y"" fill=""#555"">$(ConvertTo-XmlText $meaning)</text>")
         $y += 8
         foreach ($row in $scenario.Rows) {
             $top = $y
             $mid = $y + $rowHeight / 2
             $null = $bars.AppendLine("<text x=""$labelRight"" y=""$(& $f ($mid + 4))"" text-anchor=""end"">$(ConvertTo-XmlText $row.Method)</text>")
-            if ($null -ne $row.Ratio -and $row.Ratio -gt 0) {
+            if ($null -ne $row.Ratio -and $row.Ratio -le 0) {
+                $null = $bars.AppendLine("<text x=""$valueLeft"" y=""$(& $f ($mid + 4))"">$(ConvertTo-XmlText (Format-BenchRatio $row.Ratio))</text>")
+            } elseif ($null -ne $row.Ratio) {
                 $color = if ($row.Product) {
                     if ($row.AllMet -eq $false) { '#de2d26' } elseif ($row.AllMet) { '#31a354' } else { '#9ecae1' }
                 } elseif ($row.Baseline) { '#636363' } else { '#9ecae1' }
@@ -241,8 +247,9 @@ function ConvertTo-BenchMarkdown {
     param([Parameter(Mandatory)] $Report, [string] $ChartFile = 'performance.svg')
     $cell = { param($text) ([string] $text) -replace '\|', '\|' }
     $machine = $Report.Machine
-    $met = @($Report.Scenarios.Rows.Targets | Where-Object { $_.Met -eq $true }).Count
-    $all = @($Report.Scenarios.Rows.Targets).Count
+    $targets = @($Report.Scenarios.Rows.Targets | Where-Object { $_ })
+    $met = @($targets | Where-Object { $_.Met -eq $true }).Count
+    $all = $targets.Count
     $minutes = [math]::Floor($machine.DurationSeconds / 60)
     $seconds = [math]::Round($machine.DurationSeconds % 60)
 
@@ -253,6 +260,9 @@ function ConvertTo-BenchMarkdown {
     $lines.Add("- Machine: $($machine.Cores) logical cores$(if ($machine.Processor) { " ($($machine.Processor))" }), $($machine.OS), $($machine.Architecture)")
     $lines.Add("- PowerShell $($machine.PowerShell) on $($machine.DotNet); ProcCmdlets $($machine.Module); Python $(if ($machine.Python) { $machine.Python } else { 'not found (Python rows skipped)' })")
     $lines.Add("- Each figure is the median of $($machine.Runs) run(s)$(if ($machine.Quick) { ' in quick mode (smaller workloads; not comparable with a full run)' }); the whole run took $minutes min $seconds s.")
+    if ($machine.LoadAverage) {
+        $lines.Add("- One-minute load average: $($machine.LoadAverage.Start) when the run started, $($machine.LoadAverage.End) when it ended (the suite itself keeps both cores busy).")
+    }
     $lines.Add('- Reproduce: `dotnet tool restore; dotnet pwsh ./build.ps1 -Task Bench`')
     $lines.Add('')
     $lines.Add("Targets met: **$met of $all**.")

@@ -61,6 +61,8 @@ $repositoryRoot = Split-Path $PSScriptRoot -Parent
 if (-not $ModulePath) { $ModulePath = Join-Path $repositoryRoot 'output/ProcCmdlets' }
 if (-not $OutputDirectory) { $OutputDirectory = Join-Path $repositoryRoot 'output/bench' }
 $ModulePath = (Resolve-Path -LiteralPath $ModulePath).ProviderPath
+# `-Scenario a,c` from a shell arrives as one string.
+$Scenario = @($Scenario | ForEach-Object { $_ -split ',' } | ForEach-Object Trim | Where-Object { $_ })
 
 . (Join-Path $PSScriptRoot 'BenchCommon.ps1')
 . (Join-Path $PSScriptRoot 'BenchReport.ps1')
@@ -174,6 +176,14 @@ function Invoke-BenchScenario {
     $result
 }
 
+function Get-BenchLoadAverage {
+    <# The one-minute load average where the OS reports it (Linux), else $null. #>
+    if ($IsLinux -and (Test-Path /proc/loadavg)) {
+        return [double]::Parse((Get-Content /proc/loadavg -Raw).Split(' ')[0], [Globalization.CultureInfo]::InvariantCulture)
+    }
+    $null
+}
+
 function Get-BenchProcessorName {
     if ($IsLinux -and (Test-Path /proc/cpuinfo)) {
         $line = Select-String -LiteralPath /proc/cpuinfo -Pattern '^model name\s*:\s*(.+)$' | Select-Object -First 1
@@ -187,6 +197,10 @@ function Get-BenchProcessorName {
 # --- Run --------------------------------------------------------------------------------------
 
 $clock = [Diagnostics.Stopwatch]::StartNew()
+$loadAtStart = Get-BenchLoadAverage
+if ($loadAtStart -gt [Environment]::ProcessorCount / 2) {
+    Write-Warning "The machine is busy (load average $loadAtStart on $([Environment]::ProcessorCount) cores): the figures will be noisy."
+}
 $tag = [guid]::NewGuid().ToString('n')
 $tempDirectory = Join-Path ([IO.Path]::GetTempPath()) "proccmdlets-bench-$tag"
 $null = New-Item -ItemType Directory -Path $tempDirectory
@@ -241,6 +255,7 @@ $report = [pscustomobject][ordered]@{
         DotNet          = [Runtime.InteropServices.RuntimeInformation]::FrameworkDescription
         Module          = [string] $module.Version
         Python          = $script:BenchContext.Python.Version
+        LoadAverage     = if ($null -ne $loadAtStart) { [pscustomobject]@{ Start = $loadAtStart; End = Get-BenchLoadAverage } }
         Runs            = $Runs
         Quick           = [bool] $Quick
         DurationSeconds = [math]::Round($clock.Elapsed.TotalSeconds, 1)
@@ -260,6 +275,6 @@ if ($NoDocs -or $Scenario) {
     Write-Host "Docs: $(Join-Path $docs 'performance.md'), $(Join-Path $docs 'performance.svg')"
 }
 
-$targets = @($report.Scenarios.Rows.Targets)
+$targets = @($report.Scenarios.Rows.Targets | Where-Object { $_ })
 $met = @($targets | Where-Object { $_.Met -eq $true }).Count
 Write-Host ("Targets met: {0} of {1}. The run took {2:N0} s." -f $met, $targets.Count, $clock.Elapsed.TotalSeconds)

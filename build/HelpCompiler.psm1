@@ -31,6 +31,7 @@ $script:MamlNamespace = @{
     MSHelp  = 'http://msdn.microsoft.com/mshelp'
 }
 
+$script:CommandFilePattern = '^[A-Za-z]+-[A-Za-z0-9]+\.md$'
 $script:FencePattern = '^\s{0,3}(`{3,}|~{3,})\s*([\w.+-]*)'
 $script:ListItemPattern = '^(\s*)([-*+]|\d+[.)])\s+(.*)$'
 
@@ -703,7 +704,7 @@ function ConvertTo-MamlHelp {
     .SYNOPSIS
         Compiles the cmdlet markdown files of a folder into one MAML help file.
     .DESCRIPTION
-        Reads every <Cmdlet-Name>.md in -MarkdownPath (about_*.md and README.md are skipped) and
+        Reads every <Verb-Noun>.md in -MarkdownPath (about topics and other pages are skipped) and
         writes the MAML file that Get-Help reads for a binary module, such as
         en-US/ProcCmdlets.dll-Help.xml beside the module's manifest. A file that is not in the
         expected layout is a terminating error naming the file and the problem.
@@ -727,8 +728,10 @@ function ConvertTo-MamlHelp {
 
     $source = (Resolve-Path -LiteralPath $MarkdownPath -ErrorAction Stop).ProviderPath
     $target = $PSCmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($OutputPath)
+    # Only files named like a command (Verb-Noun.md) are cmdlet help; about topics and other
+    # pages (README.md, performance.md) are left alone.
     $files = Get-ChildItem -LiteralPath $source -Filter '*.md' -File |
-        Where-Object { $_.Name -notlike 'about_*' -and $_.Name -ne 'README.md' } |
+        Where-Object { $_.Name -match $script:CommandFilePattern } |
         Sort-Object Name
     if (-not $files) { throw "No cmdlet markdown files were found in '$source'." }
 

@@ -189,6 +189,31 @@ function Wait-Until {
     }
 }
 
+function Wait-ProcessPoolReady {
+    <#
+    .SYNOPSIS
+        Waits until every worker of a pool has run an item, so that timing-sensitive tests do not
+        measure engine start-up on a busy machine. Returns $true when all workers answered.
+    #>
+    [CmdletBinding()]
+    [OutputType([bool])]
+    param(
+        [Parameter(Mandatory)]
+        $Pool,
+
+        [double] $TimeoutSeconds = 60
+    )
+
+    $count = $Pool.ProcessCount
+    $seen = [System.Collections.Generic.HashSet[int]]::new()
+    Wait-Until -TimeoutSeconds $TimeoutSeconds -IntervalMilliseconds 200 {
+        $pids = 1..$count | Invoke-ProcessPoolMap -Pool $Pool -ChunkSize 1 { Start-Sleep -Milliseconds 300; $PID }
+        $current = @($Pool.WorkerProcessIds)
+        foreach ($id in $pids) { $null = $seen.Add([int] $id) }
+        @($current | Where-Object { $seen.Contains([int] $_) }).Count -ge $count
+    }
+}
+
 function Clear-TestWorker {
     <#
     .SYNOPSIS
@@ -203,6 +228,21 @@ function Clear-TestWorker {
     }
 
     Get-Job | Remove-Job -Force -ErrorAction SilentlyContinue
+}
+
+function Clear-TestPool {
+    <#
+    .SYNOPSIS
+        Removes every job and ends every pool of the session; does nothing more when ProcCmdlets is
+        not loaded.
+    #>
+    [CmdletBinding()]
+    param()
+
+    Get-Job | Remove-Job -Force -ErrorAction SilentlyContinue
+    if (Get-Command -Name Get-ProcessPool -Module ProcCmdlets -ErrorAction SilentlyContinue) {
+        Get-ProcessPool | Remove-ProcessPool -Force -ErrorAction SilentlyContinue
+    }
 }
 
 function Assert-NoWorkerLeft {
@@ -232,4 +272,4 @@ function Assert-NoWorkerLeft {
     }
 }
 
-Export-ModuleMember -Function Import-ProcCmdletsForTest, Get-ProcCmdletsModulePath, New-ProcCmdletsPowerShell, Get-WorkerChildProcess, Test-ProcessAlive, Wait-Until, Clear-TestWorker, Assert-NoWorkerLeft
+Export-ModuleMember -Function Import-ProcCmdletsForTest, Get-ProcCmdletsModulePath, New-ProcCmdletsPowerShell, Get-WorkerChildProcess, Test-ProcessAlive, Wait-Until, Wait-ProcessPoolReady, Clear-TestWorker, Clear-TestPool, Assert-NoWorkerLeft

@@ -1,0 +1,156 @@
+#Requires -Version 7.0
+# Invoke-ProcessPoolApply [apply, apply_async, AsyncResult.get(timeout)]
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-ProcCmdletsForTest
+    $script:pool = New-ProcessPool -ProcessCount 2 -Name 'ApplyTestPool'
+}
+
+AfterAll {
+    Assert-NoWorkerLeft
+}
+
+Describe 'Invoke-ProcessPoolApply' {
+    Context 'apply' {
+        It 'runs the script block once on one pool worker and writes its output' {
+            $output = Invoke-ProcessPoolApply -Pool $script:pool { 'ran'; $PID }
+
+            $output | Should -HaveCount 2
+            $output[0] | Should -Be 'ran'
+            $output[1] | Should -Not -Be $PID
+            $script:pool.WorkerProcessIds | Should -Contain $output[1]
+        }
+
+        It 'passes -ArgumentList values to the script block' {
+            Invoke-ProcessPoolApply -Pool $script:pool -ArgumentList 6, 7 { param($a, $b) $a * $b } | Should -Be 42
+        }
+
+        It 'passes -ArgumentList values through $args' {
+            Invoke-ProcessPoolApply -Pool $script:pool -ArgumentList 'x', 'y' { $args -join '+' } | Should -Be 'x+y'
+        }
+
+        It 'reads $using: variables from the caller''s scope' {
+            $word = 'using'
+            Invoke-ProcessPoolApply -Pool $script:pool { "$using:word works" } | Should -Be 'using works'
+        }
+
+        It 'relays warnings' {
+            Invoke-ProcessPoolApply -Pool $script:pool -WarningVariable warnings -WarningAction SilentlyContinue {
+                Write-Warning 'apply warning'
+                'value'
+            } | Should -Be 'value'
+
+            $warnings.Message | Should -Be 'apply warning'
+        }
+
+        It 'writes the script block''s error' {
+            Invoke-ProcessPoolApply -Pool $script:pool -ErrorVariable failures -ErrorAction SilentlyContinue { throw 'apply failed' }
+
+            $failures | Should -Not -BeNullOrEmpty
+            $failures[0].Exception.Message | Should -BeLike '*apply failed*'
+            $script:pool.State | Should -Be 'Running'
+        }
+
+        It 'runs on a temporary pool without -Pool' {
+            $before = @(Get-WorkerChildProcess).Count
+
+            $output = Invoke-ProcessPoolApply { "temporary $PID" }
+
+            $output | Should -BeLike 'temporary *'
+            $output | Should -Not -Be "temporary $PID"
+            Wait-Until -TimeoutSeconds 10 { @(Get-WorkerChildProcess).Count -le $before } | Should -BeTrue
+        }
+
+        It 'refuses a removed pool with PoolRemoved' {
+            $removed = New-ProcessPool -ProcessCount 1 -Name 'ApplyRemovedPool'
+            Remove-ProcessPool -Pool $removed -Force
+
+            { Invoke-ProcessPoolApply -Pool $removed { 1 } } | Should -Throw -ErrorId 'PoolRemoved,*'
+        }
+    }
+
+    Context '-AsJob' {
+        AfterEach {
+            Get-Job | Where-Object PSJobTypeName -ne 'WorkerProcess' | Remove-Job -Force
+        }
+
+        It 'returns at once a job that Get-Job lists' {
+            $stopwatch = [System.Diagnostics.Stopwatch]::StartNew()
+            $job = Invoke-ProcessPoolApply -Pool $script:pool -AsJob { Start-Sleep -Seconds 3; 'async result' }
+            $stopwatch.Stop()
+
+            $job | Should -BeOfType ([System.Management.Automation.Job])
+            $job.GetType().FullName | Should -Be 'ProcCmdlets.ProcessPoolApplyJob'
+            $job.State | Should -Be 'Running'
+            $stopwatch.Elapsed.TotalSeconds | Should -BeLessThan 3
+            (Get-Job -Id $job.Id).InstanceId | Should -Be $job.InstanceId
+
+            $waited = Wait-Job -Job $job -Timeout 60
+            $waited.InstanceId | Should -Be $job.InstanceId
+            $job.State | Should -Be 'Completed'
+            Receive-Job -Job $job | Should -Be 'async result'
+        }
+
+        It 'passes -ArgumentList and keeps the output until Receive-Job takes it' {
+            $job = Invoke-ProcessPoolApply -Pool $script:pool -AsJob -ArgumentList 5 { param($n) 1..$n }
+
+            $null = Wait-Job -Job $job -Timeout 60
+            Receive-Job -Job $job -Keep | Should -Be @(1, 2, 3, 4, 5)
+            Receive-Job -Job $job | Should -Be @(1, 2, 3, 4, 5)
+            Receive-Job -Job $job | Should -BeNullOrEmpty
+        }
+
+        It 'keeps the script block''s error in the job' {
+            $job = Invoke-ProcessPoolApply -Pool $script:pool -AsJob { throw 'async failure' }
+
+            $null = Wait-Job -Job $job -Timeout 60
+            $job.State | Should -Be 'Failed'
+            Receive-Job -Job $job -ErrorVariable failures -ErrorAction SilentlyContinue
+            $failures[0].Exception.Message | Should -BeLike '*async failure*'
+        }
+
+        It 'is removed by Remove-Job' {
+            $job = Invoke-ProcessPoolApply -Pool $script:pool -AsJob { 'remove me' }
+            $null = Wait-Job -Job $job -Timeout 60
+
+            Remove-Job -Job $job
+
+            Get-Job | Where-Object InstanceId -eq $job.InstanceId | Should -BeNullOrEmpty
+            $script:pool.State | Should -Be 'Running'
+        }
+
+        It 'runs several jobs side by side on the pool''s workers' {
+            Wait-ProcessPoolReady -Pool $script:pool | Should -BeTrue
+            $jobs = 1..2 | ForEach-Object {
+                Invoke-ProcessPoolApply -Pool $script:pool -AsJob -ArgumentList $_ {
+                    param($n)
+                    $start = [DateTime]::UtcNow
+                    Start-Sleep -Seconds 2
+                    [pscustomobject]@{ N = $n; Pid = $PID; Start = $start; End = [DateTime]::UtcNow }
+                }
+            }
+
+            $null = Wait-Job -Job $jobs -Timeout 60
+            $results = $jobs | Receive-Job
+
+            $results | Should -HaveCount 2
+            $results[0].Pid | Should -Not -Be $results[1].Pid
+            # The two intervals overlap in time.
+            ($results[0].Start -lt $results[1].End -and $results[1].Start -lt $results[0].End) | Should -BeTrue
+        }
+
+        It 'Wait-Job -Timeout returns with the job still running' {
+            $job = Invoke-ProcessPoolApply -Pool $script:pool -AsJob { Start-Sleep -Seconds 30; 'late' }
+
+            Wait-Job -Job $job -Timeout 1 | Should -BeNullOrEmpty
+            $job.State | Should -Be 'Running'
+        }
+    }
+
+    Context 'cleanup' {
+        It 'leaves no worker process behind' {
+            Assert-NoWorkerLeft
+        }
+    }
+}

@@ -1,0 +1,277 @@
+#Requires -Version 7.0
+# Invoke-ProcessPoolMap [map, imap, imap_unordered, starmap]
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-ProcCmdletsForTest
+    $script:pool = New-ProcessPool -ProcessCount 2 -Name 'MapTestPool'
+}
+
+AfterAll {
+    Assert-NoWorkerLeft
+}
+
+Describe 'Invoke-ProcessPoolMap' {
+    Context 'results' {
+        It 'writes the results in input order' {
+            # Early items take longest, so they finish last.
+            $results = 1..6 | Invoke-ProcessPoolMap -Pool $script:pool -ChunkSize 1 {
+                Start-Sleep -Milliseconds ((7 - $_) * 150)
+                $_ * 10
+            }
+
+            $results | Should -Be @(10, 20, 30, 40, 50, 60)
+        }
+
+        It 'with -Unordered writes the same set of results' {
+            $results = 1..6 | Invoke-ProcessPoolMap -Pool $script:pool -Unordered -ChunkSize 1 {
+                Start-Sleep -Milliseconds ((7 - $_) * 150)
+                $_ * 10
+            }
+
+            $results | Should -HaveCount 6
+            $results | Sort-Object | Should -Be @(10, 20, 30, 40, 50, 60)
+        }
+
+        It 'never interleaves the output of one item with another''s' {
+            $results = 1..4 | Invoke-ProcessPoolMap -Pool $script:pool -Unordered -ChunkSize 1 {
+                foreach ($part in 'a', 'b', 'c') { "$_$part"; Start-Sleep -Milliseconds 100 }
+            }
+
+            $results | Should -HaveCount 12
+            for ($i = 0; $i -lt 12; $i += 3) {
+                $item = $results[$i].Substring(0, 1)
+                $results[$i..($i + 2)] | Should -Be @("${item}a", "${item}b", "${item}c")
+            }
+        }
+
+        It 'writes every object an item outputs, and objects keep their properties' {
+            $results = 1..2 | Invoke-ProcessPoolMap -Pool $script:pool {
+                [pscustomobject]@{ Item = $_; Square = $_ * $_ }
+                'second output'
+            }
+
+            $results | Should -HaveCount 4
+            $results[0].Item | Should -Be 1
+            $results[0].Square | Should -Be 1
+            $results[1] | Should -Be 'second output'
+            $results[2].Square | Should -Be 4
+        }
+
+        It 'runs the items in the pool''s workers, not in the session' {
+            $pids = 1..4 | Invoke-ProcessPoolMap -Pool $script:pool { $PID }
+
+            $pids | Should -Not -Contain $PID
+            foreach ($id in $pids) {
+                $script:pool.WorkerProcessIds | Should -Contain $id
+            }
+        }
+    }
+
+    Context 'binding the item' {
+        It 'binds the item to $_' {
+            1..5 | Invoke-ProcessPoolMap -Pool $script:pool { $_ * $_ } | Should -Be @(1, 4, 9, 16, 25)
+        }
+
+        It 'binds the item to the first parameter' {
+            1..5 | Invoke-ProcessPoolMap -Pool $script:pool { param($x) $x * $x } | Should -Be @(1, 4, 9, 16, 25)
+        }
+
+        It 'passes -ArgumentList values after the item' {
+            1..3 | Invoke-ProcessPoolMap -Pool $script:pool -ArgumentList 100, 'z' {
+                param($Item, $Add, $Suffix)
+                "$($Item + $Add)$Suffix"
+            } | Should -Be @('101z', '102z', '103z')
+        }
+
+        It 'with -Splat spreads an array over the positional parameters' {
+            @(1, 2), @(3, 4) | Invoke-ProcessPoolMap -Pool $script:pool -Splat { param($a, $b) $a * $b } |
+                Should -Be @(2, 12)
+        }
+
+        It 'with -Splat binds a hashtable''s entries to named parameters' {
+            @{ Name = 'x'; Count = 2 }, @{ Count = 3; Name = 'y' } |
+                Invoke-ProcessPoolMap -Pool $script:pool -Splat { param($Name, $Count) $Name * $Count } |
+                Should -Be @('xx', 'yyy')
+        }
+
+        It 'reads $using: variables from the caller''s scope' {
+            $factor = 7
+            1..3 | Invoke-ProcessPoolMap -Pool $script:pool { $_ * $using:factor } | Should -Be @(7, 14, 21)
+        }
+
+        It 'enumerates a collection given to -InputObject' {
+            Invoke-ProcessPoolMap -Pool $script:pool -InputObject @(10, 20, 30) { $_ + 1 } | Should -Be @(11, 21, 31)
+        }
+
+        It 'takes a single -InputObject as one item' {
+            Invoke-ProcessPoolMap -Pool $script:pool -InputObject 'alone' { "got $_" } | Should -Be 'got alone'
+        }
+
+        It 'gives the same results with -ChunkSize 3' {
+            1..10 | Invoke-ProcessPoolMap -Pool $script:pool -ChunkSize 3 { $_ * 2 } |
+                Should -Be @(2, 4, 6, 8, 10, 12, 14, 16, 18, 20)
+        }
+    }
+
+    Context 'no input' {
+        It 'writes nothing and no error for empty pipeline input' {
+            $results = @() | Invoke-ProcessPoolMap -Pool $script:pool { $_ } -ErrorVariable failures
+
+            $results | Should -BeNullOrEmpty
+            $failures | Should -BeNullOrEmpty
+        }
+
+        It 'writes nothing and no error for an empty -InputObject' {
+            $results = Invoke-ProcessPoolMap -Pool $script:pool -InputObject @() { $_ } -ErrorVariable failures
+
+            $results | Should -BeNullOrEmpty
+            $failures | Should -BeNullOrEmpty
+        }
+    }
+
+    Context 'failing items' {
+        It 'gives a non-terminating error whose TargetObject is the failing item, and the others go on' {
+            $results = 1..5 | Invoke-ProcessPoolMap -Pool $script:pool -ErrorVariable failures -ErrorAction SilentlyContinue {
+                if ($_ -eq 3) { throw "item $_ failed" }
+                $_
+            }
+
+            $results | Should -Be @(1, 2, 4, 5)
+            $failures | Should -HaveCount 1
+            $failures[0].TargetObject | Should -Be 3
+            $failures[0].Exception.Message | Should -Be 'item 3 failed'
+            $failures[0].ScriptStackTrace | Should -Not -BeNullOrEmpty
+        }
+
+        It 'with -ErrorAction Stop ends at the first error and the pool stays usable' {
+            $collected = [System.Collections.Generic.List[object]]::new()
+            $caught = $null
+            try {
+                1..20 | Invoke-ProcessPoolMap -Pool $script:pool -ErrorAction Stop -ChunkSize 1 {
+                    Start-Sleep -Milliseconds 200
+                    if ($_ -eq 2) { throw 'stop here' }
+                    $_
+                } | ForEach-Object { $collected.Add($_) }
+            }
+            catch {
+                $caught = $_
+            }
+
+            $caught | Should -Not -BeNullOrEmpty
+            $caught.Exception.Message | Should -BeLike '*stop here*'
+            $collected | Should -Not -Contain 20
+            $script:pool.State | Should -Be 'Running'
+            1..3 | Invoke-ProcessPoolMap -Pool $script:pool { $_ + 1 } | Should -Be @(2, 3, 4)
+        }
+
+        It 'with -TimeoutSeconds gives OperationTimeout for an item that runs too long, and results for the others' {
+            $stopwatch = [System.Diagnostics.Stopwatch]::StartNew()
+            $results = 1..4 | Invoke-ProcessPoolMap -Pool $script:pool -TimeoutSeconds 2 -ChunkSize 1 -ErrorVariable failures -ErrorAction SilentlyContinue {
+                if ($_ -eq 2) { Start-Sleep -Seconds 60 }
+                $_
+            }
+            $stopwatch.Stop()
+
+            $results | Should -Be @(1, 3, 4)
+            $failures | Should -HaveCount 1
+            $failures[0].FullyQualifiedErrorId | Should -BeLike 'OperationTimeout*'
+            $failures[0].TargetObject | Should -Be 2
+            $stopwatch.Elapsed.TotalSeconds | Should -BeLessThan 45
+            Wait-Until -TimeoutSeconds 20 { @($script:pool.WorkerProcessIds).Count -eq 2 } | Should -BeTrue
+            1..2 | Invoke-ProcessPoolMap -Pool $script:pool { $_ } | Should -Be @(1, 2)
+        }
+
+        It 'relays Write-Warning from the items' {
+            $results = 1..2 | Invoke-ProcessPoolMap -Pool $script:pool -WarningVariable warnings -WarningAction SilentlyContinue {
+                Write-Warning "warning from $_"
+                $_
+            }
+
+            $results | Should -Be @(1, 2)
+            $warnings.Message | Sort-Object | Should -Be @('warning from 1', 'warning from 2')
+        }
+    }
+
+    Context 'parameter errors' {
+        It 'refuses -ChunkSize 0 with InvalidChunkSize' {
+            { 1..3 | Invoke-ProcessPoolMap -Pool $script:pool -ChunkSize 0 { $_ } } | Should -Throw -ErrorId 'InvalidChunkSize,*'
+        }
+
+        It 'refuses a removed pool with PoolRemoved' {
+            $removed = New-ProcessPool -ProcessCount 1 -Name 'MapRemovedPool'
+            Remove-ProcessPool -Pool $removed -Force
+
+            { 1..3 | Invoke-ProcessPoolMap -Pool $removed { $_ } } | Should -Throw -ErrorId 'PoolRemoved,*'
+        }
+    }
+
+    Context 'stopping early' {
+        It 'stops a long map when Select-Object -First has enough, and the pool stays usable' {
+            $stopwatch = [System.Diagnostics.Stopwatch]::StartNew()
+            $first = 1..1000000 | Invoke-ProcessPoolMap { $_ } -Pool $script:pool | Select-Object -First 3
+            $stopwatch.Stop()
+
+            $first | Should -Be @(1, 2, 3)
+            $stopwatch.Elapsed.TotalSeconds | Should -BeLessThan 60
+            $script:pool.State | Should -Be 'Running'
+            1..3 | Invoke-ProcessPoolMap -Pool $script:pool { $_ * 3 } | Should -Be @(3, 6, 9)
+        }
+    }
+
+    Context 'temporary pool' {
+        It 'starts a pool of -ProcessCount workers for the call and removes it after' {
+            $before = @(Get-WorkerChildProcess).Count
+            $poolsBefore = @(Get-ProcessPool).Count
+
+            $results = 1..4 | Invoke-ProcessPoolMap -ProcessCount 2 { $PID }
+
+            $results | Should -HaveCount 4
+            $results | Should -Not -Contain $PID
+            @(Get-ProcessPool).Count | Should -Be $poolsBefore
+            Wait-Until -TimeoutSeconds 10 { @(Get-WorkerChildProcess).Count -le $before } | Should -BeTrue
+        }
+
+        It 'takes -ThrottleLimit as an alias of -ProcessCount' {
+            1..3 | Invoke-ProcessPoolMap -ThrottleLimit 1 { $_ * $_ } | Should -Be @(1, 4, 9)
+        }
+
+        It 'runs -InitializationScript in the workers of a temporary pool' {
+            1..2 | Invoke-ProcessPoolMap -ProcessCount 1 -InitializationScript { function Get-Tripled($v) { 3 * $v } } {
+                Get-Tripled $_
+            } | Should -Be @(3, 6)
+        }
+
+        It 'stops promptly on Ctrl+C and leaves no worker of the temporary pool behind' {
+            $before = @(Get-WorkerChildProcess).Count
+            $instance = New-ProcCmdletsPowerShell -NoWarmSpare
+            try {
+                $output = [System.Management.Automation.PSDataCollection[psobject]]::new()
+                $null = $instance.AddScript('1..10000 | Invoke-ProcessPoolMap -ProcessCount 2 -ChunkSize 1 { Start-Sleep -Milliseconds 200; $_ }')
+                $async = $instance.BeginInvoke([System.Management.Automation.PSDataCollection[psobject]]::new(), $output)
+
+                Wait-Until -TimeoutSeconds 30 { $output.Count -gt 0 } | Should -BeTrue
+                @(Get-WorkerChildProcess).Count | Should -BeGreaterThan $before
+
+                $stopwatch = [System.Diagnostics.Stopwatch]::StartNew()
+                $instance.Stop()
+                $stopwatch.Stop()
+
+                $stopwatch.Elapsed.TotalSeconds | Should -BeLessThan 10
+                $async.IsCompleted | Should -BeTrue
+                $instance.InvocationStateInfo.State | Should -Be 'Stopped'
+                Wait-Until -TimeoutSeconds 10 { @(Get-WorkerChildProcess).Count -le $before } | Should -BeTrue
+            }
+            finally {
+                $instance.Runspace.Close()
+                $instance.Dispose()
+            }
+        }
+    }
+
+    Context 'cleanup' {
+        It 'leaves no worker process behind' {
+            Assert-NoWorkerLeft
+        }
+    }
+}
