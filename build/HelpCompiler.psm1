@@ -24,6 +24,10 @@
 
 Set-StrictMode -Version 3.0
 
+# Conventions: helpers that produce sections, blocks, paragraphs or help entries write them to the
+# pipeline one by one, and callers collect them with @(...); helpers that produce the lines of one
+# piece of text return them as a single string array.
+
 $script:MamlNamespace = @{
     maml    = 'http://schemas.microsoft.com/maml/2004/10'
     command = 'http://schemas.microsoft.com/maml/dev/command/2004/10'

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation.Runspaces;
 using System.Runtime.CompilerServices;
 using System.Threading;
@@ -41,6 +42,12 @@ namespace ProcCmdlets
                 return registry;
             });
         }
+
+        /// <summary>The job source adapter the runspace's job manager made for this module's jobs.</summary>
+        public ProcCmdletsJobSourceAdapter JobAdapter { get; set; }
+
+        public System.Collections.Generic.IEnumerable<WorkerProcess> Workers =>
+            JobAdapter?.Jobs.OfType<WorkerProcess>() ?? System.Linq.Enumerable.Empty<WorkerProcess>();
 
         public string NextPoolName() => "Pool" + Interlocked.Increment(ref _poolNumber);
 

@@ -198,6 +198,10 @@ Describe 'Invoke-ProcessPoolMap' {
             { 1..3 | Invoke-ProcessPoolMap -Pool $script:pool -ChunkSize 0 { $_ } } | Should -Throw -ErrorId 'InvalidChunkSize,*'
         }
 
+        It 'refuses a negative -TimeoutSeconds with InvalidTimeoutSeconds' {
+            { 1..3 | Invoke-ProcessPoolMap -Pool $script:pool -TimeoutSeconds -1 { $_ } } | Should -Throw -ErrorId 'InvalidTimeoutSeconds,*'
+        }
+
         It 'refuses a removed pool with PoolRemoved' {
             $removed = New-ProcessPool -ProcessCount 1 -Name 'MapRemovedPool'
             Remove-ProcessPool -Pool $removed -Force

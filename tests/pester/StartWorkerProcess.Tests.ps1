@@ -216,6 +216,43 @@ Describe 'Start-WorkerProcess' {
         }
     }
 
+    Context 'the parent process dies' {
+        It 'ends the worker within a few seconds after its PowerShell process is killed' -Skip:$IsWindows {
+            # A separate PowerShell process starts a worker, then is killed with SIGKILL.
+            $host_ = [System.Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
+            if ([System.IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') {
+                $host_.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll'))
+            }
+            foreach ($argument in '-NoProfile', '-NonInteractive', '-Command',
+                ('$ProcCmdletsWarmSpare = $false; Import-Module ''{0}''; $w = Start-WorkerProcess {{ Start-Sleep -Seconds 60 }}; [Console]::Out.WriteLine($w.ProcessId); [Console]::Out.Flush(); Start-Sleep -Seconds 60' -f
+                    (Get-ProcCmdletsModulePath))) {
+                $host_.ArgumentList.Add($argument)
+            }
+            $host_.RedirectStandardOutput = $true
+            $host_.UseShellExecute = $false
+            $parent = [System.Diagnostics.Process]::Start($host_)
+            $workerPid = 0
+            try {
+                $line = $parent.StandardOutput.ReadLineAsync()
+                $line.Wait([TimeSpan]::FromSeconds(60)) | Should -BeTrue
+                $workerPid = [int] $line.Result
+                Test-ProcessAlive -ProcessId $workerPid | Should -BeTrue
+
+                $parent.Kill()
+                $parent.WaitForExit(10000) | Should -BeTrue
+
+                Wait-Until -TimeoutSeconds 15 { -not (Test-ProcessAlive -ProcessId $workerPid) } | Should -BeTrue
+            }
+            finally {
+                if (-not $parent.HasExited) { $parent.Kill($true) }
+                if ($workerPid -and (Test-ProcessAlive -ProcessId $workerPid)) {
+                    Stop-Process -Id $workerPid -Force -ErrorAction SilentlyContinue
+                }
+                $parent.Dispose()
+            }
+        }
+    }
+
     Context 'cleanup' {
         It 'leaves no worker process behind' {
             Assert-NoWorkerLeft

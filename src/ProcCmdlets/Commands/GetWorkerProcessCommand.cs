@@ -22,7 +22,7 @@ namespace ProcCmdlets.Commands
 
         protected override void EndProcessing()
         {
-            var workers = JobRepository.Jobs.OfType<WorkerProcess>().OrderBy(w => w.Id).ToList();
+            var workers = Registry.Workers.OrderBy(w => w.Id).ToList();
             if (Name != null)
             {
                 foreach (string name in Name.Where(n => !WildcardPattern.ContainsWildcardCharacters(n)))

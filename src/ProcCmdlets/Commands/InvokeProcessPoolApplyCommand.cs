@@ -54,7 +54,7 @@ namespace ProcCmdlets.Commands
             {
                 var job = new ProcessPoolApplyJob(ScriptBlock.ToString(), pool, task);
                 job.Name = "Apply" + job.Id;
-                JobRepository.Add(job);
+                ProcCmdletsJobSourceAdapter.Register(this, job);
                 WriteObject(job);
                 return;
             }

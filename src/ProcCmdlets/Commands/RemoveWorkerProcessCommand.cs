@@ -30,9 +30,15 @@ namespace ProcCmdlets.Commands
                     worker.Stop(true);
                 }
 
-                worker.IsRemoved = true;
-                JobRepository.Remove(worker);
-                worker.Dispose();
+                if (Registry.JobAdapter != null)
+                {
+                    Registry.JobAdapter.RemoveJob(worker);
+                }
+                else
+                {
+                    worker.IsRemoved = true;
+                    worker.Dispose();
+                }
             }
         }
     }

@@ -91,7 +91,7 @@ namespace ProcCmdlets.Commands
             payload.WriteBool(hasInput);
             _worker.Send(FrameKind.RunScript, payload);
 
-            JobRepository.Add(_worker);
+            ProcCmdletsJobSourceAdapter.Register(this, _worker);
             Registry.Add(_worker);
             WorkerSpare.Replenish(Preferences.WarmSpareEnabled(SessionState));
             WriteObject(_worker);

@@ -24,7 +24,7 @@ namespace ProcCmdlets.Commands
         [SupportsWildcards]
         public string[] Name { get; set; }
 
-        internal IEnumerable<WorkerProcess> AllWorkers() => JobRepository.Jobs.OfType<WorkerProcess>();
+        internal IEnumerable<WorkerProcess> AllWorkers() => Registry.Workers;
 
         /// <summary>The workers this call names; writes a WorkerNotFound error for each name or id that matches none.</summary>
         protected List<WorkerProcess> SelectWorkers()

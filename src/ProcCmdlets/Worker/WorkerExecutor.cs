@@ -103,11 +103,15 @@ namespace ProcCmdlets.Worker
                     input.Complete();
                 }
 
-                if (init != null && !Invoke(relay, init, null, null, setCurrent))
+                if (stopRequested())
+                {
+                    exitCode = StoppedExitCode;
+                }
+                else if (init != null && !Invoke(relay, init, null, null, setCurrent))
                 {
                     exitCode = 1;
                 }
-                else if (!Invoke(relay, script, args, input, setCurrent))
+                else if (stopRequested() || !Invoke(relay, script, args, input, setCurrent))
                 {
                     exitCode = 1;
                 }
