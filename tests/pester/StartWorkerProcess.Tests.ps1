@@ -219,18 +219,18 @@ Describe 'Start-WorkerProcess' {
     Context 'the parent process dies' {
         It 'ends the worker within a few seconds after its PowerShell process is killed' -Skip:$IsWindows {
             # A separate PowerShell process starts a worker, then is killed with SIGKILL.
-            $host_ = [System.Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
+            $startInfo = [System.Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
             if ([System.IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') {
-                $host_.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll'))
+                $startInfo.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll'))
             }
             foreach ($argument in '-NoProfile', '-NonInteractive', '-Command',
                 ('$ProcCmdletsWarmSpare = $false; Import-Module ''{0}''; $w = Start-WorkerProcess {{ Start-Sleep -Seconds 60 }}; [Console]::Out.WriteLine($w.ProcessId); [Console]::Out.Flush(); Start-Sleep -Seconds 60' -f
                     (Get-ProcCmdletsModulePath))) {
-                $host_.ArgumentList.Add($argument)
+                $startInfo.ArgumentList.Add($argument)
             }
-            $host_.RedirectStandardOutput = $true
-            $host_.UseShellExecute = $false
-            $parent = [System.Diagnostics.Process]::Start($host_)
+            $startInfo.RedirectStandardOutput = $true
+            $startInfo.UseShellExecute = $false
+            $parent = [System.Diagnostics.Process]::Start($startInfo)
             $workerPid = 0
             try {
                 $line = $parent.StandardOutput.ReadLineAsync()

@@ -59,8 +59,7 @@ function New-ProcCmdletsPowerShell {
 
     $instance.Commands.Clear()
     $instance.Streams.ClearStreams()
-    # PowerShell.Create(NewRunspace) returns the instance through the pipeline as a collection.
-    , $instance
+    $instance
 }
 
 function Get-WorkerChildProcess {

@@ -5,13 +5,18 @@ using System.Threading;
 namespace ProcCmdlets.Channel
 {
     /// <summary>
-    /// Queues frames from any thread and writes them in batches on its own thread: whatever
-    /// accumulates while one write is under way goes out in the next, so a quiet channel sends each
-    /// frame at once and a busy one sends few large writes. Producers wait when too much is queued.
+    /// Queues frames from any thread and writes them in batches on its own thread. Records and
+    /// item markers wait up to <see cref="BatchDelay"/> for company, so a busy channel makes one
+    /// write (and one wake-up) per batch rather than per frame; every other frame is written at
+    /// once, with whatever is queued before it. Producers wait when too much is queued.
     /// </summary>
     internal sealed class FrameWriter : IDisposable
     {
         private const int MaxQueuedBytes = 16 << 20;
+        private const int EagerBytes = 32 << 10;
+
+        /// <summary>How long a record may wait for others before it is written.</summary>
+        public static readonly TimeSpan BatchDelay = TimeSpan.FromMilliseconds(1);
 
         private readonly Stream _stream;
         private readonly object _lock = new object();
@@ -21,6 +26,7 @@ namespace ProcCmdlets.Channel
         private int _pendingLength;
         private bool _writing;
         private bool _closed;
+        private bool _urgent;
         private Exception _fault;
 
         public FrameWriter(Stream stream, string name = "ProcCmdlets frame writer")
@@ -75,13 +81,19 @@ namespace ProcCmdlets.Channel
                 _pending[_pendingLength + 3] = (byte)(length >> 24);
                 _pending[_pendingLength + 4] = (byte)kind;
                 Buffer.BlockCopy(payload, offset, _pending, _pendingLength + 5, count);
+                bool wasEmpty = _pendingLength == 0;
                 _pendingLength = needed;
-                if (!_writing)
+                bool urgent = !CanWait(kind) || needed >= EagerBytes;
+                _urgent |= urgent;
+                if (!_writing && (urgent || wasEmpty))
                 {
                     Monitor.PulseAll(_lock);
                 }
             }
         }
+
+        private static bool CanWait(FrameKind kind) =>
+            kind == FrameKind.Record || kind == FrameKind.ItemDone || kind == FrameKind.ChunkStarted;
 
         /// <summary>Waits until every queued frame has been written (or the channel failed).</summary>
         public void Flush(TimeSpan timeout)
@@ -89,6 +101,8 @@ namespace ProcCmdlets.Channel
             var deadline = DateTime.UtcNow + timeout;
             lock (_lock)
             {
+                _urgent = true;
+                Monitor.PulseAll(_lock);
                 while ((_pendingLength > 0 || _writing) && _fault == null)
                 {
                     var left = deadline - DateTime.UtcNow;
@@ -122,6 +136,13 @@ namespace ProcCmdlets.Channel
                         return;
                     }
 
+                    if (!_urgent && !_closed)
+                    {
+                        // Only records so far: give the producer a moment to add more.
+                        Monitor.Wait(_lock, BatchDelay);
+                    }
+
+                    _urgent = false;
                     batch = _pending;
                     length = _pendingLength;
                     _pending = _spare;

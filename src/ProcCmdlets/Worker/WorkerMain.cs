@@ -25,6 +25,9 @@ namespace ProcCmdlets.Worker
         {
             StdioChannel.Take(out Stream input, out Stream output);
             s_writer = new FrameWriter(output, "ProcCmdlets worker writer");
+
+            // A script that calls [Environment]::Exit still gets what it wrote, and its item's end, to the session.
+            AppDomain.CurrentDomain.ProcessExit += (s, e) => s_writer.Flush(TimeSpan.FromSeconds(2));
             var inbox = new BlockingCollection<Frame>();
             var reader = new Thread(() => ReadLoop(new FrameReader(input), inbox)) { IsBackground = true, Name = "ProcCmdlets worker reader" };
             reader.Start();
