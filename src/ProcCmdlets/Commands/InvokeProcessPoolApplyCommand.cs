@@ -48,7 +48,7 @@ namespace ProcCmdlets.Commands
 
             PreparedScript script = PreparedScript.From(ScriptBlock, SessionState);
             var variables = new System.Collections.Generic.List<System.Collections.Generic.KeyValuePair<string, object>>(script.UsingValues);
-            variables.AddRange(Preferences.Capture(SessionState));
+            variables.AddRange(Preferences.Capture(this));
             var task = new PoolTask(pool.NextTaskId(), TaskMode.Apply, script.Text, variables, ArgumentList);
             if (AsJob)
             {

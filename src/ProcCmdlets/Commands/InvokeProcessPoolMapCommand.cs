@@ -86,7 +86,7 @@ namespace ProcCmdlets.Commands
                 : script.CanInline && (ArgumentList == null || ArgumentList.Length == 0) ? TaskMode.Inline
                 : TaskMode.Positional;
             var variables = new System.Collections.Generic.List<System.Collections.Generic.KeyValuePair<string, object>>(script.UsingValues);
-            variables.AddRange(Preferences.Capture(SessionState));
+            variables.AddRange(Preferences.Capture(this));
             var task = new PoolTask(pool.NextTaskId(), mode, script.Text, variables, ArgumentList);
             var run = new MapRun(task, MyInvocation.BoundParameters.ContainsKey(nameof(ChunkSize)) ? ChunkSize : 0, TimeoutSeconds, Unordered);
             _driver = new MapDriver(this, pool, run, Cancellation, progress: true);

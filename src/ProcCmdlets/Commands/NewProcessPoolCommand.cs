@@ -46,7 +46,7 @@ namespace ProcCmdlets.Commands
             }
 
             var setup = new WorkerSetup { WorkingDirectory = cmdlet.SessionState.Path.CurrentFileSystemLocation?.ProviderPath };
-            setup.Variables.AddRange(Preferences.Capture(cmdlet.SessionState));
+            setup.Variables.AddRange(Preferences.Capture(cmdlet));
             PreparedScript initScript = init == null ? null : PreparedScript.From(init, cmdlet.SessionState);
             if (initScript != null)
             {

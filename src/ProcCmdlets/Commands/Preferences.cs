@@ -12,24 +12,34 @@ namespace ProcCmdlets.Commands
             "VerbosePreference", "DebugPreference", "WarningPreference", "InformationPreference", "ProgressPreference",
         };
 
-        public static IEnumerable<KeyValuePair<string, object>> Capture(SessionState state)
+        /// <summary>The caller's preferences, overridden by common parameters given to the cmdlet (-Verbose, -WarningAction, ...).</summary>
+        public static IEnumerable<KeyValuePair<string, object>> Capture(PSCmdlet cmdlet)
         {
+            var bound = cmdlet.MyInvocation.BoundParameters;
             foreach (string name in Names)
             {
-                object value = state.PSVariable.GetValue(name);
+                object value = cmdlet.SessionState.PSVariable.GetValue(name);
                 if (value is PSObject pso)
                 {
                     value = pso.BaseObject;
                 }
 
-                if (value is ActionPreference preference)
+                ActionPreference? preference = value as ActionPreference?;
+                string common = name.Substring(0, name.Length - "Preference".Length);
+                if ((common == "Verbose" || common == "Debug") && bound.TryGetValue(common, out object flag))
                 {
-                    if (preference == ActionPreference.Inquire)
-                    {
-                        preference = ActionPreference.Continue;
-                    }
+                    preference = LanguagePrimitives.IsTrue(flag) ? ActionPreference.Continue : ActionPreference.SilentlyContinue;
+                }
+                else if (bound.TryGetValue(common + "Action", out object action) && LanguagePrimitives.TryConvertTo(action, out ActionPreference given))
+                {
+                    preference = given;
+                }
 
-                    yield return new KeyValuePair<string, object>(name, preference.ToString());
+                if (preference.HasValue)
+                {
+                    // A worker has no one to ask.
+                    ActionPreference effective = preference.Value == ActionPreference.Inquire ? ActionPreference.Continue : preference.Value;
+                    yield return new KeyValuePair<string, object>(name, effective.ToString());
                 }
             }
         }

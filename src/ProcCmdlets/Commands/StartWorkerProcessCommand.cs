@@ -75,7 +75,7 @@ namespace ProcCmdlets.Commands
                 }
             }
 
-            setup.Variables.AddRange(Preferences.Capture(SessionState));
+            setup.Variables.AddRange(Preferences.Capture(this));
             setup.Variables.AddRange(script.UsingValues);
             if (init != null)
             {

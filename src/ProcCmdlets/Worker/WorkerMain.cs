@@ -59,15 +59,8 @@ namespace ProcCmdlets.Worker
             return 0;
         }
 
-        private static string PSVersionString(Runspace runspace)
-        {
-            using (var ps = PowerShell.Create())
-            {
-                ps.Runspace = runspace;
-                var result = ps.AddScript("$PSVersionTable.PSVersion.ToString()").Invoke();
-                return result.Count > 0 ? result[0].ToString() : string.Empty;
-            }
-        }
+        private static string PSVersionString(Runspace runspace) =>
+            (runspace.SessionStateProxy.GetVariable("PSVersionTable") as System.Collections.IDictionary)?["PSVersion"]?.ToString() ?? string.Empty;
 
         private static void ReadLoop(FrameReader reader, BlockingCollection<Frame> inbox)
         {
