@@ -276,7 +276,7 @@ function ConvertTo-BenchMarkdown {
         $lines.Add('| --- | ---: | ---: | --- | --- |')
         foreach ($row in $scenario.Rows) {
             $median = if ($row.Error) { 'error' } else { Format-BenchNumber $row.Median $scenario.Unit }
-            $method = if ($row.Baseline) { "$($row.Method) (baseline)" } else { $row.Method }
+            $method = if ($row.Baseline) { "$($row.Method), baseline" } else { $row.Method }
             $metText = ($row.Met -split '; ' | ForEach-Object { if ($_ -eq 'no') { '**no**' } else { $_ } }) -join '; '
             $lines.Add("| $(& $cell $method) | $median | $(Format-BenchRatio $row.Ratio) | $(& $cell $row.Target) | $metText |")
         }

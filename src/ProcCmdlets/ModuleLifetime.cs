@@ -3,13 +3,21 @@ using ProcCmdlets.Engine;
 
 namespace ProcCmdlets
 {
-    /// <summary>Removing the module ends every worker, pool and spare it started.</summary>
+    /// <summary>Removing the module from a runspace ends that runspace's workers and pools, and the spare.</summary>
     public sealed class ModuleLifetime : IModuleAssemblyCleanup
     {
         public void OnRemove(PSModuleInfo psModuleInfo)
         {
             WorkerSpare.Clear();
-            SessionRegistry.EndEverything();
+            System.Management.Automation.Runspaces.Runspace runspace = System.Management.Automation.Runspaces.Runspace.DefaultRunspace;
+            if (runspace != null)
+            {
+                SessionRegistry.For(runspace).EndAll();
+            }
+            else
+            {
+                SessionRegistry.EndEverything();
+            }
         }
     }
 }

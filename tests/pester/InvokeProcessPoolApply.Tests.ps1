@@ -35,7 +35,17 @@ Describe 'Invoke-ProcessPoolApply' {
             Invoke-ProcessPoolApply -Pool $script:pool { "$using:word works" } | Should -Be 'using works'
         }
 
-        It 'relays warnings' {
+        It 'relays warnings to the warning stream' {
+            $records = Invoke-ProcessPoolApply -Pool $script:pool {
+                Write-Warning 'apply warning'
+                'value'
+            } 3>&1
+
+            @($records | Where-Object { $_ -is [string] }) | Should -Be 'value'
+            @($records | Where-Object { $_ -is [System.Management.Automation.WarningRecord] }).Message | Should -Be 'apply warning'
+        }
+
+        It 'collects warnings with -WarningVariable under -WarningAction SilentlyContinue' {
             Invoke-ProcessPoolApply -Pool $script:pool -WarningVariable warnings -WarningAction SilentlyContinue {
                 Write-Warning 'apply warning'
                 'value'

@@ -182,7 +182,18 @@ Describe 'Invoke-ProcessPoolMap' {
             1..2 | Invoke-ProcessPoolMap -Pool $script:pool { $_ } | Should -Be @(1, 2)
         }
 
-        It 'relays Write-Warning from the items' {
+        It 'relays Write-Warning from the items to the warning stream' {
+            $records = 1..2 | Invoke-ProcessPoolMap -Pool $script:pool {
+                Write-Warning "warning from $_"
+                $_
+            } 3>&1
+
+            @($records | Where-Object { $_ -is [int] }) | Should -Be @(1, 2)
+            $warnings = @($records | Where-Object { $_ -is [System.Management.Automation.WarningRecord] })
+            $warnings.Message | Sort-Object | Should -Be @('warning from 1', 'warning from 2')
+        }
+
+        It 'collects the items'' warnings with -WarningVariable under -WarningAction SilentlyContinue' {
             $results = 1..2 | Invoke-ProcessPoolMap -Pool $script:pool -WarningVariable warnings -WarningAction SilentlyContinue {
                 Write-Warning "warning from $_"
                 $_

@@ -89,7 +89,8 @@ Describe 'New-ModulePackage.ps1' {
     }
 
     It 'leaves no repository registered' {
-        $script:repositoriesAfter | Should -Be $script:repositoriesBefore
+        @($script:repositoriesAfter | Where-Object { $_ -notin $script:repositoriesBefore }) | Should -BeNullOrEmpty
+        @($script:repositoriesAfter | Where-Object { $_ -like 'ProcCmdlets-Package-*' }) | Should -BeNullOrEmpty
     }
 
     Context 'installed from a local repository' {
@@ -150,7 +151,9 @@ Describe 'New-ModulePackage.ps1' {
             $exitCode = $LASTEXITCODE
             $exitCode | Should -Be 0 -Because ($output -join "`n")
 
-            $result = $output[-1] | ConvertFrom-Json
+            $json = @($output | Where-Object { $_.StartsWith('{') })
+            $json | Should -Not -BeNullOrEmpty -Because ($output -join "`n")
+            $result = $json[-1] | ConvertFrom-Json
             [System.IO.Path]::GetFullPath($result.ModuleBase) | Should -Be ([System.IO.Path]::GetFullPath($script:installedDirectory))
             $result.Version | Should -Be $script:version
             $result.Doubled | Should -Be @(2, 4, 6)

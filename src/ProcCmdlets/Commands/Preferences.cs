@@ -37,8 +37,15 @@ namespace ProcCmdlets.Commands
 
                 if (preference.HasValue)
                 {
-                    // A worker has no one to ask.
-                    ActionPreference effective = preference.Value == ActionPreference.Inquire ? ActionPreference.Continue : preference.Value;
+                    // A worker has no one to ask. Warnings and information are still sent when the caller is
+                    // silent, so that -WarningVariable and -InformationVariable get them; the session decides.
+                    ActionPreference effective = preference.Value;
+                    if (effective == ActionPreference.Inquire
+                        || (effective == ActionPreference.SilentlyContinue && (common == "Warning" || common == "Information")))
+                    {
+                        effective = ActionPreference.Continue;
+                    }
+
                     yield return new KeyValuePair<string, object>(name, effective.ToString());
                 }
             }
