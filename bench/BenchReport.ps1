@@ -281,7 +281,9 @@ function ConvertTo-BenchMarkdown {
             $lines.Add("| $(& $cell $method) | $median | $(Format-BenchRatio $row.Ratio) | $(& $cell $row.Target) | $metText |")
         }
         $lines.Add('')
-        $lines.Add($scenario.RatioNote)
+        $note = $scenario.RatioNote
+        if ($scenario.LoadAverage) { $note += " One-minute load average: $($scenario.LoadAverage.Start) before this scenario, $($scenario.LoadAverage.End) after it." }
+        $lines.Add($note)
         foreach ($row in $scenario.Rows | Where-Object Error) {
             $lines.Add('')
             $lines.Add("> $($row.Method) failed: $(& $cell ($row.Error -replace '\s+', ' '))")

@@ -18,8 +18,9 @@
       Setup, Cleanup  optional script blocks, run once before the first and after the last run
       Rows          @{ Key; Name; Baseline; Product; Python; Targets } in display order; a target is
                     @{ Text; Op; Value } (on the row's median) or @{ Text; Op; Ratio; Against = <Key> }
-      Measurements  @{ Keys; Run } in run order; Run returns the figure (or a hashtable Key → figure
-                    when it measures several rows at once)
+      Measurements  @{ Keys; Run; Warmup } in run order; Run returns the figure (or a hashtable
+                    Key → figure when it measures several rows at once); with Warmup = $true it is
+                    also run once, untimed, before the first run
     Measurements are interleaved (every measurement once per run) so that a slow drift of the
     machine affects every row alike. A measurement that fails is reported and not repeated.
 .PARAMETER ModulePath
@@ -80,11 +81,22 @@ function Invoke-BenchScenario {
     $state = @{ Bench = $script:BenchContext }
     foreach ($entry in $Definition.Parameters.GetEnumerator()) { $state[$entry.Key] = $entry.Value }
 
+    $loadAtStart = Get-BenchLoadAverage
     Write-Host ''
-    Write-Host "== $($Definition.Id). $($Definition.Title) ==" -ForegroundColor Cyan
+    Write-Host "== $($Definition.Id). $($Definition.Title) ==$(if ($null -ne $loadAtStart) { " (load average $loadAtStart)" })" -ForegroundColor Cyan
     $leftovers = @()
     try {
         if ($Definition.Setup) { $null = & $Definition.Setup $state }
+        foreach ($measurement in $measurements | Where-Object { $_.Warmup }) {
+            # One untimed run first, so that the timed runs do not pay for compiling the code path.
+            try {
+                $null = & $measurement.Run $state
+                Write-Host "  warm-up $(@($measurement.Keys) -join ', ')"
+            } catch {
+                foreach ($key in @($measurement.Keys)) { $errors[$key] = $_.Exception.Message }
+                Write-Warning "$($Definition.Id) $(@($measurement.Keys) -join ', ') (warm-up): $($_.Exception.Message)"
+            }
+        }
         for ($run = 1; $run -le $Runs; $run++) {
             foreach ($measurement in $measurements) {
                 $keys = @($measurement.Keys | Where-Object { $_ -in $rowKeys })
@@ -169,6 +181,7 @@ function Invoke-BenchScenario {
         RatioKind   = $Definition.Ratio
         RatioNote   = Get-BenchRatioNote -Kind $Definition.Ratio -Baseline $baseline.Name
         Baseline    = $baseline.Name
+        LoadAverage = if ($null -ne $loadAtStart) { [pscustomobject]@{ Start = $loadAtStart; End = Get-BenchLoadAverage } }
         Rows        = @($resultRows)
         Leftovers   = $leftovers
     }

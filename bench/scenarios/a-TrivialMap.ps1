@@ -14,7 +14,7 @@ $parallelItems = if ($Bench.Quick) { 500 } else { 2000 }
 @{
     Id           = 'a'
     Title        = 'Trivial map'
-    Description  = "$('{0:N0}' -f $items) integers through ``{ `$_ * `$_ }``. ProcCmdlets uses a pool of 2 created and warmed (a small map) before the clock starts; Python's ``Pool(2).map`` is timed inside Python, also warm; ForEach-Object -Parallel is timed on $('{0:N0}' -f $parallelItems) items."
+    Description  = "$('{0:N0}' -f $items) integers through ``{ `$_ * `$_ }``. ProcCmdlets uses a pool of 2 created and warmed (a small map) before the clock starts; Python's ``Pool(2).map`` is timed inside Python, also warm; ForEach-Object -Parallel is timed on $('{0:N0}' -f $parallelItems) items. Each PowerShell row runs once, untimed, before the timed runs."
     Unit         = 'items/s'
     Ratio        = 'Throughput'
     Parameters   = @{ Items = $items; ParallelItems = $parallelItems }
@@ -45,8 +45,9 @@ $parallelItems = if ($Bench.Quick) { 500 } else { 2000 }
 
     Measurements = @(
         @{
-            Keys = 'InProcess'
-            Run  = {
+            Keys   = 'InProcess'
+            Warmup = $true
+            Run    = {
                 param($State)
                 $n = $State.Items
                 $stopwatch = [Diagnostics.Stopwatch]::StartNew()
@@ -57,8 +58,9 @@ $parallelItems = if ($Bench.Quick) { 500 } else { 2000 }
             }
         }
         @{
-            Keys = 'Parallel'
-            Run  = {
+            Keys   = 'Parallel'
+            Warmup = $true
+            Run    = {
                 param($State)
                 $n = $State.ParallelItems
                 $stopwatch = [Diagnostics.Stopwatch]::StartNew()
@@ -69,8 +71,9 @@ $parallelItems = if ($Bench.Quick) { 500 } else { 2000 }
             }
         }
         @{
-            Keys = 'ProcCmdlets'
-            Run  = {
+            Keys   = 'ProcCmdlets'
+            Warmup = $true
+            Run    = {
                 param($State)
                 $n = $State.Items
                 $pool = $State.Pool

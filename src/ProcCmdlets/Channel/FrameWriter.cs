@@ -18,6 +18,9 @@ namespace ProcCmdlets.Channel
         /// <summary>How long a record may wait for others before it is written.</summary>
         public static readonly TimeSpan BatchDelay = TimeSpan.FromMilliseconds(1);
 
+        /// <summary>How long the records of an item still running may wait for the item's end.</summary>
+        public static readonly TimeSpan HoldLimit = TimeSpan.FromMilliseconds(5);
+
         private readonly Stream _stream;
         private readonly object _lock = new object();
         private readonly Thread _thread;
@@ -27,6 +30,8 @@ namespace ProcCmdlets.Channel
         private bool _writing;
         private bool _closed;
         private bool _urgent;
+        private int _boundary;
+        private DateTime _tailSince;
         private Exception _fault;
 
         public FrameWriter(Stream stream, string name = "ProcCmdlets frame writer")
@@ -82,6 +87,15 @@ namespace ProcCmdlets.Channel
                 _pending[_pendingLength + 4] = (byte)kind;
                 Buffer.BlockCopy(payload, offset, _pending, _pendingLength + 5, count);
                 bool wasEmpty = _pendingLength == 0;
+                if (kind != FrameKind.Record)
+                {
+                    _boundary = needed;
+                }
+                else if (_boundary == _pendingLength)
+                {
+                    _tailSince = DateTime.UtcNow;
+                }
+
                 _pendingLength = needed;
                 bool urgent = !CanWait(kind) || needed >= EagerBytes;
                 _urgent |= urgent;
@@ -138,16 +152,42 @@ namespace ProcCmdlets.Channel
 
                     if (!_urgent && !_closed)
                     {
-                        // Only records so far: give the producer a moment to add more.
+                        // Only records and item markers so far: give the producer a moment to add more.
                         Monitor.Wait(_lock, BatchDelay);
+                    }
+
+                    // Records after the last item marker belong to an item still running. They wait for
+                    // its end (up to HoldLimit), so that an item's output and its end reach the session
+                    // together, and a worker that dies cannot leave an item's output without its end.
+                    int cut = _pendingLength;
+                    if (!_urgent && !_closed && _boundary < _pendingLength)
+                    {
+                        TimeSpan held = DateTime.UtcNow - _tailSince;
+                        if (_boundary > 0)
+                        {
+                            cut = _boundary;
+                        }
+                        else if (held < HoldLimit)
+                        {
+                            Monitor.Wait(_lock, HoldLimit - held);
+                            continue;
+                        }
                     }
 
                     _urgent = false;
                     batch = _pending;
-                    length = _pendingLength;
+                    length = cut;
+                    int rest = _pendingLength - cut;
+                    if (_spare.Length < rest)
+                    {
+                        _spare = new byte[Math.Max(rest, 1 << 16)];
+                    }
+
+                    Buffer.BlockCopy(batch, cut, _spare, 0, rest);
                     _pending = _spare;
                     _spare = batch;
-                    _pendingLength = 0;
+                    _pendingLength = rest;
+                    _boundary = 0;
                     _writing = true;
                     Monitor.PulseAll(_lock);
                 }

@@ -17,6 +17,8 @@ namespace ProcCmdlets.Channel
 
         public bool AtEnd => _position >= _buffer.Length;
 
+        public int Remaining => _buffer.Length - _position;
+
         private void Need(int count)
         {
             if (count < 0 || count > _buffer.Length - _position)

@@ -7,6 +7,7 @@ namespace ProcCmdlets.Channel
     internal sealed class PayloadWriter
     {
         private static readonly UTF8Encoding Utf8 = new UTF8Encoding(false);
+        private static readonly UTF8Encoding StrictUtf8 = new UTF8Encoding(false, true);
         private byte[] _buffer;
 
         public PayloadWriter(int capacity = 256)
@@ -74,7 +75,25 @@ namespace ProcCmdlets.Channel
 
         public void WriteDouble(double value) => WriteInt64(BitConverter.DoubleToInt64Bits(value));
 
-        public void WriteString(string value)
+        public void WriteString(string value) => WriteString(value, Utf8);
+
+        /// <summary>Writes a string only if UTF-8 can hold it exactly (no unpaired surrogates).</summary>
+        public bool TryWriteExactString(string value)
+        {
+            int mark = Length;
+            try
+            {
+                WriteString(value, StrictUtf8);
+                return true;
+            }
+            catch (EncoderFallbackException)
+            {
+                Length = mark;
+                return false;
+            }
+        }
+
+        private void WriteString(string value, UTF8Encoding encoding)
         {
             if (value == null)
             {
@@ -82,11 +101,11 @@ namespace ProcCmdlets.Channel
                 return;
             }
 
-            int max = Utf8.GetMaxByteCount(value.Length);
+            int max = encoding.GetMaxByteCount(value.Length);
             Ensure(max + 5);
             int start = Length;
             // Reserve the length as a varint after encoding: encode first into place after a 5-byte gap.
-            int written = Utf8.GetBytes(value, 0, value.Length, _buffer, start + 5);
+            int written = encoding.GetBytes(value, 0, value.Length, _buffer, start + 5);
             int prefix = VarUIntSize((ulong)written + 1);
             if (prefix != 5)
             {

@@ -50,6 +50,7 @@ namespace ProcCmdlets.Channel
             SByte = 23,
             UInt16 = 24,
             SwitchParameter = 25,
+            Utf16String = 26,
         }
 
         public static void Write(PayloadWriter writer, object value) => Write(writer, value, 0);
@@ -69,7 +70,18 @@ namespace ProcCmdlets.Channel
                     return;
                 case string s:
                     w.WriteByte((byte)Tag.String);
-                    w.WriteString(s);
+                    if (!w.TryWriteExactString(s))
+                    {
+                        // Unpaired surrogates: carried char by char, as CLIXML would keep them.
+                        w.Truncate(w.Length - 1);
+                        w.WriteByte((byte)Tag.Utf16String);
+                        w.WriteVarUInt((ulong)s.Length);
+                        foreach (char c in s)
+                        {
+                            w.WriteVarUInt(c);
+                        }
+                    }
+
                     return;
                 case bool b:
                     w.WriteByte(b ? (byte)Tag.True : (byte)Tag.False);
@@ -274,6 +286,23 @@ namespace ProcCmdlets.Channel
                 case Tag.Int64: return r.ReadVarInt();
                 case Tag.Double: return r.ReadDouble();
                 case Tag.String: return r.ReadString();
+                case Tag.Utf16String:
+                    {
+                        int count = r.ReadCount();
+                        if (count > r.Remaining)
+                        {
+                            throw new InvalidDataException("A string in a frame is longer than the frame.");
+                        }
+
+                        var chars = new char[count];
+                        for (int i = 0; i < chars.Length; i++)
+                        {
+                            chars[i] = (char)r.ReadVarUInt();
+                        }
+
+                        return new string(chars);
+                    }
+
                 case Tag.Char: return (char)r.ReadVarUInt();
                 case Tag.Byte: return r.ReadByte();
                 case Tag.SByte: return (sbyte)r.ReadVarInt();
@@ -291,7 +320,13 @@ namespace ProcCmdlets.Channel
                 case Tag.ByteArray: return r.ReadBytes();
                 case Tag.Array:
                     {
-                        var array = new object[r.ReadCount()];
+                        int length = r.ReadCount();
+                        if (length > r.Remaining)
+                        {
+                            throw new InvalidDataException("An array in a frame declares more elements than the frame holds.");
+                        }
+
+                        var array = new object[length];
                         for (int i = 0; i < array.Length; i++)
                         {
                             array[i] = Read(r, depth + 1);

@@ -49,10 +49,23 @@ namespace ProcCmdlets.Commands
             PreparedScript script = PreparedScript.From(ScriptBlock, SessionState);
             var variables = new System.Collections.Generic.List<System.Collections.Generic.KeyValuePair<string, object>>(script.UsingValues);
             variables.AddRange(Preferences.Capture(this));
-            var task = new PoolTask(pool.NextTaskId(), TaskMode.Apply, script.Text, variables, ArgumentList);
+            PoolTask task = NewTask(pool, TaskMode.Apply, script.Text, variables);
             if (AsJob)
             {
-                var job = new ProcessPoolApplyJob(ScriptBlock.ToString(), pool, task);
+                ProcessPoolApplyJob job = null;
+                try
+                {
+                    job = new ProcessPoolApplyJob(ScriptBlock.ToString(), pool, task);
+                }
+                catch (PoolBrokenException e)
+                {
+                    ThrowTerminatingError(e.Error);
+                }
+                catch (InvalidOperationException)
+                {
+                    ThrowTerminatingError(Errors.PoolRemoved(pool));
+                }
+
                 job.Name = "Apply" + job.Id;
                 ProcCmdletsJobSourceAdapter.Register(this, job);
                 WriteObject(job);
@@ -61,6 +74,19 @@ namespace ProcCmdlets.Commands
 
             var run = new MapRun(task, 1, 0, false);
             MapDriver.Run(this, pool, run, new object[] { null }, Cancellation, progress: false);
+        }
+
+        private PoolTask NewTask(ProcessPool pool, TaskMode mode, string text, System.Collections.Generic.List<System.Collections.Generic.KeyValuePair<string, object>> variables)
+        {
+            try
+            {
+                return new PoolTask(pool.NextTaskId(), mode, text, variables, ArgumentList);
+            }
+            catch (ValueNotCarriedException e)
+            {
+                ThrowTerminatingError(Errors.Create(e, "ValueNotCarried", ErrorCategory.InvalidData, ArgumentList));
+                return null;
+            }
         }
 
         protected override void Dispose(bool disposing)

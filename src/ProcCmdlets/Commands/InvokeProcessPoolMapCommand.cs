@@ -87,7 +87,7 @@ namespace ProcCmdlets.Commands
                 : TaskMode.Positional;
             var variables = new System.Collections.Generic.List<System.Collections.Generic.KeyValuePair<string, object>>(script.UsingValues);
             variables.AddRange(Preferences.Capture(this));
-            var task = new PoolTask(pool.NextTaskId(), mode, script.Text, variables, ArgumentList);
+            PoolTask task = NewTask(pool, mode, script.Text, variables);
             var run = new MapRun(task, MyInvocation.BoundParameters.ContainsKey(nameof(ChunkSize)) ? ChunkSize : 0, TimeoutSeconds, Unordered);
             _driver = new MapDriver(this, pool, run, Cancellation, progress: true);
         }
@@ -125,6 +125,19 @@ namespace ProcCmdlets.Commands
         }
 
         protected override void EndProcessing() => _driver.Complete();
+
+        private PoolTask NewTask(ProcessPool pool, TaskMode mode, string text, System.Collections.Generic.List<System.Collections.Generic.KeyValuePair<string, object>> variables)
+        {
+            try
+            {
+                return new PoolTask(pool.NextTaskId(), mode, text, variables, ArgumentList);
+            }
+            catch (ValueNotCarriedException e)
+            {
+                ThrowTerminatingError(Errors.Create(e, "ValueNotCarried", ErrorCategory.InvalidData, ArgumentList));
+                return null;
+            }
+        }
 
         protected override void Dispose(bool disposing)
         {

@@ -57,6 +57,11 @@ namespace ProcCmdlets.Commands
             {
                 return new ProcessPool(name, processCount, maxTasks, setup, initScript?.Text, initArgs);
             }
+            catch (ValueNotCarriedException e)
+            {
+                cmdlet.ThrowTerminatingError(Errors.Create(e, "ValueNotCarried", ErrorCategory.InvalidData, initArgs));
+                return null;
+            }
             catch (Exception e) when (!(e is PipelineStoppedException))
             {
                 cmdlet.ThrowTerminatingError(Errors.WorkerStartFailed(e, name));

@@ -47,6 +47,41 @@ namespace ProcCmdlets.Commands
             PreparedScript script = PreparedScript.From(ScriptBlock, SessionState);
             PreparedScript init = InitializationScript == null ? null : PreparedScript.From(InitializationScript, SessionState);
 
+            var setup = new WorkerSetup { WorkingDirectory = directory };
+            if (Environment != null)
+            {
+                foreach (DictionaryEntry entry in Environment)
+                {
+                    setup.Environment.Add(new KeyValuePair<string, string>(entry.Key.ToString(), entry.Value?.ToString()));
+                }
+            }
+
+            setup.Variables.AddRange(Preferences.Capture(this));
+            setup.Variables.AddRange(script.UsingValues);
+            if (init != null)
+            {
+                setup.Variables.AddRange(init.UsingValues);
+            }
+
+            // Everything is encoded before a process is taken, so a value that cannot be carried costs no worker.
+            bool hasInput = MyInvocation.ExpectingInput || MyInvocation.BoundParameters.ContainsKey(nameof(InputObject));
+            byte[] tail;
+            try
+            {
+                setup.Write(new PayloadWriter());
+                var scriptPart = new PayloadWriter();
+                scriptPart.WriteString(script.Text);
+                scriptPart.WriteString(init?.Text);
+                WorkerSetup.WriteValues(scriptPart, ArgumentList);
+                scriptPart.WriteBool(hasInput);
+                tail = scriptPart.ToArray();
+            }
+            catch (ValueNotCarriedException e)
+            {
+                ThrowTerminatingError(Errors.Create(e, "ValueNotCarried", ErrorCategory.InvalidData, ArgumentList));
+                return;
+            }
+
             WorkerConnection connection;
             List<KeyValuePair<string, string>> environmentChanges;
             try
@@ -65,30 +100,11 @@ namespace ProcCmdlets.Commands
                 _worker.Name = "Worker" + _worker.Id;
             }
 
-            var setup = new WorkerSetup { WorkingDirectory = directory };
-            setup.Environment.AddRange(environmentChanges);
-            if (Environment != null)
-            {
-                foreach (DictionaryEntry entry in Environment)
-                {
-                    setup.Environment.Add(new KeyValuePair<string, string>(entry.Key.ToString(), entry.Value?.ToString()));
-                }
-            }
-
-            setup.Variables.AddRange(Preferences.Capture(this));
-            setup.Variables.AddRange(script.UsingValues);
-            if (init != null)
-            {
-                setup.Variables.AddRange(init.UsingValues);
-            }
-
-            bool hasInput = MyInvocation.ExpectingInput || MyInvocation.BoundParameters.ContainsKey(nameof(InputObject));
+            // Differences since the spare started come first, so -Environment wins over them.
+            setup.Environment.InsertRange(0, environmentChanges);
             var payload = new PayloadWriter();
             setup.Write(payload);
-            payload.WriteString(script.Text);
-            payload.WriteString(init?.Text);
-            WorkerSetup.WriteValues(payload, ArgumentList);
-            payload.WriteBool(hasInput);
+            payload.WriteRaw(tail);
             _worker.Send(FrameKind.RunScript, payload);
 
             ProcCmdletsJobSourceAdapter.Register(this, _worker);

@@ -78,6 +78,7 @@ namespace ProcCmdlets.Engine
         /// <summary>Routes frames (other than Ready), console lines and the exit to an owner; frames that came first are replayed.</summary>
         public void Attach(Action<Frame> onFrame, Action<string> onConsoleLine, Action<WorkerConnection> onExit)
         {
+            onExit = Guarded(onExit);
             List<Frame> early;
             bool exited;
             lock (_lock)
@@ -113,6 +114,18 @@ namespace ProcCmdlets.Engine
                 return false;
             }
         }
+
+        private static Action<WorkerConnection> Guarded(Action<WorkerConnection> onExit) =>
+            onExit == null ? null : c =>
+            {
+                try
+                {
+                    onExit(c);
+                }
+                catch (Exception)
+                {
+                }
+            };
 
         private void ReadLoop()
         {
@@ -178,7 +191,14 @@ namespace ProcCmdlets.Engine
                 onExit = _onExit;
             }
 
-            onExit?.Invoke(this);
+            try
+            {
+                onExit?.Invoke(this);
+            }
+            catch (Exception)
+            {
+                // An owner's failure must never take the session down with it.
+            }
         }
 
         private void ConsoleLoop()

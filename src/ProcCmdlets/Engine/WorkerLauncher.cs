@@ -21,6 +21,8 @@ namespace ProcCmdlets.Engine
     internal static class WorkerLauncher
     {
         public const string StrategyVariable = "PROCCMDLETS_WORKER_STRATEGY";
+        public const string DiagnosticsVariable = "DOTNET_EnableDiagnostics";
+        public const string UnsetDiagnosticsVariable = "PROCCMDLETS_UNSET_DIAGNOSTICS";
 
         private static readonly Lazy<LaunchPlan> Plan = new Lazy<LaunchPlan>(CreatePlan);
 
@@ -42,6 +44,14 @@ namespace ProcCmdlets.Engine
                 CreateNoWindow = true,
                 StandardErrorEncoding = new UTF8Encoding(false),
             };
+            // Workers need no debugger or diagnostics endpoints (they would leave files in the temp folder);
+            // the worker removes the setting again, so the programs it starts do not inherit it.
+            if (Environment.GetEnvironmentVariable(DiagnosticsVariable) == null)
+            {
+                info.Environment[DiagnosticsVariable] = "0";
+                info.Environment[UnsetDiagnosticsVariable] = "1";
+            }
+
             if (workingDirectory != null && Directory.Exists(workingDirectory))
             {
                 info.WorkingDirectory = workingDirectory;

@@ -41,6 +41,10 @@ namespace ProcCmdlets.Pools
             {
                 pool.Register(run);
             }
+            catch (PoolBrokenException e)
+            {
+                cmdlet.ThrowTerminatingError(e.Error);
+            }
             catch (InvalidOperationException)
             {
                 cmdlet.ThrowTerminatingError(Errors.PoolRemoved(pool));

@@ -13,7 +13,19 @@ namespace ProcCmdlets.Pools
             Text = text;
             Variables = variables;
             Args = args ?? new object[0];
+
+            // Encoded now, on the caller's thread, so that a value the channel cannot carry is the caller's error.
+            var payload = new PayloadWriter();
+            payload.WriteVarUInt((ulong)Id);
+            payload.WriteByte((byte)Mode);
+            payload.WriteString(Text);
+            WorkerSetup.WriteVariables(payload, Variables);
+            WorkerSetup.WriteValues(payload, Args);
+            Encoded = payload.ToArray();
         }
+
+        /// <summary>The DefineTask payload.</summary>
+        public byte[] Encoded { get; }
 
         public long Id { get; }
 
@@ -25,14 +37,7 @@ namespace ProcCmdlets.Pools
 
         public object[] Args { get; }
 
-        public void Write(PayloadWriter w)
-        {
-            w.WriteVarUInt((ulong)Id);
-            w.WriteByte((byte)Mode);
-            w.WriteString(Text);
-            WorkerSetup.WriteVariables(w, Variables);
-            WorkerSetup.WriteValues(w, Args);
-        }
+        public void Write(PayloadWriter w) => w.WriteRaw(Encoded);
     }
 
     /// <summary>Items sent to one worker at a time.</summary>

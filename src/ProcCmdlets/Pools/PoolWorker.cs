@@ -16,6 +16,9 @@ namespace ProcCmdlets.Pools
         /// <summary>Its initialization script has run.</summary>
         public bool Ready { get; set; }
 
+        /// <summary>Its initialization script failed.</summary>
+        public bool InitFailed { get; set; }
+
         /// <summary>Asked to exit (replaced after MaxTasksPerWorker, or the pool closes).</summary>
         public bool Retiring { get; set; }
 

@@ -9,6 +9,18 @@ using ProcCmdlets.Pools;
 
 namespace ProcCmdlets
 {
+    /// <summary>A pool that gave up starting workers.</summary>
+    internal sealed class PoolBrokenException : Exception
+    {
+        public PoolBrokenException(ErrorRecord error)
+            : base(error.Exception.Message)
+        {
+            Error = error;
+        }
+
+        public ErrorRecord Error { get; }
+    }
+
     /// <summary>The states of a process pool.</summary>
     public enum PoolState
     {
@@ -30,8 +42,7 @@ namespace ProcCmdlets
         private readonly List<PoolWorker> _workers = new List<PoolWorker>();
         private readonly List<PoolRun> _runs = new List<PoolRun>();
         private readonly WorkerSetup _setup;
-        private readonly string _initScript;
-        private readonly object[] _initArgs;
+        private readonly byte[] _initTail;
         private long _chunkId;
         private long _taskId;
         private long _tasksCompleted;
@@ -44,8 +55,13 @@ namespace ProcCmdlets
             ProcessCount = processCount;
             MaxTasksPerWorker = maxTasksPerWorker;
             _setup = setup;
-            _initScript = initScript;
-            _initArgs = initArgs ?? new object[0];
+            var tail = new PayloadWriter();
+            tail.WriteString(initScript);
+            WorkerSetup.WriteValues(tail, initArgs ?? new object[0]);
+            _initTail = tail.ToArray();
+
+            // Encoding the setup once checks every value before any process starts.
+            setup.Write(new PayloadWriter());
             lock (_lock)
             {
                 for (int i = 0; i < processCount; i++)
@@ -101,8 +117,7 @@ namespace ProcCmdlets
             setup.Variables.AddRange(_setup.Variables);
             var payload = new PayloadWriter();
             setup.Write(payload);
-            payload.WriteString(_initScript);
-            WorkerSetup.WriteValues(payload, _initArgs);
+            payload.WriteRaw(_initTail);
             connection.TrySend(FrameKind.PoolInit, payload);
             connection.Attach(f => OnFrame(worker, f), line => OnConsoleLine(worker, line), c => OnExit(worker));
         }
@@ -115,6 +130,11 @@ namespace ProcCmdlets
                 if (State != PoolState.Running)
                 {
                     throw new InvalidOperationException($"The process pool '{Name}' has been removed.");
+                }
+
+                if (Broken != null)
+                {
+                    throw new PoolBrokenException(Broken);
                 }
 
                 _runs.Add(run);
@@ -355,6 +375,7 @@ namespace ProcCmdlets
                         }
                         else
                         {
+                            worker.InitFailed = true;
                             _lastStartFailure = worker.InitErrors.Count > 0 ? string.Join("; ", worker.InitErrors) : "its initialization script failed";
                         }
                     }
@@ -401,11 +422,12 @@ namespace ProcCmdlets
             {
                 _workers.Remove(worker);
                 bool intentional = worker.Retiring || State == PoolState.Terminated;
-                bool first = true;
+                bool blamed = false;
                 foreach (Chunk chunk in worker.InFlight)
                 {
-                    if (chunk.Run.Cancelled)
+                    if (chunk.Run.Cancelled || chunk.Done >= chunk.Items.Length)
                     {
+                        // Finished (its ChunkDone was on the way) or no longer wanted.
                         continue;
                     }
 
@@ -413,22 +435,25 @@ namespace ProcCmdlets
                     if (chunk.AbandonedIndex >= 0)
                     {
                         from = chunk.AbandonedIndex + 1;
+                        blamed = true;
                     }
-                    else if (first && chunk.Started && !intentional)
+                    else if (!blamed && chunk.Started && !intentional)
                     {
+                        // Items run in order, so the first unfinished item of the first started chunk was running.
                         string tail = worker.Connection.ConsoleTail();
                         chunk.Run.OnItemFailed(chunk, chunk.Done, Errors.WorkerCrashed(
                             $"The worker process {worker.Connection.ProcessId} ended with exit status {worker.Connection.ExitCode?.ToString() ?? "unknown"} while running this item." +
                             (tail.Length > 0 ? " Its last console output: " + tail : string.Empty), chunk.Items[chunk.Done]));
                         from = chunk.Done + 1;
+                        blamed = true;
                     }
 
                     chunk.Run.Requeue(chunk, from);
-                    first = false;
                 }
 
                 worker.InFlight.Clear();
-                if (!worker.Ready && !intentional)
+                worker.LastSeen = null;
+                if (!intentional && (worker.InitFailed || (!worker.Ready && !KilledFromOutside(worker.Connection.ExitCode))))
                 {
                     _failedStarts++;
                     _lastStartFailure = _lastStartFailure ?? $"a worker process ended with exit status {worker.Connection.ExitCode} while starting: {worker.Connection.ConsoleTail()}";
@@ -450,6 +475,9 @@ namespace ProcCmdlets
                 Monitor.PulseAll(_lock);
             }
         }
+
+        /// <summary>SIGKILL or SIGTERM from someone else: not the worker's own failure to start.</summary>
+        private static bool KilledFromOutside(int? exitCode) => exitCode == 137 || exitCode == 143;
 
         /// <summary>Whether this pool gave up starting workers; runs then end with its error.</summary>
         internal ErrorRecord Broken { get; private set; }

@@ -69,6 +69,7 @@ namespace ProcCmdlets.Worker
         /// <summary>Ends the process at once, without running finalizers or waiting for threads.</summary>
         public static void HardExit(int code)
         {
+            RemoveHostPipe();
             try
             {
                 if (!RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
@@ -81,6 +82,30 @@ namespace ProcCmdlets.Worker
             }
 
             Environment.Exit(code);
+        }
+
+        /// <summary>
+        /// The engine listens on a named pipe for Enter-PSHostProcess; an exit that skips the runtime's
+        /// shutdown leaves its socket file behind, so it is removed here.
+        /// </summary>
+        private static void RemoveHostPipe()
+        {
+            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+            {
+                return;
+            }
+
+            try
+            {
+                int pid = System.Diagnostics.Process.GetCurrentProcess().Id;
+                foreach (string file in Directory.GetFiles(Path.GetTempPath(), "CoreFxPipe_PSHost.*." + pid + ".*"))
+                {
+                    File.Delete(file);
+                }
+            }
+            catch (Exception)
+            {
+            }
         }
 
         private static class Unix

@@ -27,8 +27,12 @@ namespace ProcCmdlets.Worker
             _writer = writer;
             _poolRelay = new StreamRelay(writer, includeErrorTargets: false);
             _feed = new ItemFeed(_poolRelay);
-            _runspace.SessionStateProxy.SetVariable("__pcFeed", _feed);
         }
+
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<long, bool> _cancelled = new System.Collections.Concurrent.ConcurrentDictionary<long, bool>();
+
+        /// <summary>Marks a chunk as no longer wanted (called from the reader thread).</summary>
+        public void Cancel(long chunkId) => _cancelled[chunkId] = true;
 
         /// <summary>The chunk now running (0 when none).</summary>
         public long CurrentChunkId => _poolRelay.ChunkId;
@@ -228,6 +232,12 @@ namespace ProcCmdlets.Worker
             long chunkId = (long)r.ReadVarUInt();
             object[] items = WorkerSetup.ReadValues(r);
             PoolTask task = _tasks[taskId];
+            if (_cancelled.TryRemove(chunkId, out _))
+            {
+                SendChunkDone(chunkId);
+                return null;
+            }
+
             _feed.Load(chunkId, items);
             _feed.Script = task.Script;
             _feed.Args = task.Args;
@@ -239,7 +249,7 @@ namespace ProcCmdlets.Worker
                 using (PowerShell ps = PowerShell.Create())
                 {
                     ps.Runspace = _runspace;
-                    ps.AddScript(task.Wrapper);
+                    ps.AddScript(task.Wrapper).AddArgument(_feed);
                     _poolRelay.Attach(ps);
                     setCurrent(ps);
                     try
@@ -270,10 +280,16 @@ namespace ProcCmdlets.Worker
 
             _poolRelay.ItemIndex = -1;
             _poolRelay.ChunkId = 0;
+            _cancelled.TryRemove(chunkId, out _);
+            SendChunkDone(chunkId);
+            return null;
+        }
+
+        private void SendChunkDone(long chunkId)
+        {
             var done = new PayloadWriter();
             done.WriteVarUInt((ulong)chunkId);
             _writer.Send(FrameKind.ChunkDone, done);
-            return null;
         }
 
         private sealed class PoolTask
@@ -286,19 +302,19 @@ namespace ProcCmdlets.Worker
                 switch (mode)
                 {
                     case TaskMode.Inline:
-                        Wrapper = "$__pcFeed | & { process { do { try {\n" + script + "\n" + Catch;
+                        Wrapper = "param($__pcFeed)\n$__pcFeed | & { process { do { try {\n" + script + "\n" + Catch;
                         break;
                     case TaskMode.Positional:
                         Script = ScriptBlock.Create(script);
-                        Wrapper = "$__pcS = $__pcFeed.Script; $__pcA = $__pcFeed.Args\n$__pcFeed | & { process { do { try { & $__pcS $_ @__pcA " + Catch;
+                        Wrapper = "param($__pcFeed)\n$__pcS = $__pcFeed.Script; $__pcA = $__pcFeed.Args\n$__pcFeed | & { process { do { try { & $__pcS $_ @__pcA " + Catch;
                         break;
                     case TaskMode.Splat:
                         Script = ScriptBlock.Create(script);
-                        Wrapper = "$__pcS = $__pcFeed.Script; $__pcA = $__pcFeed.Args\n$__pcFeed | & { process { do { try { $__pcI = $_; & $__pcS @__pcI @__pcA " + Catch;
+                        Wrapper = "param($__pcFeed)\n$__pcS = $__pcFeed.Script; $__pcA = $__pcFeed.Args\n$__pcFeed | & { process { do { try { $__pcI = $_; & $__pcS @__pcI @__pcA " + Catch;
                         break;
                     default:
                         Script = ScriptBlock.Create(script);
-                        Wrapper = "$__pcS = $__pcFeed.Script; $__pcA = $__pcFeed.Args\n$__pcFeed | & { process { do { try { & $__pcS @__pcA " + Catch;
+                        Wrapper = "param($__pcFeed)\n$__pcS = $__pcFeed.Script; $__pcA = $__pcFeed.Args\n$__pcFeed | & { process { do { try { & $__pcS @__pcA " + Catch;
                         break;
                 }
             }

@@ -23,6 +23,12 @@ namespace ProcCmdlets.Worker
 
         public static int Run()
         {
+            if (Environment.GetEnvironmentVariable(Engine.WorkerLauncher.UnsetDiagnosticsVariable) != null)
+            {
+                Environment.SetEnvironmentVariable(Engine.WorkerLauncher.UnsetDiagnosticsVariable, null);
+                Environment.SetEnvironmentVariable(Engine.WorkerLauncher.DiagnosticsVariable, null);
+            }
+
             StdioChannel.Take(out Stream input, out Stream output);
             s_writer = new FrameWriter(output, "ProcCmdlets worker writer");
 
@@ -32,11 +38,14 @@ namespace ProcCmdlets.Worker
             var reader = new Thread(() => ReadLoop(new FrameReader(input), inbox)) { IsBackground = true, Name = "ProcCmdlets worker reader" };
             reader.Start();
 
+            StartTrace.Mark("channel");
             var host = new WorkerHost();
             var state = InitialSessionState.CreateDefault2();
+            StartTrace.Mark("session state");
             Runspace runspace = RunspaceFactory.CreateRunspace(host, state);
             runspace.ThreadOptions = PSThreadOptions.ReuseThread;
             runspace.Open();
+            StartTrace.Mark("runspace open");
             Runspace.DefaultRunspace = runspace;
 
             var ready = new PayloadWriter();
@@ -91,9 +100,14 @@ namespace ProcCmdlets.Worker
                                 s_stopRequested = true;
                                 s_current?.BeginStop(null, null);
                             }
-                            else if (s_executor != null && s_executor.CurrentChunkId == chunk)
+                            else if (s_executor != null)
                             {
-                                s_current?.BeginStop(null, null);
+                                // A chunk still queued here is skipped when its turn comes.
+                                s_executor.Cancel(chunk);
+                                if (s_executor.CurrentChunkId == chunk)
+                                {
+                                    s_current?.BeginStop(null, null);
+                                }
                             }
 
                             break;

@@ -1,0 +1,269 @@
+#Requires -Version 7.0
+# Reliability under chaos and over time: a long map while pool workers are killed at random, and a
+# soak of a million items through a warm pool.
+# API.md, "Faults": a pool worker that dies is replaced; only the item it was running gives an
+# error (WorkerCrashed); no item is lost, and none yields its results twice.
+#
+# The chaos maps run in a separate PowerShell process: if the product brought its own process
+# down, this test run would survive it and report it.
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-ProcCmdletsForTest
+
+    $script:chaosScript = Join-Path $TestDrive 'Chaos.ps1'
+    Set-Content -LiteralPath $script:chaosScript -Encoding utf8 -Value @'
+param(
+    [string] $ModulePath,
+    [string] $ResultPath,
+    [int] $Count,
+    [double] $MinimumAgeSeconds,
+    [double] $DurationSeconds
+)
+
+$ErrorActionPreference = 'Stop'
+$global:ProcCmdletsWarmSpare = $false
+Import-Module $ModulePath
+$pool = New-ProcessPool -ProcessCount 2 -Name 'ChaosPool'
+$null = 1..20 | Invoke-ProcessPoolMap -Pool $pool -ChunkSize 1 { $PID }
+
+# Every second, kill one of the pool's current workers (read afresh each time) that has been up
+# for at least $MinimumAgeSeconds.
+$stop = [System.Threading.ManualResetEventSlim]::new($false)
+$kills = [System.Collections.Concurrent.ConcurrentQueue[int]]::new()
+$killer = [powershell]::Create()
+$null = $killer.AddScript({
+    param($Pool, $Stop, $Kills, $MinimumAgeSeconds)
+    $firstSeen = @{}
+    while (-not $Stop.Wait(1000)) {
+        $now = [DateTime]::UtcNow
+        $ids = @($Pool.WorkerProcessIds)
+        foreach ($id in $ids) {
+            if (-not $firstSeen.ContainsKey($id)) { $firstSeen[$id] = $now }
+        }
+        $eligible = @($ids | Where-Object { ($now - $firstSeen[$_]).TotalSeconds -ge $MinimumAgeSeconds })
+        if ($eligible.Count -gt 0) {
+            $victim = Get-Random -InputObject $eligible
+            Stop-Process -Id $victim -Force -ErrorAction SilentlyContinue
+            $Kills.Enqueue($victim)
+        }
+    }
+}).AddArgument($pool).AddArgument($stop).AddArgument($kills).AddArgument($MinimumAgeSeconds)
+
+# Maps of $Count items, one after another, for $DurationSeconds, while the killer runs. In each,
+# every item must be accounted for exactly once: by its result (2 * item, in increasing order) or
+# by a WorkerCrashed error whose TargetObject is the item.
+$rounds = 0
+$totals = [ordered]@{ Results = 0; Crashed = 0; Wrong = 0; OutOfOrder = 0; Duplicates = 0; Accounted = 0 }
+$crashedItems = [System.Collections.Generic.List[object]]::new()
+$bothItems = [System.Collections.Generic.List[object]]::new()
+$otherErrors = [System.Collections.Generic.List[string]]::new()
+$terminating = $null
+$stopwatch = [System.Diagnostics.Stopwatch]::StartNew()
+$async = $killer.BeginInvoke()
+try {
+    do {
+        $rounds++
+        $results = [System.Collections.Generic.List[object]]::new()
+        $mapErrors = $null
+        try {
+            1..$Count | Invoke-ProcessPoolMap -Pool $pool -ChunkSize 500 { $_ * 2 } -ErrorAction SilentlyContinue -ErrorVariable mapErrors 6>$null |
+                ForEach-Object { $results.Add($_) }
+        }
+        catch {
+            $terminating = $_
+        }
+
+        $seen = [System.Collections.Generic.HashSet[long]]::new()
+        $previous = 0
+        foreach ($value in $results) {
+            if ($value -isnot [int] -or $value % 2 -ne 0 -or $value -lt 2 -or $value -gt 2 * $Count) {
+                $totals.Wrong++
+                continue
+            }
+            $item = $value / 2
+            if ($item -le $previous) { $totals.OutOfOrder++ }
+            $previous = $item
+            if (-not $seen.Add($item)) { $totals.Duplicates++ }
+        }
+        foreach ($failure in @($mapErrors)) {
+            if ($failure.FullyQualifiedErrorId -like 'WorkerCrashed,*') {
+                $totals.Crashed++
+                $crashedItems.Add($failure.TargetObject)
+                if (-not $seen.Add([long] $failure.TargetObject)) {
+                    # The item gave its result and an error as well.
+                    $totals.Duplicates++
+                    $bothItems.Add($failure.TargetObject)
+                }
+            }
+            elseif ($failure -ne $terminating) {
+                $otherErrors.Add("$($failure.FullyQualifiedErrorId): $($failure.Exception.Message)")
+            }
+        }
+        $totals.Results += $results.Count
+        $totals.Accounted += $seen.Count
+    } while (-not $terminating -and $stopwatch.Elapsed.TotalSeconds -lt $DurationSeconds)
+}
+finally {
+    $stop.Set()
+    $null = $killer.EndInvoke($async)
+    $killer.Dispose()
+}
+
+[pscustomobject]@{
+    Count        = $Count
+    Rounds       = $rounds
+    Items        = $rounds * $Count
+    Results      = $totals.Results
+    Crashed      = $totals.Crashed
+    CrashedItems = @($crashedItems)
+    ResultAndCrashedItems = @($bothItems)
+    OtherErrors  = @($otherErrors)
+    Terminating  = if ($terminating) { "$($terminating.FullyQualifiedErrorId): $($terminating.Exception.Message)" } else { $null }
+    Wrong        = $totals.Wrong
+    OutOfOrder   = $totals.OutOfOrder
+    Duplicates   = $totals.Duplicates
+    Accounted    = $totals.Accounted
+    Kills        = $kills.Count
+    Seconds      = [Math]::Round($stopwatch.Elapsed.TotalSeconds, 1)
+} | ConvertTo-Json -Depth 3 | Set-Content -LiteralPath $ResultPath -Encoding utf8
+
+Remove-ProcessPool -Pool $pool -Force
+'@
+
+    # Runs the chaos script in a separate PowerShell process, for at most $TimeoutSeconds.
+    function Invoke-ChaosRun {
+        param([int] $Count, [double] $MinimumAgeSeconds, [double] $DurationSeconds, [double] $TimeoutSeconds)
+
+        $resultPath = Join-Path $TestDrive "chaos-$([guid]::NewGuid().ToString('N')).json"
+        $startInfo = [System.Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
+        if ([System.IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') {
+            $startInfo.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll'))
+        }
+        foreach ($argument in '-NoProfile', '-NonInteractive', '-File', $script:chaosScript,
+            '-ModulePath', (Get-ProcCmdletsModulePath), '-ResultPath', $resultPath,
+            '-Count', $Count, '-MinimumAgeSeconds', $MinimumAgeSeconds, '-DurationSeconds', $DurationSeconds) {
+            $startInfo.ArgumentList.Add([string] $argument)
+        }
+        $startInfo.UseShellExecute = $false
+        $startInfo.RedirectStandardOutput = $true
+        $startInfo.RedirectStandardError = $true
+        $process = [System.Diagnostics.Process]::Start($startInfo)
+        try {
+            $stdout = $process.StandardOutput.ReadToEndAsync()
+            $stderr = $process.StandardError.ReadToEndAsync()
+            $exited = $process.WaitForExit([int] ($TimeoutSeconds * 1000))
+            if (-not $exited) {
+                # Its workers notice that it is gone and exit.
+                $process.Kill()
+                $null = $process.WaitForExit(10000)
+            }
+            $null = $stdout.Wait(10000)
+            $null = $stderr.Wait(10000)
+            [pscustomobject]@{
+                TimedOut = -not $exited
+                ExitCode = if ($exited) { $process.ExitCode } else { $null }
+                Output   = "$($stdout.Result)$($stderr.Result)".Trim()
+                Summary  = if (Test-Path -LiteralPath $resultPath) { Get-Content -LiteralPath $resultPath -Raw | ConvertFrom-Json } else { $null }
+            }
+        }
+        finally {
+            $process.Dispose()
+        }
+    }
+
+    function Assert-EveryItemOnce {
+        param($Run)
+
+        $Run.TimedOut | Should -BeFalse -Because 'the map should finish within the bound'
+        $tail = if ($Run.Output.Length -gt 1500) { $Run.Output.Substring($Run.Output.Length - 1500) } else { $Run.Output }
+        $Run.ExitCode | Should -Be 0 -Because "the PowerShell process running the map should survive (its output: $tail)"
+        $summary = $Run.Summary
+        $summary | Should -Not -BeNullOrEmpty
+        $summary.Terminating | Should -BeNullOrEmpty -Because 'a pool whose workers are killed should replace them and go on'
+        $summary.Kills | Should -BeGreaterThan 0
+        $summary.OtherErrors | Should -BeNullOrEmpty
+        $summary.Wrong | Should -Be 0
+        $summary.OutOfOrder | Should -Be 0
+        $summary.Duplicates | Should -Be 0 -Because "no item should be accounted twice (items with both a result and a WorkerCrashed error: $($summary.ResultAndCrashedItems -join ', '))"
+        ($summary.Results + $summary.Crashed) | Should -Be $summary.Items
+        $summary.Accounted | Should -Be $summary.Items
+        $summary.Crashed | Should -BeLessOrEqual $summary.Kills -Because 'a kill gives at most one WorkerCrashed error'
+    }
+}
+
+AfterAll {
+    Assert-NoWorkerLeft
+}
+
+Describe 'Reliability: chaos' {
+    It '100,000-item maps on a pool of 2, for 25 s, while a random worker is killed every second: every item is accounted for exactly once' {
+        $run = Invoke-ChaosRun -Count 100000 -MinimumAgeSeconds 0 -DurationSeconds 25 -TimeoutSeconds 120
+
+        if ($run.Summary) {
+            $s = $run.Summary
+            Write-Host ("    random kills: {5} maps, {0} kills, {1} results, {2} WorkerCrashed, {3:N1} s, terminating: {4}" -f $s.Kills, $s.Results, $s.Crashed, $s.Seconds, $(if ($s.Terminating) { $s.Terminating } else { 'none' }), $s.Rounds)
+        }
+        Assert-EveryItemOnce -Run $run
+    }
+
+    It 'the same when only workers that have been up for 5 s are killed (never one that is starting)' {
+        $run = Invoke-ChaosRun -Count 100000 -MinimumAgeSeconds 5 -DurationSeconds 25 -TimeoutSeconds 120
+
+        if ($run.Summary) {
+            $s = $run.Summary
+            Write-Host ("    kills of workers up 5 s: {5} maps, {0} kills, {1} results, {2} WorkerCrashed, {3:N1} s, terminating: {4}" -f $s.Kills, $s.Results, $s.Crashed, $s.Seconds, $(if ($s.Terminating) { $s.Terminating } else { 'none' }), $s.Rounds)
+        }
+        Assert-EveryItemOnce -Run $run
+    }
+}
+
+Describe 'Reliability: soak' {
+    It 'a million items through a warm pool of 2: every result arrives, and the session''s memory does not grow by more than 200 MB after warm-up' {
+        $pool = New-ProcessPool -ProcessCount 2 -Name 'SoakPool'
+        try {
+            $null = Wait-ProcessPoolReady -Pool $pool
+            $null = 1..20000 | Invoke-ProcessPoolMap -Pool $pool { $_ }
+            $samples = [System.Collections.Generic.List[object]]::new()
+            $count = 0
+            $wrong = 0
+            $stopwatch = [System.Diagnostics.Stopwatch]::StartNew()
+
+            1..1000000 | Invoke-ProcessPoolMap -Pool $pool { $_ } | ForEach-Object {
+                $count++
+                if ($_ -ne $count) { $wrong++ }
+                if ($count % 100000 -eq 0) {
+                    $samples.Add([pscustomobject]@{
+                            Items        = $count
+                            Seconds      = [Math]::Round($stopwatch.Elapsed.TotalSeconds, 1)
+                            WorkingSetMB = [Math]::Round((Get-Process -Id $PID).WorkingSet64 / 1MB, 1)
+                        })
+                }
+            }
+            $stopwatch.Stop()
+
+            Write-Host ("    soak: {0:N0} items in {1:N1} s ({2:N0} items/s)" -f $count, $stopwatch.Elapsed.TotalSeconds, ($count / $stopwatch.Elapsed.TotalSeconds))
+            foreach ($sample in $samples) {
+                Write-Host ("    soak: {0,9:N0} items  {1,6:N1} s  working set {2,8:N1} MB" -f $sample.Items, $sample.Seconds, $sample.WorkingSetMB)
+            }
+            $count | Should -Be 1000000
+            $wrong | Should -Be 0
+            $samples | Should -HaveCount 10
+            # Warm-up: the first 100,000 items.
+            $baseline = $samples[0].WorkingSetMB
+            $peak = ($samples | Measure-Object -Property WorkingSetMB -Maximum).Maximum
+            Write-Host ("    soak: growth after warm-up {0:N1} MB" -f ($peak - $baseline))
+            ($peak - $baseline) | Should -BeLessOrEqual 200
+            $pool.TasksCompleted | Should -BeGreaterOrEqual 1000000
+        }
+        finally {
+            Remove-ProcessPool -Pool $pool -Force
+        }
+    }
+}
+
+Describe 'Reliability: cleanup' {
+    It 'leaves no worker process behind' {
+        Assert-NoWorkerLeft
+    }
+}

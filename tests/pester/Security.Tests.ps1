@@ -1,0 +1,275 @@
+#Requires -Version 7.0
+# Security: what a worker exposes. It listens on no network port, its command line carries
+# neither the script nor its arguments (only paths), nothing it is given is written to disk, it
+# runs as the session's user with the session's environment, and a program it starts inherits
+# none of the channel's descriptors.
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-ProcCmdletsForTest
+
+    # Markers that exist only in this run: they are built here, not written in this file.
+    $script:scriptMarker = 'PcScriptMarker' + [guid]::NewGuid().ToString('N')
+    $script:argumentMarker = 'PcArgumentMarker' + [guid]::NewGuid().ToString('N')
+    $script:usingMarker = 'PcUsingMarker' + [guid]::NewGuid().ToString('N')
+    $script:initMarker = 'PcInitMarker' + [guid]::NewGuid().ToString('N')
+    $script:itemMarker = 'PcItemMarker' + [guid]::NewGuid().ToString('N')
+    $script:allMarkers = $script:scriptMarker, $script:argumentMarker, $script:usingMarker, $script:initMarker, $script:itemMarker
+
+    # Socket inodes a process holds (Linux).
+    function Get-SocketInode {
+        param([int] $ProcessId)
+
+        foreach ($entry in [System.IO.Directory]::EnumerateFileSystemEntries("/proc/$ProcessId/fd")) {
+            $target = try { (Get-Item -LiteralPath $entry -Force).LinkTarget } catch { $null }
+            if ($target -match '^socket:\[(\d+)\]$') {
+                $Matches[1]
+            }
+        }
+    }
+
+    # Entries of /proc/net/<table> whose inode is one of $Inode: protocol, local address, state.
+    function Find-NetSocket {
+        param([string[]] $Inode)
+
+        foreach ($table in 'tcp', 'tcp6', 'udp', 'udp6', 'raw', 'raw6') {
+            $path = "/proc/net/$table"
+            if (-not (Test-Path -LiteralPath $path)) {
+                continue
+            }
+            foreach ($line in [System.IO.File]::ReadAllLines($path) | Select-Object -Skip 1) {
+                $fields = $line.Trim() -split '\s+'
+                if ($fields.Count -gt 9 -and $fields[9] -in $Inode) {
+                    [pscustomobject]@{ Table = $table; Local = $fields[1]; State = $fields[3]; Inode = $fields[9] }
+                }
+            }
+        }
+    }
+
+    # Paths of the Unix sockets whose inode is one of $Inode.
+    function Find-UnixSocketPath {
+        param([string[]] $Inode)
+
+        foreach ($line in [System.IO.File]::ReadAllLines('/proc/net/unix') | Select-Object -Skip 1) {
+            $fields = $line.Trim() -split '\s+'
+            if ($fields.Count -gt 6 -and $fields[6] -in $Inode) {
+                if ($fields.Count -gt 7) { $fields[7] } else { '(unnamed)' }
+            }
+        }
+    }
+
+    function Get-StatusField {
+        param([int] $ProcessId, [string] $Name)
+
+        $line = [System.IO.File]::ReadAllLines("/proc/$ProcessId/status") | Where-Object { $_ -like "${Name}:*" }
+        ($line -split '\s+')[1..4] -join ' '
+    }
+
+    function Get-ProcessText {
+        param([int] $ProcessId, [string] $File)
+
+        [System.IO.File]::ReadAllText("/proc/$ProcessId/$File") -replace "`0", ' '
+    }
+
+    # Starts, with every marker in play, a pool of 2 and a Start-WorkerProcess worker that stay up.
+    function Start-MarkedWorkers {
+        $usingValue = $script:usingMarker
+        $init = [scriptblock]::Create("param(`$Marker) `$global:InitValue = `$Marker; '$($script:initMarker)' | Out-Null")
+        $pool = New-ProcessPool -ProcessCount 2 -Name 'SecurityPool' -InitializationScript $init -InitializationArgumentList $script:initMarker
+        $task = [scriptblock]::Create("`$null = '$($script:scriptMarker)', `$using:usingValue, `$args; `$_")
+        $null = 1..4 | Invoke-ProcessPoolMap -Pool $pool -ChunkSize 1 -ArgumentList $script:argumentMarker $task
+        $null = Invoke-ProcessPoolMap -Pool $pool -InputObject $script:itemMarker { $_.Length }
+        $body = [scriptblock]::Create("param(`$Value) `$null = '$($script:scriptMarker)', `$Value, `$using:usingValue, `$input; Start-Sleep -Seconds 60")
+        $worker = $script:itemMarker | Start-WorkerProcess -ArgumentList $script:argumentMarker -InitializationScript $init $body
+        [pscustomobject]@{
+            Pool       = $pool
+            Worker     = $worker
+            ProcessIds = @(@($pool.WorkerProcessIds) + $worker.ProcessId)
+        }
+    }
+}
+
+AfterAll {
+    Assert-NoWorkerLeft
+}
+
+Describe 'Security: what a worker process exposes' -Skip:(-not $IsLinux) {
+    BeforeAll {
+        $script:marked = Start-MarkedWorkers
+        $script:marked.ProcessIds | Should -HaveCount 3
+    }
+
+    AfterAll {
+        if ($script:marked) {
+            Remove-ProcessPool -Pool $script:marked.Pool -Force
+            Remove-WorkerProcess -Worker $script:marked.Worker -Force
+        }
+    }
+
+    It 'listens on no network port: it holds no TCP, UDP or raw socket' {
+        foreach ($id in $script:marked.ProcessIds) {
+            $inodes = @(Get-SocketInode -ProcessId $id)
+            $network = @(if ($inodes) { Find-NetSocket -Inode $inodes })
+            $network | Should -BeNullOrEmpty -Because "worker $id should hold no network socket ($(($network | ForEach-Object { "$($_.Table) $($_.Local) state $($_.State)" }) -join '; '))"
+        }
+    }
+
+    It 'its only Unix sockets are the .NET diagnostics endpoint and the PowerShell host pipe, which no other user can connect to' {
+        foreach ($id in $script:marked.ProcessIds) {
+            $inodes = @(Get-SocketInode -ProcessId $id)
+            $paths = @(if ($inodes) { Find-UnixSocketPath -Inode $inodes })
+            foreach ($path in $paths) {
+                $name = [System.IO.Path]::GetFileName($path)
+                $name | Should -Match "^(dotnet-diagnostic-$id-\d+-socket|CoreFxPipe_PSHost\.[0-9A-F]+\.$id\.None\.\w+)$" -Because "worker $id listens on $path"
+                # Connecting to a Unix socket needs write permission on it.
+                $mode = (Get-Item -LiteralPath $path -Force).UnixFileMode
+                ($mode -band ([System.IO.UnixFileMode]::GroupWrite -bor [System.IO.UnixFileMode]::OtherWrite)) | Should -Be 0 -Because "$path should not be writable by others"
+            }
+        }
+    }
+
+    It 'its command line carries only paths: no script text, argument, $using: value, initialization script or item' {
+        foreach ($id in $script:marked.ProcessIds) {
+            $commandLine = Get-ProcessText -ProcessId $id -File 'cmdline'
+            $commandLine | Should -BeLike '*ProcCmdlets.Worker.dll*'
+            foreach ($marker in $script:allMarkers) {
+                $commandLine | Should -Not -BeLike "*$marker*"
+            }
+        }
+    }
+
+    It 'its environment block carries no script text, argument, $using: value, initialization script or item' {
+        foreach ($id in $script:marked.ProcessIds) {
+            $environment = Get-ProcessText -ProcessId $id -File 'environ'
+            foreach ($marker in $script:allMarkers) {
+                $environment | Should -Not -BeLike "*$marker*"
+            }
+        }
+    }
+
+    It 'runs as the session''s user and group' {
+        $uid = Get-StatusField -ProcessId $PID -Name 'Uid'
+        $gid = Get-StatusField -ProcessId $PID -Name 'Gid'
+        foreach ($id in $script:marked.ProcessIds) {
+            Get-StatusField -ProcessId $id -Name 'Uid' | Should -Be $uid
+            Get-StatusField -ProcessId $id -Name 'Gid' | Should -Be $gid
+        }
+    }
+
+    It 'a native program started by a worker inherits no descriptor beyond standard input, output and error' {
+        $listing = Invoke-ProcessPoolApply -Pool $script:marked.Pool { & ls -l /proc/self/fd }
+
+        $descriptors = @($listing | Where-Object { $_ -match '^\S+\s.*\s(\d+) -> (.*)$' } | ForEach-Object {
+                $null = $_ -match '\s(\d+) -> (.*)$'
+                [pscustomobject]@{ Fd = [int] $Matches[1]; Target = $Matches[2] }
+            })
+        $descriptors.Fd | Should -Contain 0
+        $descriptors.Fd | Should -Contain 2
+        # Besides 0, 1 and 2, ls holds the directory it lists, and whatever this session itself was
+        # given by its own parent (the same descriptor, open on the same file).
+        $sessionOwn = @{}
+        foreach ($entry in [System.IO.Directory]::EnumerateFileSystemEntries("/proc/$PID/fd")) {
+            $target = try { (Get-Item -LiteralPath $entry -Force).LinkTarget } catch { $null }
+            if ($target) { $sessionOwn[[int] [System.IO.Path]::GetFileName($entry)] = $target }
+        }
+        $inherited = @($descriptors | Where-Object { $_.Fd -gt 2 -and $_.Target -notlike '/proc/*' -and $sessionOwn[$_.Fd] -ne $_.Target })
+        $inherited | Should -BeNullOrEmpty -Because "a child should not inherit $(($inherited | ForEach-Object { "$($_.Fd) -> $($_.Target)" }) -join ', ')"
+    }
+}
+
+Describe 'Security: the environment a worker sees' {
+    BeforeEach {
+        $script:envName = 'PC_MARKER'
+        $script:envValue = 'PcEnvMarker' + [guid]::NewGuid().ToString('N')
+        $script:savedEnv = [Environment]::GetEnvironmentVariable($script:envName)
+    }
+
+    AfterEach {
+        [Environment]::SetEnvironmentVariable($script:envName, $script:savedEnv)
+        [Environment]::SetEnvironmentVariable('PC_GONE', $null)
+    }
+
+    It 'a Start-WorkerProcess worker sees the session''s environment' {
+        Set-Item -Path "env:$($script:envName)" -Value $script:envValue
+        $worker = Start-WorkerProcess { $env:PC_MARKER }
+
+        Wait-WorkerProcess -Worker $worker -Timeout 60 | Should -Be $script:envValue
+        Remove-WorkerProcess -Worker $worker
+    }
+
+    It 'a new pool''s workers see the session''s environment' {
+        Set-Item -Path "env:$($script:envName)" -Value $script:envValue
+        $pool = New-ProcessPool -ProcessCount 2
+        try {
+            1..4 | Invoke-ProcessPoolMap -Pool $pool -ChunkSize 1 { $env:PC_MARKER } | Should -Be (@($script:envValue) * 4)
+        }
+        finally {
+            Remove-ProcessPool -Pool $pool -Force
+        }
+    }
+
+    It 'a worker started from the warm spare sees variables set, and not variables removed, after the spare started' {
+        $previous = Get-Variable -Name ProcCmdletsWarmSpare -Scope Global -ErrorAction SilentlyContinue
+        $global:ProcCmdletsWarmSpare = $true
+        try {
+            Set-Item -Path env:PC_GONE -Value 'must not be seen'
+            $first = Start-WorkerProcess { 'first' }
+            $null = Wait-WorkerProcess -Worker $first -Timeout 60
+            Remove-WorkerProcess -Worker $first
+            # The spare starts after a quiet moment; give it time to be up.
+            $null = Wait-Until -TimeoutSeconds 10 { @(Get-WorkerChildProcess).Count -ge 1 }
+            Start-Sleep -Seconds 1
+
+            Set-Item -Path "env:$($script:envName)" -Value $script:envValue
+            Remove-Item -Path env:PC_GONE
+            $second = Start-WorkerProcess { "[$env:PC_MARKER]"; "[$env:PC_GONE]" }
+
+            Wait-WorkerProcess -Worker $second -Timeout 60 | Should -Be @("[$($script:envValue)]", '[]')
+            Remove-WorkerProcess -Worker $second
+        }
+        finally {
+            if ($previous) { $global:ProcCmdletsWarmSpare = $previous.Value } else { Remove-Variable -Name ProcCmdletsWarmSpare -Scope Global -ErrorAction SilentlyContinue }
+        }
+    }
+}
+
+Describe 'Security: what a worker leaves on disk' -Skip:(-not $IsLinux) {
+    It 'no file under the temp directory or $TestDrive contains a script, argument, $using: value, initialization script or item after the run' {
+        # The workers of this file have run; make sure every one has ended.
+        Get-WorkerProcess | Remove-WorkerProcess -Force
+        Get-ProcessPool | Remove-ProcessPool -Force
+        Wait-Until -TimeoutSeconds 10 { @(Get-WorkerChildProcess).Count -eq 0 } | Should -BeTrue
+
+        $roots = @([System.IO.Path]::GetTempPath(), '/tmp', "$TestDrive") | Sort-Object -Unique
+        foreach ($marker in $script:allMarkers) {
+            # -r skips devices, FIFOs and sockets, which abound in the temp directory.
+            $found = @(& grep -rlsF -D skip -- $marker @roots)
+            $found | Should -BeNullOrEmpty -Because "no file should contain $marker"
+        }
+    }
+
+    It 'a worker that has ended leaves no file named after its process id in the temp directory' {
+        $worker = Start-WorkerProcess { 'done' }
+        $id = $worker.ProcessId
+        $null = Wait-WorkerProcess -Worker $worker -Timeout 60
+        Remove-WorkerProcess -Worker $worker
+        $pool = New-ProcessPool -ProcessCount 1
+        $poolWorker = @($pool.WorkerProcessIds)[0]
+        $null = Invoke-ProcessPoolMap -Pool $pool -InputObject 1 { $_ }
+        Remove-ProcessPool -Pool $pool
+        Wait-Until -TimeoutSeconds 10 { -not (Test-ProcessAlive -ProcessId $id) -and -not (Test-ProcessAlive -ProcessId $poolWorker) } | Should -BeTrue
+        Start-Sleep -Milliseconds 500
+
+        foreach ($ended in $id, $poolWorker) {
+            $left = @(Get-ChildItem -LiteralPath ([System.IO.Path]::GetTempPath()) -Force -ErrorAction SilentlyContinue |
+                    Where-Object { $_.Name -match "(^|[^0-9])$ended([^0-9]|$)" } | ForEach-Object Name)
+            $left | Should -BeNullOrEmpty -Because "worker $ended has ended (left: $($left -join ', '))"
+        }
+    }
+}
+
+Describe 'Security: cleanup' {
+    It 'leaves no worker process behind' {
+        Assert-NoWorkerLeft
+    }
+}
