@@ -249,6 +249,8 @@ Describe 'Security: what a worker leaves on disk' -Skip:(-not $IsLinux) {
     }
 
     It 'a worker that has ended leaves no file named after its process id in the temp directory' {
+        # Process ids are reused: only files made since this test began can be the workers'.
+        $since = (Get-Date).AddSeconds(-1)
         $worker = Start-WorkerProcess { 'done' }
         $id = $worker.ProcessId
         $null = Wait-WorkerProcess -Worker $worker -Timeout 60
@@ -262,7 +264,7 @@ Describe 'Security: what a worker leaves on disk' -Skip:(-not $IsLinux) {
 
         foreach ($ended in $id, $poolWorker) {
             $left = @(Get-ChildItem -LiteralPath ([System.IO.Path]::GetTempPath()) -Force -ErrorAction SilentlyContinue |
-                    Where-Object { $_.Name -match "(^|[^0-9])$ended([^0-9]|$)" } | ForEach-Object Name)
+                    Where-Object { $_.Name -match "(^|[^0-9])$ended([^0-9]|$)" -and $_.LastWriteTime -ge $since } | ForEach-Object Name)
             $left | Should -BeNullOrEmpty -Because "worker $ended has ended (left: $($left -join ', '))"
         }
     }

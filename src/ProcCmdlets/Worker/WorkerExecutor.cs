@@ -31,6 +31,30 @@ namespace ProcCmdlets.Worker
 
         private readonly System.Collections.Concurrent.ConcurrentDictionary<long, bool> _cancelled = new System.Collections.Concurrent.ConcurrentDictionary<long, bool>();
 
+        /// <summary>Runs a small script through the same paths as real work, writing to nowhere, in its own scope.</summary>
+        public void WarmUp()
+        {
+            using (var sink = new FrameWriter(Stream.Null, "ProcCmdlets warm-up"))
+            using (PowerShell ps = PowerShell.Create())
+            {
+                var relay = new StreamRelay(sink, includeErrorTargets: true);
+                ps.Runspace = _runspace;
+                ps.AddScript("param($x) $x | & { process { [pscustomobject]@{ Value = $_ * 2; Name = \"n$_\" }; $_ } }", useLocalScope: true).AddArgument(1);
+                relay.Attach(ps);
+                try
+                {
+                    ps.Invoke(null, relay.Output);
+                }
+                catch (RuntimeException)
+                {
+                }
+
+                var payload = new PayloadWriter();
+                WorkerSetup.WriteValues(payload, new object[] { 1, "s", 2.5, new object[] { 1 } });
+                WorkerSetup.ReadValues(new PayloadReader(payload.ToArray()));
+            }
+        }
+
         /// <summary>Marks a chunk as no longer wanted (called from the reader thread).</summary>
         public void Cancel(long chunkId) => _cancelled[chunkId] = true;
 

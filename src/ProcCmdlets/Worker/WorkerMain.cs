@@ -55,6 +55,13 @@ namespace ProcCmdlets.Worker
 
             var executor = new WorkerExecutor(runspace, host, s_writer);
             s_executor = executor;
+            StartTrace.Mark("ready");
+            if (inbox.Count == 0)
+            {
+                // Nothing to do yet (a spare, or a pool waiting for work): compile the paths work will take.
+                executor.WarmUp();
+                StartTrace.Mark("warmed up");
+            }
             foreach (Frame frame in inbox.GetConsumingEnumerable())
             {
                 int? exit = executor.Handle(frame, () => s_scriptInput, ps => s_current = ps, () => s_stopRequested);
