@@ -199,7 +199,7 @@ namespace ProcCmdlets.Channel
                 return true;
             }
 
-            if (raw is PSCustomObject && wrapper != null && IsPlainCustomObject(wrapper))
+            if (raw is PSCustomObject && wrapper != null && TryGetNoteProperties(wrapper, out var properties))
             {
                 w.WriteByte((byte)Tag.CustomObject);
                 var names = wrapper.TypeNames;
@@ -209,14 +209,8 @@ namespace ProcCmdlets.Channel
                     w.WriteString(name);
                 }
 
-                int count = 0;
-                foreach (PSPropertyInfo unused in wrapper.Properties)
-                {
-                    count++;
-                }
-
-                w.WriteVarUInt((ulong)count);
-                foreach (PSPropertyInfo property in wrapper.Properties)
+                w.WriteVarUInt((ulong)properties.Count);
+                foreach (PSPropertyInfo property in properties)
                 {
                     w.WriteString(property.Name);
                     Write(w, property.Value, depth + 1);
@@ -228,14 +222,18 @@ namespace ProcCmdlets.Channel
             return false;
         }
 
-        private static bool IsPlainCustomObject(PSObject wrapper)
+        /// <summary>The object's properties, read once, if all of them are note properties.</summary>
+        private static bool TryGetNoteProperties(PSObject wrapper, out System.Collections.Generic.List<PSPropertyInfo> properties)
         {
+            properties = new System.Collections.Generic.List<PSPropertyInfo>(8);
             foreach (PSPropertyInfo property in wrapper.Properties)
             {
                 if (property.MemberType != PSMemberTypes.NoteProperty)
                 {
                     return false;
                 }
+
+                properties.Add(property);
             }
 
             return true;
