@@ -260,8 +260,8 @@ function ConvertTo-BenchMarkdown {
     $lines.Add("- Machine: $($machine.Cores) logical cores$(if ($machine.Processor) { " ($($machine.Processor))" }), $($machine.OS), $($machine.Architecture)")
     $lines.Add("- PowerShell $($machine.PowerShell) on $($machine.DotNet); ProcCmdlets $($machine.Module); Python $(if ($machine.Python) { $machine.Python } else { 'not found (Python rows skipped)' })")
     $lines.Add("- Each figure is the median of $($machine.Runs) run(s)$(if ($machine.Quick) { ' in quick mode (smaller workloads; not comparable with a full run)' }); the whole run took $minutes min $seconds s.")
-    if ($machine.LoadAverage) {
-        $lines.Add("- One-minute load average: $($machine.LoadAverage.Start) when the run started, $($machine.LoadAverage.End) when it ended (the suite itself keeps both cores busy).")
+    if ($null -ne $machine.LoadAverage) {
+        $lines.Add("- One-minute load average when the run started: $($machine.LoadAverage) (later the suite's own processes dominate it).")
     }
     $lines.Add('- Reproduce: `dotnet tool restore; dotnet pwsh ./build.ps1 -Task Bench`')
     $lines.Add('')
@@ -281,9 +281,7 @@ function ConvertTo-BenchMarkdown {
             $lines.Add("| $(& $cell $method) | $median | $(Format-BenchRatio $row.Ratio) | $(& $cell $row.Target) | $metText |")
         }
         $lines.Add('')
-        $note = $scenario.RatioNote
-        if ($scenario.LoadAverage) { $note += " One-minute load average: $($scenario.LoadAverage.Start) before this scenario, $($scenario.LoadAverage.End) after it." }
-        $lines.Add($note)
+        $lines.Add($scenario.RatioNote)
         foreach ($row in $scenario.Rows | Where-Object Error) {
             $lines.Add('')
             $lines.Add("> $($row.Method) failed: $(& $cell ($row.Error -replace '\s+', ' '))")

@@ -38,7 +38,7 @@
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 -Task Bench
 .EXAMPLE
-    dotnet pwsh ./bench/Invoke-Benchmarks.ps1 -Runs 1 -Quick -Scenario a, c
+    dotnet pwsh ./bench/Invoke-Benchmarks.ps1 -Runs 1 -Quick -Scenario a,c
 #>
 [CmdletBinding()]
 param(
@@ -81,9 +81,8 @@ function Invoke-BenchScenario {
     $state = @{ Bench = $script:BenchContext }
     foreach ($entry in $Definition.Parameters.GetEnumerator()) { $state[$entry.Key] = $entry.Value }
 
-    $loadAtStart = Get-BenchLoadAverage
     Write-Host ''
-    Write-Host "== $($Definition.Id). $($Definition.Title) ==$(if ($null -ne $loadAtStart) { " (load average $loadAtStart)" })" -ForegroundColor Cyan
+    Write-Host "== $($Definition.Id). $($Definition.Title) ==" -ForegroundColor Cyan
     $leftovers = @()
     try {
         if ($Definition.Setup) { $null = & $Definition.Setup $state }
@@ -181,7 +180,6 @@ function Invoke-BenchScenario {
         RatioKind   = $Definition.Ratio
         RatioNote   = Get-BenchRatioNote -Kind $Definition.Ratio -Baseline $baseline.Name
         Baseline    = $baseline.Name
-        LoadAverage = if ($null -ne $loadAtStart) { [pscustomobject]@{ Start = $loadAtStart; End = Get-BenchLoadAverage } }
         Rows        = @($resultRows)
         Leftovers   = $leftovers
     }
@@ -268,7 +266,7 @@ $report = [pscustomobject][ordered]@{
         DotNet          = [Runtime.InteropServices.RuntimeInformation]::FrameworkDescription
         Module          = [string] $module.Version
         Python          = $script:BenchContext.Python.Version
-        LoadAverage     = if ($null -ne $loadAtStart) { [pscustomobject]@{ Start = $loadAtStart; End = Get-BenchLoadAverage } }
+        LoadAverage     = $loadAtStart
         Runs            = $Runs
         Quick           = [bool] $Quick
         DurationSeconds = [math]::Round($clock.Elapsed.TotalSeconds, 1)

@@ -47,9 +47,7 @@ namespace ProcCmdlets.Commands
             }
 
             PreparedScript script = PreparedScript.From(ScriptBlock, SessionState);
-            var variables = new System.Collections.Generic.List<System.Collections.Generic.KeyValuePair<string, object>>(script.UsingValues);
-            variables.AddRange(Preferences.Capture(this));
-            PoolTask task = NewTask(pool, TaskMode.Apply, script.Text, variables);
+            PoolTask task = PoolFactory.NewTask(this, pool, TaskMode.Apply, script, ArgumentList);
             if (AsJob)
             {
                 ProcessPoolApplyJob job = null;
@@ -74,19 +72,6 @@ namespace ProcCmdlets.Commands
 
             var run = new MapRun(task, 1, 0, false);
             MapDriver.Run(this, pool, run, new object[] { null }, Cancellation, progress: false);
-        }
-
-        private PoolTask NewTask(ProcessPool pool, TaskMode mode, string text, System.Collections.Generic.List<System.Collections.Generic.KeyValuePair<string, object>> variables)
-        {
-            try
-            {
-                return new PoolTask(pool.NextTaskId(), mode, text, variables, ArgumentList);
-            }
-            catch (ValueNotCarriedException e)
-            {
-                ThrowTerminatingError(Errors.Create(e, "ValueNotCarried", ErrorCategory.InvalidData, ArgumentList));
-                return null;
-            }
         }
 
         protected override void Dispose(bool disposing)

@@ -85,9 +85,7 @@ namespace ProcCmdlets.Commands
             TaskMode mode = Splat ? TaskMode.Splat
                 : script.CanInline && (ArgumentList == null || ArgumentList.Length == 0) ? TaskMode.Inline
                 : TaskMode.Positional;
-            var variables = new System.Collections.Generic.List<System.Collections.Generic.KeyValuePair<string, object>>(script.UsingValues);
-            variables.AddRange(Preferences.Capture(this));
-            PoolTask task = NewTask(pool, mode, script.Text, variables);
+            PoolTask task = PoolFactory.NewTask(this, pool, mode, script, ArgumentList);
             var run = new MapRun(task, MyInvocation.BoundParameters.ContainsKey(nameof(ChunkSize)) ? ChunkSize : 0, TimeoutSeconds, Unordered);
             _driver = new MapDriver(this, pool, run, Cancellation, progress: true);
         }
@@ -125,19 +123,6 @@ namespace ProcCmdlets.Commands
         }
 
         protected override void EndProcessing() => _driver.Complete();
-
-        private PoolTask NewTask(ProcessPool pool, TaskMode mode, string text, System.Collections.Generic.List<System.Collections.Generic.KeyValuePair<string, object>> variables)
-        {
-            try
-            {
-                return new PoolTask(pool.NextTaskId(), mode, text, variables, ArgumentList);
-            }
-            catch (ValueNotCarriedException e)
-            {
-                ThrowTerminatingError(Errors.Create(e, "ValueNotCarried", ErrorCategory.InvalidData, ArgumentList));
-                return null;
-            }
-        }
 
         protected override void Dispose(bool disposing)
         {

@@ -1,7 +1,9 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using ProcCmdlets.Channel;
 using ProcCmdlets.Engine;
+using ProcCmdlets.Pools;
 
 namespace ProcCmdlets.Commands
 {
@@ -35,9 +37,25 @@ namespace ProcCmdlets.Commands
         }
     }
 
-    /// <summary>Creates pools for New-ProcessPool and for maps that bring their own.</summary>
+    /// <summary>Creates pools for New-ProcessPool and for maps that bring their own, and the tasks they run.</summary>
     internal static class PoolFactory
     {
+        /// <summary>A task for <paramref name="pool"/>: the script with its $using: values and the caller's preferences.</summary>
+        public static PoolTask NewTask(PSCmdlet cmdlet, ProcessPool pool, TaskMode mode, PreparedScript script, object[] args)
+        {
+            var variables = new List<KeyValuePair<string, object>>(script.UsingValues);
+            variables.AddRange(Preferences.Capture(cmdlet));
+            try
+            {
+                return new PoolTask(pool.NextTaskId(), mode, script.Text, variables, args);
+            }
+            catch (ValueNotCarriedException e)
+            {
+                cmdlet.ThrowTerminatingError(Errors.Create(e, "ValueNotCarried", ErrorCategory.InvalidData, args));
+                return null;
+            }
+        }
+
         public static ProcessPool Create(PSCmdlet cmdlet, int processCount, string name, ScriptBlock init, object[] initArgs, int maxTasks)
         {
             if (processCount < 1)

@@ -10,7 +10,7 @@ namespace ProcCmdlets
     /// One worker process running one script block [multiprocessing.Process]. It is a job: its
     /// records are kept in the job's streams until received.
     /// </summary>
-    public sealed class WorkerProcess : Job2
+    public sealed class WorkerProcess : ProcCmdletsJob
     {
         /// <summary>How long a stop waits for the worker to end its pipeline before killing it.</summary>
         public static readonly TimeSpan StopGracePeriod = TimeSpan.FromSeconds(2);
@@ -38,12 +38,6 @@ namespace ProcCmdlets
         internal bool IsRemoved { get; set; }
 
         internal WorkerConnection Connection => _connection;
-
-        public override bool HasMoreData =>
-            Output.Count > 0 || Error.Count > 0 || Warning.Count > 0 || Verbose.Count > 0
-            || Debug.Count > 0 || Information.Count > 0 || Progress.Count > 0;
-
-        public override string Location => Environment.MachineName;
 
         public override string StatusMessage => ExitCode.HasValue ? $"Exit code {ExitCode}" : $"Process {ProcessId}";
 
@@ -156,15 +150,6 @@ namespace ProcCmdlets
             Finished.WaitOne(TimeSpan.FromSeconds(5));
         }
 
-        internal static bool IsFinishedState(JobState state) =>
-            state == JobState.Completed || state == JobState.Failed || state == JobState.Stopped;
-
-        public override void StartJob()
-        {
-        }
-
-        public override void StartJobAsync() => OnStartJobCompleted(new System.ComponentModel.AsyncCompletedEventArgs(null, false, null));
-
         public override void StopJob() => Stop(false);
 
         public override void StopJobAsync()
@@ -177,24 +162,6 @@ namespace ProcCmdlets
         }
 
         public override void StopJob(bool force, string reason) => Stop(force);
-
-        public override void StopJobAsync(bool force, string reason) => StopJobAsync();
-
-        public override void SuspendJob() => throw new NotSupportedException("A worker process cannot be suspended.");
-
-        public override void SuspendJobAsync() => SuspendJob();
-
-        public override void SuspendJob(bool force, string reason) => SuspendJob();
-
-        public override void SuspendJobAsync(bool force, string reason) => SuspendJob();
-
-        public override void ResumeJob() => throw new NotSupportedException("A worker process cannot be suspended or resumed.");
-
-        public override void ResumeJobAsync() => ResumeJob();
-
-        public override void UnblockJob() => throw new NotSupportedException("A worker process is never blocked.");
-
-        public override void UnblockJobAsync() => UnblockJob();
 
         protected override void Dispose(bool disposing)
         {

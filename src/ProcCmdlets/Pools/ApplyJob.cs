@@ -11,7 +11,7 @@ namespace ProcCmdlets
     /// The job an asynchronous apply returns [apply_async / AsyncResult]: its output is the
     /// script block's, for Receive-Job; Wait-Job waits for it.
     /// </summary>
-    public sealed class ProcessPoolApplyJob : Job2
+    public sealed class ProcessPoolApplyJob : ProcCmdletsJob
     {
         private readonly Run _run;
         private readonly ProcessPool _pool;
@@ -37,27 +37,16 @@ namespace ProcCmdlets
         /// <summary>The pool the script block runs in.</summary>
         public string PoolName => _pool.Name;
 
-        public override bool HasMoreData => Output.Count > 0 || Error.Count > 0 || Warning.Count > 0 || Verbose.Count > 0
-            || Debug.Count > 0 || Information.Count > 0 || Progress.Count > 0;
-
-        public override string Location => Environment.MachineName;
-
         public override string StatusMessage => _pool.Name;
 
         private void Finish(JobState state)
         {
-            if (!WorkerProcess.IsFinishedState(JobStateInfo.State))
+            if (!IsFinishedState(JobStateInfo.State))
             {
                 _pool.Unregister(_run);
                 SetJobState(state);
             }
         }
-
-        public override void StartJob()
-        {
-        }
-
-        public override void StartJobAsync() => OnStartJobCompleted(new System.ComponentModel.AsyncCompletedEventArgs(null, false, null));
 
         public override void StopJob()
         {
@@ -71,29 +60,9 @@ namespace ProcCmdlets
             OnStopJobCompleted(new System.ComponentModel.AsyncCompletedEventArgs(null, false, null));
         }
 
-        public override void StopJob(bool force, string reason) => StopJob();
-
-        public override void StopJobAsync(bool force, string reason) => StopJobAsync();
-
-        public override void SuspendJob() => throw new NotSupportedException("An apply job cannot be suspended.");
-
-        public override void SuspendJobAsync() => SuspendJob();
-
-        public override void SuspendJob(bool force, string reason) => SuspendJob();
-
-        public override void SuspendJobAsync(bool force, string reason) => SuspendJob();
-
-        public override void ResumeJob() => throw new NotSupportedException("An apply job cannot be suspended or resumed.");
-
-        public override void ResumeJobAsync() => ResumeJob();
-
-        public override void UnblockJob() => throw new NotSupportedException("An apply job is never blocked.");
-
-        public override void UnblockJobAsync() => UnblockJob();
-
         protected override void Dispose(bool disposing)
         {
-            if (disposing && !WorkerProcess.IsFinishedState(JobStateInfo.State))
+            if (disposing && !IsFinishedState(JobStateInfo.State))
             {
                 StopJob();
             }

@@ -1,0 +1,67 @@
+#Requires -Version 7.0
+# How workers start: the bundled worker program by default, the session's own pwsh when asked
+# (as on a self-contained pwsh or Windows PowerShell, where the bundled program cannot run).
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-ProcCmdletsForTest
+
+    # Runs a script in a fresh pwsh (the same executable as this session) with the given environment.
+    function Invoke-FreshPwsh([string] $Script, [hashtable] $Environment = @{}) {
+        $info = [System.Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
+        if ([System.IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') {
+            $info.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll'))
+        }
+
+        foreach ($argument in '-NoProfile', '-NonInteractive', '-Command', $Script) { $info.ArgumentList.Add($argument) }
+        foreach ($name in $Environment.Keys) { $info.Environment[$name] = $Environment[$name] }
+        $info.RedirectStandardOutput = $true
+        $info.RedirectStandardError = $true
+        $process = [System.Diagnostics.Process]::Start($info)
+        $stderr = $process.StandardError.ReadToEndAsync()
+        $stdout = $process.StandardOutput.ReadToEnd()
+        $null = $process.WaitForExit(120000)
+        [pscustomobject]@{ Output = $stdout -split "`r?`n" | Where-Object { $_ }; Errors = $stderr.Result; ExitCode = $process.ExitCode }
+    }
+
+    $script:probe = @"
+Import-Module '$(Get-ProcCmdletsModulePath)'
+`$ProcCmdletsWarmSpare = `$false
+`$w = Start-WorkerProcess { "version `$(`$PSVersionTable.PSVersion)"; "cmdline `$((Get-Content -Raw "/proc/`$PID/cmdline") -replace "``0", ' ')" }
+`$w | Wait-WorkerProcess
+"exit `$(`$w.ExitCode)"
+(1..3 | Invoke-ProcessPoolMap { `$_ * 2 } -ProcessCount 1) -join ','
+"@
+}
+
+AfterAll {
+    Assert-NoWorkerLeft
+}
+
+Describe 'How workers start' -Skip:(-not $IsLinux) {
+    It 'runs the bundled worker program on the session''s runtime by default' {
+        $result = Invoke-FreshPwsh $script:probe
+        $result.ExitCode | Should -Be 0 -Because $result.Errors
+        $result.Output | Should -Contain "version $($PSVersionTable.PSVersion)"
+        ($result.Output | Where-Object { $_ -like 'cmdline *' }) | Should -BeLike '*ProcCmdlets.Worker.dll*'
+        $result.Output | Should -Contain 'exit 0'
+        $result.Output | Should -Contain '2,4,6'
+    }
+
+    It 'runs the session''s own pwsh when PROCCMDLETS_WORKER_STRATEGY is Host' {
+        $result = Invoke-FreshPwsh $script:probe @{ PROCCMDLETS_WORKER_STRATEGY = 'Host' }
+        $result.ExitCode | Should -Be 0 -Because $result.Errors
+        $result.Output | Should -Contain "version $($PSVersionTable.PSVersion)"
+        $cmdline = $result.Output | Where-Object { $_ -like 'cmdline *' }
+        $cmdline | Should -BeLike '*-NonInteractive*'
+        $cmdline | Should -Not -BeLike '*ProcCmdlets.Worker.dll*'
+        $result.Output | Should -Contain 'exit 0'
+        $result.Output | Should -Contain '2,4,6'
+    }
+}
+
+Describe 'StartStrategy: cleanup' {
+    It 'leaves no worker process behind' {
+        Assert-NoWorkerLeft
+    }
+}
