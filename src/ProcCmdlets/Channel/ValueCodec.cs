@@ -373,7 +373,8 @@ namespace ProcCmdlets.Channel
                         for (int i = 0; i < count; i++)
                         {
                             string name = r.ReadString();
-                            result.Properties.Add(new PSNoteProperty(name, Read(r, depth + 1)));
+                            // Names come from one object, so they are distinct: no need to check each.
+                            result.Properties.Add(new PSNoteProperty(name, Read(r, depth + 1)), true);
                         }
 
                         return result;
