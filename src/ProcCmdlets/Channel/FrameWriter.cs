@@ -19,7 +19,7 @@ namespace ProcCmdlets.Channel
         public static readonly TimeSpan BatchDelay = TimeSpan.FromMilliseconds(1);
 
         /// <summary>How long the records of an item still running may wait for the item's end.</summary>
-        public static readonly TimeSpan HoldLimit = TimeSpan.FromMilliseconds(5);
+        public static readonly TimeSpan HoldLimit = TimeSpan.FromMilliseconds(20);
 
         private readonly Stream _stream;
         private readonly object _lock = new object();
@@ -30,6 +30,7 @@ namespace ProcCmdlets.Channel
         private bool _writing;
         private bool _closed;
         private bool _urgent;
+        private bool _full;
         private int _boundary;
         private DateTime _tailSince;
         private Exception _fault;
@@ -97,9 +98,11 @@ namespace ProcCmdlets.Channel
                 }
 
                 _pendingLength = needed;
-                bool urgent = !CanWait(kind) || needed >= EagerBytes;
+                bool urgent = !CanWait(kind);
+                bool full = needed >= EagerBytes;
                 _urgent |= urgent;
-                if (!_writing && (urgent || wasEmpty))
+                _full |= full;
+                if (!_writing && (urgent || full || wasEmpty))
                 {
                     Monitor.PulseAll(_lock);
                 }
@@ -150,7 +153,7 @@ namespace ProcCmdlets.Channel
                         return;
                     }
 
-                    if (!_urgent && !_closed)
+                    if (!_urgent && !_full && !_closed)
                     {
                         // Only records and item markers so far: give the producer a moment to add more.
                         Monitor.Wait(_lock, BatchDelay);
@@ -175,6 +178,7 @@ namespace ProcCmdlets.Channel
                     }
 
                     _urgent = false;
+                    _full = false;
                     batch = _pending;
                     length = cut;
                     int rest = _pendingLength - cut;
@@ -194,7 +198,7 @@ namespace ProcCmdlets.Channel
 
                 try
                 {
-                    _stream.Write(batch, 0, length);
+                    WriteAtomically(batch, length);
                     _stream.Flush();
                 }
                 catch (Exception e)
@@ -218,6 +222,40 @@ namespace ProcCmdlets.Channel
                         _spare = new byte[1 << 16];
                     }
                 }
+            }
+        }
+
+        /// <summary>
+        /// Writes a batch in pieces the operating system writes whole (at most PIPE_BUF, 4,096 bytes),
+        /// each ending after an item marker where one fits, so that a process killed during a write
+        /// never leaves the reader an item's records without the item's end.
+        /// </summary>
+        private void WriteAtomically(byte[] batch, int length)
+        {
+            const int AtomicBytes = 4096;
+            int start = 0;
+            while (start < length)
+            {
+                int position = start;
+                int lastBoundary = -1;
+                while (position < length)
+                {
+                    int frameLength = 4 + (int)(uint)(batch[position] | batch[position + 1] << 8 | batch[position + 2] << 16 | batch[position + 3] << 24);
+                    if (position + frameLength - start > AtomicBytes && position > start)
+                    {
+                        break;
+                    }
+
+                    position += frameLength;
+                    if ((FrameKind)batch[position - frameLength + 4] != FrameKind.Record)
+                    {
+                        lastBoundary = position;
+                    }
+                }
+
+                int end = lastBoundary > start && position < length ? lastBoundary : position;
+                _stream.Write(batch, start, end - start);
+                start = end;
             }
         }
 
