@@ -31,6 +31,7 @@ namespace ProcCmdlets.Channel
         private bool _closed;
         private bool _urgent;
         private bool _full;
+        private bool _flushAll;
         private int _boundary;
         private DateTime _tailSince;
         private Exception _fault;
@@ -119,6 +120,7 @@ namespace ProcCmdlets.Channel
             lock (_lock)
             {
                 _urgent = true;
+                _flushAll = true;
                 Monitor.PulseAll(_lock);
                 while ((_pendingLength > 0 || _writing) && _fault == null)
                 {
@@ -163,7 +165,7 @@ namespace ProcCmdlets.Channel
                     // its end (up to HoldLimit), so that an item's output and its end reach the session
                     // together, and a worker that dies cannot leave an item's output without its end.
                     int cut = _pendingLength;
-                    if (!_urgent && !_closed && _boundary < _pendingLength)
+                    if (!_flushAll && !_closed && _boundary < _pendingLength)
                     {
                         TimeSpan held = DateTime.UtcNow - _tailSince;
                         if (_boundary > 0)
@@ -179,6 +181,7 @@ namespace ProcCmdlets.Channel
 
                     _urgent = false;
                     _full = false;
+                    _flushAll = false;
                     batch = _pending;
                     length = cut;
                     int rest = _pendingLength - cut;
