@@ -49,7 +49,7 @@ function Get-Pester {
     $pester = Join-Path $packages "pester/$pesterVersion/tools/Pester.psd1"
     # A restore can fail on a passing network fault: try it a few times, showing why.
     for ($attempt = 1; -not (Test-Path $pester) -and $attempt -le 3; $attempt++) {
-        & dotnet restore (Join-Path $root 'build/Pester.proj') --packages $packages -p:PesterVersion=$pesterVersion --nologo -v m
+        & dotnet restore (Join-Path $root 'build/Pester.proj') --packages $packages -p:PesterVersion=$pesterVersion --nologo -v m | Out-Host
         if ($LASTEXITCODE -ne 0) { Write-Warning "Restoring Pester $pesterVersion failed (attempt $attempt of 3)."; Start-Sleep -Seconds (5 * $attempt) }
     }
     if (-not (Test-Path $pester)) { throw "Pester $pesterVersion could not be restored from NuGet." }
