@@ -21,7 +21,6 @@ namespace ProcCmdlets.Engine
         private readonly object _lock = new object();
         private readonly List<Frame> _early = new List<Frame>();
         private readonly Queue<string> _consoleTail = new Queue<string>();
-        private readonly ManualResetEventSlim _ready = new ManualResetEventSlim();
         private readonly ManualResetEventSlim _exited = new ManualResetEventSlim();
         private Action<Frame> _onFrame;
         private Action<string> _onConsoleLine;
@@ -33,26 +32,15 @@ namespace ProcCmdlets.Engine
             _process = process;
             ProcessId = process.Id;
             Writer = new FrameWriter(process.StandardInput.BaseStream);
-            StartedAt = DateTime.UtcNow;
             new Thread(ReadLoop) { IsBackground = true, Name = $"ProcCmdlets reader {ProcessId}" }.Start();
             new Thread(ConsoleLoop) { IsBackground = true, Name = $"ProcCmdlets console {ProcessId}" }.Start();
         }
 
         public int ProcessId { get; }
 
-        public DateTime StartedAt { get; }
-
         public FrameWriter Writer { get; }
 
-        public string PSVersion { get; private set; }
-
-        public WaitHandle ReadyHandle => _ready.WaitHandle;
-
-        public bool IsReady => _ready.IsSet;
-
         public bool HasExited => _exited.IsSet;
-
-        public WaitHandle ExitedHandle => _exited.WaitHandle;
 
         public int? ExitCode { get; private set; }
 
@@ -136,10 +124,7 @@ namespace ProcCmdlets.Engine
                 {
                     if (frame.Kind == FrameKind.Ready)
                     {
-                        PayloadReader r = frame.Reader();
-                        r.ReadVarUInt();
-                        PSVersion = r.ReadString();
-                        _ready.Set();
+                        // It carries the worker's pid and engine version, which the session already knows.
                         continue;
                     }
 

@@ -133,11 +133,6 @@ namespace ProcCmdlets.Pools
                 _pool.CheckTimeouts();
             }
 
-            if (_pool.Broken != null && !_run.AllFinished && _run.PendingCount == 0)
-            {
-                _run.Drain(_cmdlet);
-            }
-
             ShowProgress();
         }
 

@@ -93,17 +93,6 @@ namespace ProcCmdlets
 
         public long TasksCompleted => Interlocked.Read(ref _tasksCompleted);
 
-        internal int WorkerCount
-        {
-            get
-            {
-                lock (_lock)
-                {
-                    return Math.Max(1, _workers.Count(w => !w.Retiring));
-                }
-            }
-        }
-
         internal long NextTaskId() => Interlocked.Increment(ref _taskId);
 
         private void StartWorker()
