@@ -15,7 +15,7 @@ $iterations = if ($Bench.Quick) { 1000000 } else { 3000000 }
 @{
     Id           = 'b'
     Title        = 'CPU-bound'
-    Description  = "$tasks tasks, each ```$s = 0; for (`$i = 0; `$i -lt $iterations; `$i++) { `$s += `$i }; `$s``, on 2 workers (or throttled to 2) where the method allows; Start-Job starts all $tasks jobs at once. ProcCmdlets uses a warm pool of 2; Python runs the same loop in a warm ``Pool(2)``, timed inside Python."
+    Description  = "$tasks tasks, each ```$s = 0; for (`$i = 0; `$i -lt $iterations; `$i++) { `$s += `$i }; `$s``, on 2 workers (or throttled to 2) where the method allows; Start-Job starts all $tasks jobs at once. ProcCmdlets uses a warm pool of 2. The in-process rows and ProcCmdlets run once, untimed, before the timed runs (-Parallel, thread jobs and Start-Job make new runspaces or processes on every run). Python runs the same loop in a warm ``Pool(2)``, timed inside Python."
     Unit         = 's'
     Ratio        = 'Speedup'
     Parameters   = @{ Tasks = $tasks; Iterations = $iterations }
@@ -54,8 +54,9 @@ $iterations = if ($Bench.Quick) { 1000000 } else { 3000000 }
 
     Measurements = @(
         @{
-            Keys = 'Sequential'
-            Run  = {
+            Keys   = 'Sequential'
+            Warmup = $true
+            Run    = {
                 param($State)
                 $task = $State.Task
                 $stopwatch = [Diagnostics.Stopwatch]::StartNew()
@@ -66,8 +67,9 @@ $iterations = if ($Bench.Quick) { 1000000 } else { 3000000 }
             }
         }
         @{
-            Keys = 'ForEachInline'
-            Run  = {
+            Keys   = 'ForEachInline'
+            Warmup = $true
+            Run    = {
                 param($State)
                 $task = $State.Task
                 $stopwatch = [Diagnostics.Stopwatch]::StartNew()
@@ -79,7 +81,7 @@ $iterations = if ($Bench.Quick) { 1000000 } else { 3000000 }
         }
         @{
             Keys = 'Parallel'
-            Run  = {
+            Run    = {
                 param($State)
                 $task = $State.Task
                 $stopwatch = [Diagnostics.Stopwatch]::StartNew()
@@ -91,7 +93,7 @@ $iterations = if ($Bench.Quick) { 1000000 } else { 3000000 }
         }
         @{
             Keys = 'ThreadJob'
-            Run  = {
+            Run    = {
                 param($State)
                 $task = $State.Task
                 $jobs = @()
@@ -109,7 +111,7 @@ $iterations = if ($Bench.Quick) { 1000000 } else { 3000000 }
         }
         @{
             Keys = 'StartJob'
-            Run  = {
+            Run    = {
                 param($State)
                 $task = $State.Task
                 $jobs = @()
@@ -126,8 +128,9 @@ $iterations = if ($Bench.Quick) { 1000000 } else { 3000000 }
             }
         }
         @{
-            Keys = 'ProcCmdlets'
-            Run  = {
+            Keys   = 'ProcCmdlets'
+            Warmup = $true
+            Run    = {
                 param($State)
                 $task = $State.Task
                 $pool = $State.Pool
@@ -140,7 +143,7 @@ $iterations = if ($Bench.Quick) { 1000000 } else { 3000000 }
         }
         @{
             Keys = 'Python'
-            Run  = {
+            Run    = {
                 param($State)
                 (Invoke-PythonBench cpu, $State.Tasks, $State.Iterations).seconds
             }

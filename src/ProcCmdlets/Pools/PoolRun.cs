@@ -70,8 +70,14 @@ namespace ProcCmdlets.Pools
             return size;
         }
 
-        /// <summary>True when chunks are short enough to keep a second one queued on each worker.</summary>
-        public bool Prefetch => _secondsPerItem >= 0 && _secondsPerItem * NextChunkSize(1) < 0.1;
+        /// <summary>
+        /// True when a second chunk may wait on a worker behind the one it runs, so that the worker
+        /// starts it without waiting for a round trip to the session: when chunks are short, or when
+        /// at least as many items are still waiting as there are workers (every worker gets more work
+        /// either way, so queueing one costs no balance).
+        /// </summary>
+        public bool Prefetch(int workers) =>
+            (_secondsPerItem >= 0 && _secondsPerItem * NextChunkSize(1) < 0.1) || _pending.Count >= workers;
 
         public Chunk TakeChunk(long chunkId, int size)
         {

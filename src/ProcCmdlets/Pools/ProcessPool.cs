@@ -205,7 +205,7 @@ namespace ProcCmdlets
                         return;
                     }
 
-                    int limit = run.Prefetch ? 2 : 1;
+                    int limit = run.Prefetch(_workers.Count) ? 2 : 1;
                     if (worker.InFlight.Count >= limit)
                     {
                         break;

@@ -19,6 +19,7 @@ namespace ProcCmdlets.Worker
         private readonly Dictionary<long, PoolTask> _tasks = new Dictionary<long, PoolTask>();
         private readonly StreamRelay _poolRelay;
         private readonly ItemFeed _feed;
+        private FunctionInfo _runTask;
 
         public WorkerExecutor(Runspace runspace, WorkerHost host, FrameWriter writer)
         {
@@ -273,7 +274,7 @@ namespace ProcCmdlets.Worker
                 using (PowerShell ps = PowerShell.Create())
                 {
                     ps.Runspace = _runspace;
-                    ps.AddScript(task.Wrapper).AddArgument(_feed);
+                    ps.AddCommand(RunTaskCommand()).AddArgument(task.Wrapper).AddArgument(_feed);
                     _poolRelay.Attach(ps);
                     setCurrent(ps);
                     try
@@ -309,6 +310,29 @@ namespace ProcCmdlets.Worker
             return null;
         }
 
+        /// <summary>
+        /// The command every chunk runs. Script text given to AddScript is parsed and compiled afresh on
+        /// each call, so chunks call this function (compiled once per worker) with the task's wrapper,
+        /// itself a script block made once per task.
+        /// </summary>
+        private FunctionInfo RunTaskCommand()
+        {
+            if (_runTask == null)
+            {
+                using (PowerShell ps = PowerShell.Create())
+                {
+                    ps.Runspace = _runspace;
+                    ps.AddScript(
+                        "function __pcRunTask { param($__pcWrapper, $__pcFeed) & $__pcWrapper $__pcFeed }\n" +
+                        "$ExecutionContext.InvokeCommand.GetCommand('__pcRunTask', 'Function')",
+                        useLocalScope: true);
+                    _runTask = (FunctionInfo)ps.Invoke()[0].BaseObject;
+                }
+            }
+
+            return _runTask;
+        }
+
         private void SendChunkDone(long chunkId)
         {
             var done = new PayloadWriter();
@@ -316,34 +340,73 @@ namespace ProcCmdlets.Worker
             _writer.Send(FrameKind.ChunkDone, done);
         }
 
-        private sealed class PoolTask
+        /// <summary>
+        /// A task's script blocks, kept by script text: a map run again with the same script reuses
+        /// what the engine compiled for it (its loops especially) instead of compiling it afresh.
+        /// </summary>
+        private sealed class CompiledTask
         {
             private const string Catch = "} catch { $__pcFeed.Fail($_) } } while ($false) } }";
+            private const int CacheLimit = 64;
+            private static readonly Dictionary<(TaskMode, string), CompiledTask> Cache = new Dictionary<(TaskMode, string), CompiledTask>();
 
-            public PoolTask(TaskMode mode, string script, object[] args)
+            private CompiledTask(TaskMode mode, string script)
             {
-                Args = args;
+                string wrapper;
                 switch (mode)
                 {
                     case TaskMode.Inline:
-                        Wrapper = "param($__pcFeed)\n$__pcFeed | & { process { do { try {\n" + script + "\n" + Catch;
+                        wrapper = "param($__pcFeed)\n$__pcFeed | & { process { do { try {\n" + script + "\n" + Catch;
                         break;
                     case TaskMode.Positional:
                         Script = ScriptBlock.Create(script);
-                        Wrapper = "param($__pcFeed)\n$__pcS = $__pcFeed.Script; $__pcA = $__pcFeed.Args\n$__pcFeed | & { process { do { try { & $__pcS $_ @__pcA " + Catch;
+                        wrapper = "param($__pcFeed)\n$__pcS = $__pcFeed.Script; $__pcA = $__pcFeed.Args\n$__pcFeed | & { process { do { try { & $__pcS $_ @__pcA " + Catch;
                         break;
                     case TaskMode.Splat:
                         Script = ScriptBlock.Create(script);
-                        Wrapper = "param($__pcFeed)\n$__pcS = $__pcFeed.Script; $__pcA = $__pcFeed.Args\n$__pcFeed | & { process { do { try { $__pcI = $_; & $__pcS @__pcI @__pcA " + Catch;
+                        wrapper = "param($__pcFeed)\n$__pcS = $__pcFeed.Script; $__pcA = $__pcFeed.Args\n$__pcFeed | & { process { do { try { $__pcI = $_; & $__pcS @__pcI @__pcA " + Catch;
                         break;
                     default:
                         Script = ScriptBlock.Create(script);
-                        Wrapper = "param($__pcFeed)\n$__pcS = $__pcFeed.Script; $__pcA = $__pcFeed.Args\n$__pcFeed | & { process { do { try { & $__pcS @__pcA " + Catch;
+                        wrapper = "param($__pcFeed)\n$__pcS = $__pcFeed.Script; $__pcA = $__pcFeed.Args\n$__pcFeed | & { process { do { try { & $__pcS @__pcA " + Catch;
                         break;
                 }
+
+                Wrapper = ScriptBlock.Create(wrapper);
             }
 
-            public string Wrapper { get; }
+            public ScriptBlock Wrapper { get; }
+
+            public ScriptBlock Script { get; }
+
+            public static CompiledTask For(TaskMode mode, string script)
+            {
+                if (!Cache.TryGetValue((mode, script), out CompiledTask compiled))
+                {
+                    if (Cache.Count >= CacheLimit)
+                    {
+                        Cache.Clear();
+                    }
+
+                    compiled = new CompiledTask(mode, script);
+                    Cache[(mode, script)] = compiled;
+                }
+
+                return compiled;
+            }
+        }
+
+        private sealed class PoolTask
+        {
+            public PoolTask(TaskMode mode, string script, object[] args)
+            {
+                CompiledTask compiled = CompiledTask.For(mode, script);
+                Wrapper = compiled.Wrapper;
+                Script = compiled.Script;
+                Args = args;
+            }
+
+            public ScriptBlock Wrapper { get; }
 
             public ScriptBlock Script { get; }
 
