@@ -128,6 +128,32 @@ Describe 'Security: what a worker process exposes' -Skip:(-not $IsLinux) {
         }
     }
 
+    It 'as the bundled worker program, it listens on no Unix socket at all: no diagnostics endpoint, no Enter-PSHostProcess pipe' {
+        foreach ($id in $script:marked.ProcessIds) {
+            $inodes = @(Get-SocketInode -ProcessId $id)
+            $paths = @(if ($inodes) { Find-UnixSocketPath -Inode $inodes })
+            $paths | Should -BeNullOrEmpty -Because "worker $id should listen on nothing ($($paths -join ', '))"
+        }
+    }
+
+    It 'sends none of the engine''s telemetry, and its scripts still see the session''s telemetry setting' {
+        $env:POWERSHELL_TELEMETRY_OPTOUT = $null
+        $worker = Start-WorkerProcess {
+            [Microsoft.PowerShell.Telemetry.ApplicationInsightsTelemetry]::CanSendTelemetry
+            [Environment]::GetEnvironmentVariable('POWERSHELL_TELEMETRY_OPTOUT')
+            [Environment]::GetEnvironmentVariable('POWERSHELL_DIAGNOSTICS_OPTOUT')
+        }
+        try {
+            $canSend, $telemetryVariable, $diagnosticsVariable = $worker | Wait-WorkerProcess
+        } finally {
+            Remove-WorkerProcess -Worker $worker -Force
+        }
+
+        $canSend | Should -BeFalse
+        $telemetryVariable | Should -BeNullOrEmpty
+        $diagnosticsVariable | Should -BeNullOrEmpty
+    }
+
     It 'its command line carries only paths: no script text, argument, $using: value, initialization script or item' {
         foreach ($id in $script:marked.ProcessIds) {
             $commandLine = Get-ProcessText -ProcessId $id -File 'cmdline'

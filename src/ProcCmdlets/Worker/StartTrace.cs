@@ -12,8 +12,9 @@ namespace ProcCmdlets.Worker
         {
             if (Enabled)
             {
-                var elapsed = DateTime.Now - Process.GetCurrentProcess().StartTime;
-                Console.Error.WriteLine($"start trace: {phase} at {elapsed.TotalMilliseconds:N0} ms");
+                Process self = Process.GetCurrentProcess();
+                var elapsed = DateTime.Now - self.StartTime;
+                Console.Error.WriteLine($"start trace: {phase} at {elapsed.TotalMilliseconds:N0} ms ({self.TotalProcessorTime.TotalMilliseconds:N0} ms CPU)");
             }
         }
     }

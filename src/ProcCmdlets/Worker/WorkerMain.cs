@@ -39,6 +39,7 @@ namespace ProcCmdlets.Worker
             reader.Start();
 
             StartTrace.Mark("channel");
+            EngineOptOut.Apply();
             var host = new WorkerHost();
             var state = InitialSessionState.CreateDefault2();
 
