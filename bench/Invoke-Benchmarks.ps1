@@ -102,6 +102,10 @@ function Invoke-BenchScenario {
                 if (@($keys | Where-Object { $errors.ContainsKey($_) }).Count) { continue }
                 [GC]::Collect()
                 [GC]::WaitForPendingFinalizers()
+                # A moment of quiet, the same before every measurement, so that what the previous one
+                # left running (processes exiting, .NET recompiling hot code in the background) does
+                # not land in this one.
+                Start-Sleep -Milliseconds 1000
                 try {
                     $output = @(& $measurement.Run $state)
                     $figure = if ($output.Count) { $output[-1] } else { $null }

@@ -158,13 +158,14 @@ namespace ProcCmdlets.Tests
                 }
 
                 Assert.Equal(-1, relay.ItemIndex);
+                Assert.Equal(0, relay.ChunkId);
+                Assert.True(feed.ChunkFinished);
                 Assert.False(feed.MoveNext());
-                Assert.Equal(3, feed.Consumed);
             }
 
             Assert.Equal(new object[] { "a", "b", "c" }, seen);
             var frames = Frames(memory);
-            Assert.Equal(new[] { FrameKind.ChunkStarted, FrameKind.ItemDone, FrameKind.ItemDone, FrameKind.ItemDone }, frames.Select(f => f.Kind));
+            Assert.Equal(new[] { FrameKind.ChunkStarted, FrameKind.ItemDone, FrameKind.ItemDone, FrameKind.ItemDone, FrameKind.ChunkDone }, frames.Select(f => f.Kind));
 
             var started = frames[0].Reader();
             Assert.Equal(9UL, started.ReadVarUInt());
@@ -179,7 +180,7 @@ namespace ProcCmdlets.Tests
         }
 
         [Fact]
-        public void AnEmptyChunkOnlyReportsThatItStarted()
+        public void AnEmptyChunkReportsThatItStartedAndEndedOnce()
         {
             var memory = new MemoryStream();
             using (var writer = new FrameWriter(memory))
@@ -190,7 +191,7 @@ namespace ProcCmdlets.Tests
                 Assert.False(feed.MoveNext());
             }
 
-            Assert.Equal(new[] { FrameKind.ChunkStarted }, Frames(memory).Select(f => f.Kind));
+            Assert.Equal(new[] { FrameKind.ChunkStarted, FrameKind.ChunkDone }, Frames(memory).Select(f => f.Kind));
         }
 
         [Fact]

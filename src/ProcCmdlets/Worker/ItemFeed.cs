@@ -1,11 +1,14 @@
+using System;
 using System.Collections;
 using System.Management.Automation;
 
 namespace ProcCmdlets.Worker
 {
     /// <summary>
-    /// The input of one chunk. The pipeline asks for the next item only when the previous one has
-    /// finished, so each request marks an item done; the scripts see this object as <c>$__pcFeed</c>.
+    /// The input of a task's chunks. The pipeline asks for the next item only when the previous one
+    /// has finished, so each request marks an item done. At the end of a chunk it reports the chunk
+    /// done and, when the next chunk of the same task is already there, goes on with its items in the
+    /// same pipeline (no new pipeline per chunk). The scripts see this object as <c>$__pcFeed</c>.
     /// </summary>
     public sealed class ItemFeed : IEnumerable, IEnumerator
     {
@@ -25,15 +28,39 @@ namespace ProcCmdlets.Worker
         /// <summary>The task's extra arguments, splatted after the item.</summary>
         public object[] Args { get; internal set; } = new object[0];
 
-        internal int Consumed => _position;
+        /// <summary>Loads the task's next chunk when one comes at once; false when none does.</summary>
+        internal Func<bool> LoadNext { get; set; }
+
+        internal long ChunkId => _chunkId;
+
+        /// <summary>True once the current chunk has been reported done.</summary>
+        internal bool ChunkFinished { get; private set; }
+
+        /// <summary>How many items have been asked for, over all chunks (a measure of progress).</summary>
+        internal long Moves { get; private set; }
 
         internal void Load(long chunkId, object[] items)
         {
             _chunkId = chunkId;
             _items = items;
             _position = -1;
+            ChunkFinished = false;
             _relay.ChunkId = chunkId;
             _relay.ItemIndex = -1;
+        }
+
+        /// <summary>Reports the current chunk done (once).</summary>
+        internal void FinishChunk()
+        {
+            if (ChunkFinished)
+            {
+                return;
+            }
+
+            ChunkFinished = true;
+            _relay.ItemIndex = -1;
+            _relay.ChunkId = 0;
+            _relay.SendChunkDone(_chunkId);
         }
 
         /// <summary>Reports a terminating error of the current item as that item's error.</summary>
@@ -49,6 +76,7 @@ namespace ProcCmdlets.Worker
 
         public bool MoveNext()
         {
+            Moves++;
             if (_position == -1)
             {
                 _relay.SendChunkStarted(_chunkId);
@@ -64,8 +92,14 @@ namespace ProcCmdlets.Worker
                 _position++;
             }
 
-            _relay.ItemIndex = _position < _items.Length ? _position : -1;
-            return _position < _items.Length;
+            if (_position < _items.Length)
+            {
+                _relay.ItemIndex = _position;
+                return true;
+            }
+
+            FinishChunk();
+            return LoadNext != null && LoadNext() && MoveNext();
         }
 
         public object Current => _items[_position];

@@ -135,6 +135,16 @@ namespace ProcCmdlets.Worker
             }
         }
 
+        public void SendChunkDone(long chunkId)
+        {
+            lock (_lock)
+            {
+                _payload.Reset();
+                _payload.WriteVarUInt((ulong)chunkId);
+                _writer.Send(FrameKind.ChunkDone, _payload);
+            }
+        }
+
         public void SendChunkStarted(long chunkId)
         {
             lock (_lock)

@@ -19,10 +19,16 @@ namespace ProcCmdlets.Worker
         private readonly Dictionary<long, PoolTask> _tasks = new Dictionary<long, PoolTask>();
         private readonly StreamRelay _poolRelay;
         private readonly ItemFeed _feed;
+        private readonly Func<TimeSpan, Frame?> _takeNext;
         private FunctionInfo _runTask;
+        private Frame? _deferred;
 
-        public WorkerExecutor(Runspace runspace, WorkerHost host, FrameWriter writer)
+        /// <summary>How long a pipeline at the end of a chunk waits for the next chunk of its task.</summary>
+        private static readonly TimeSpan NextChunkWait = TimeSpan.FromMilliseconds(20);
+
+        public WorkerExecutor(Runspace runspace, WorkerHost host, FrameWriter writer, Func<TimeSpan, Frame?> takeNext)
         {
+            _takeNext = takeNext;
             _runspace = runspace;
             _host = host;
             _writer = writer;
@@ -259,18 +265,19 @@ namespace ProcCmdlets.Worker
             PoolTask task = _tasks[taskId];
             if (_cancelled.TryRemove(chunkId, out _))
             {
-                SendChunkDone(chunkId);
+                _poolRelay.SendChunkDone(chunkId);
                 return null;
             }
 
             _feed.Load(chunkId, items);
             _feed.Script = task.Script;
             _feed.Args = task.Args;
+            _feed.LoadNext = () => LoadNextChunk(taskId);
 
-            int before;
+            long before;
             do
             {
-                before = _feed.Consumed;
+                before = _feed.Moves;
                 using (PowerShell ps = PowerShell.Create())
                 {
                     ps.Runspace = _runspace;
@@ -301,13 +308,65 @@ namespace ProcCmdlets.Worker
                     }
                 }
             }
-            while (_feed.Consumed < items.Length && _feed.Consumed > before);
+            while (!_feed.ChunkFinished && _feed.Moves > before);
 
-            _poolRelay.ItemIndex = -1;
-            _poolRelay.ChunkId = 0;
-            _cancelled.TryRemove(chunkId, out _);
-            SendChunkDone(chunkId);
+            _feed.LoadNext = null;
+            _cancelled.TryRemove(_feed.ChunkId, out _);
+            _feed.FinishChunk();
             return null;
+        }
+
+        /// <summary>
+        /// Called by the feed at the end of a chunk: takes the next frame if it comes within a moment
+        /// and, when it is a chunk of the same task, loads it into the feed, so the running pipeline
+        /// goes on with it. Any other frame waits for the main loop.
+        /// </summary>
+        private bool LoadNextChunk(long taskId)
+        {
+            _cancelled.TryRemove(_feed.ChunkId, out _);
+            while (_deferred == null)
+            {
+                Frame? taken = _takeNext(NextChunkWait);
+                if (taken == null)
+                {
+                    return false;
+                }
+
+                Frame next = taken.Value;
+                if (next.Kind != FrameKind.RunChunk)
+                {
+                    _deferred = next;
+                    return false;
+                }
+
+                PayloadReader r = next.Reader();
+                if ((long)r.ReadVarUInt() != taskId)
+                {
+                    _deferred = next;
+                    return false;
+                }
+
+                long chunkId = (long)r.ReadVarUInt();
+                object[] items = WorkerSetup.ReadValues(r);
+                if (_cancelled.TryRemove(chunkId, out _))
+                {
+                    _poolRelay.SendChunkDone(chunkId);
+                    continue;
+                }
+
+                _feed.Load(chunkId, items);
+                return true;
+            }
+
+            return false;
+        }
+
+        /// <summary>A frame taken by a running pipeline that is not for it (the main loop handles it next).</summary>
+        public Frame? TakeDeferred()
+        {
+            Frame? frame = _deferred;
+            _deferred = null;
+            return frame;
         }
 
         /// <summary>
@@ -331,13 +390,6 @@ namespace ProcCmdlets.Worker
             }
 
             return _runTask;
-        }
-
-        private void SendChunkDone(long chunkId)
-        {
-            var done = new PayloadWriter();
-            done.WriteVarUInt((ulong)chunkId);
-            _writer.Send(FrameKind.ChunkDone, done);
         }
 
         /// <summary>

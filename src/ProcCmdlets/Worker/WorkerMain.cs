@@ -58,7 +58,7 @@ namespace ProcCmdlets.Worker
             ready.WriteString(PSVersionString(runspace));
             s_writer.Send(FrameKind.Ready, ready);
 
-            var executor = new WorkerExecutor(runspace, host, s_writer);
+            var executor = new WorkerExecutor(runspace, host, s_writer, wait => inbox.TryTake(out Frame next, wait) ? next : (Frame?)null);
             s_executor = executor;
             StartTrace.Mark("ready");
             if (inbox.Count == 0)
@@ -67,8 +67,9 @@ namespace ProcCmdlets.Worker
                 executor.WarmUp();
                 StartTrace.Mark("warmed up");
             }
-            foreach (Frame frame in inbox.GetConsumingEnumerable())
+            while (true)
             {
+                Frame frame = executor.TakeDeferred() ?? inbox.Take();
                 int? exit = executor.Handle(frame, () => s_scriptInput, ps => s_current = ps, () => s_stopRequested);
                 if (exit.HasValue)
                 {
@@ -76,8 +77,6 @@ namespace ProcCmdlets.Worker
                     StdioChannel.HardExit(exit.Value);
                 }
             }
-
-            return 0;
         }
 
         private static string PSVersionString(Runspace runspace) =>

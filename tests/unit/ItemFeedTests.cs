@@ -1,0 +1,97 @@
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using ProcCmdlets.Channel;
+using ProcCmdlets.Worker;
+using Xunit;
+
+namespace ProcCmdlets.Tests
+{
+    public class ItemFeedTests
+    {
+        private static List<string> Markers(MemoryStream memory)
+        {
+            var reader = new FrameReader(new MemoryStream(memory.ToArray()));
+            var markers = new List<string>();
+            while (reader.TryRead(out Frame frame))
+            {
+                PayloadReader r = frame.Reader();
+                switch (frame.Kind)
+                {
+                    case FrameKind.ChunkStarted:
+                        markers.Add($"started {r.ReadVarUInt()}");
+                        break;
+                    case FrameKind.ItemDone:
+                        markers.Add($"done {r.ReadVarUInt()}:{r.ReadVarUInt()}");
+                        break;
+                    case FrameKind.ChunkDone:
+                        markers.Add($"chunk done {r.ReadVarUInt()}");
+                        break;
+                    default:
+                        markers.Add(frame.Kind.ToString());
+                        break;
+                }
+            }
+
+            return markers;
+        }
+
+        [Fact]
+        public void TheNextChunkOfTheTaskGoesOnInTheSamePipeline()
+        {
+            var memory = new MemoryStream();
+            var items = new List<object>();
+            var queued = new Queue<(long Id, object[] Items)>(new[] { (8L, new object[] { 3 }), (9L, new object[0]), (10L, new object[] { 4, 5 }) });
+            using (var writer = new FrameWriter(memory))
+            {
+                var feed = new ItemFeed(new StreamRelay(writer, false));
+                feed.Load(7, new object[] { 1, 2 });
+                feed.LoadNext = () =>
+                {
+                    if (queued.Count == 0)
+                    {
+                        return false;
+                    }
+
+                    var (id, next) = queued.Dequeue();
+                    feed.Load(id, next);
+                    return true;
+                };
+                foreach (object item in feed)
+                {
+                    items.Add(item);
+                }
+
+                Assert.Equal(10, feed.ChunkId);
+                Assert.True(feed.ChunkFinished);
+            }
+
+            Assert.Equal(new object[] { 1, 2, 3, 4, 5 }, items);
+            Assert.Equal(
+                new[]
+                {
+                    "started 7", "done 7:0", "done 7:1", "chunk done 7",
+                    "started 8", "done 8:0", "chunk done 8",
+                    "started 9", "chunk done 9",
+                    "started 10", "done 10:0", "done 10:1", "chunk done 10",
+                },
+                Markers(memory));
+        }
+
+        [Fact]
+        public void AChunkIsReportedDoneOnceEvenWhenFinishedAgain()
+        {
+            var memory = new MemoryStream();
+            using (var writer = new FrameWriter(memory))
+            {
+                var feed = new ItemFeed(new StreamRelay(writer, false));
+                feed.Load(3, new object[] { 1, 2 });
+                Assert.True(feed.MoveNext());
+                feed.FinishChunk();
+                feed.FinishChunk();
+            }
+
+            Assert.Equal(new[] { "started 3", "chunk done 3" }, Markers(memory));
+        }
+    }
+}
