@@ -1,4 +1,6 @@
+using System.Collections.Generic;
 using System.Management.Automation;
+using ProcCmdlets.Channel;
 using ProcCmdlets.Engine;
 
 namespace ProcCmdlets
@@ -17,12 +19,38 @@ namespace ProcCmdlets
                 {
                     _ = WorkerLauncher.Strategy;
                     _ = WorkerLauncher.CreateStartInfo(null);
+                    PrepareStartPath();
                 }
                 catch (System.Exception)
                 {
                     // The first start reports it.
                 }
             });
+        }
+
+        /// <summary>
+        /// Runs the session's side of a start once, with nothing started and nothing kept, so that the
+        /// first real start finds that code compiled.
+        /// </summary>
+        private static void PrepareStartPath()
+        {
+            PreparedScript script = PreparedScript.From(ScriptBlock.Create("$args[0]"), null);
+            var setup = new WorkerSetup { WorkingDirectory = System.IO.Path.GetTempPath() };
+            setup.Environment.Add(new KeyValuePair<string, string>("PROCCMDLETS_WARM_UP", null));
+            setup.Variables.Add(new KeyValuePair<string, object>("ErrorActionPreference", "Continue"));
+            var payload = new PayloadWriter();
+            setup.Write(payload);
+            payload.WriteString(script.Text);
+            payload.WriteString(null);
+            WorkerSetup.WriteValues(payload, new object[] { 1, "text", 2.5, true, null });
+            payload.WriteBool(false);
+            using (var writer = new FrameWriter(System.IO.Stream.Null, "ProcCmdlets warm-up"))
+            {
+                writer.Send(FrameKind.RunScript, payload);
+            }
+
+            // The engine reflects over a cmdlet's parameters on its first call and keeps the result.
+            _ = new CmdletInfo("Start-WorkerProcess", typeof(Commands.StartWorkerProcessCommand)).Parameters;
         }
 
         public void OnRemove(PSModuleInfo psModuleInfo)
