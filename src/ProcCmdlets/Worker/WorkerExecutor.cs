@@ -20,7 +20,6 @@ namespace ProcCmdlets.Worker
         private readonly StreamRelay _poolRelay;
         private readonly ItemFeed _feed;
         private readonly Func<TimeSpan, Frame?> _takeNext;
-        private FunctionInfo _runTask;
         private Frame? _deferred;
 
         /// <summary>How long a pipeline at the end of a chunk waits for the next chunk of its task.</summary>
@@ -281,7 +280,7 @@ namespace ProcCmdlets.Worker
                 using (PowerShell ps = PowerShell.Create())
                 {
                     ps.Runspace = _runspace;
-                    ps.AddCommand(RunTaskCommand()).AddArgument(task.Wrapper).AddArgument(_feed);
+                    ps.AddScript(RunWrapper).AddArgument(task.Wrapper).AddArgument(_feed);
                     _poolRelay.Attach(ps);
                     setCurrent(ps);
                     try
@@ -370,27 +369,11 @@ namespace ProcCmdlets.Worker
         }
 
         /// <summary>
-        /// The command every chunk runs. Script text given to AddScript is parsed and compiled afresh on
-        /// each call, so chunks call this function (compiled once per worker) with the task's wrapper,
-        /// itself a script block made once per task.
+        /// What a pipeline of chunks runs: the task's wrapper, a script block compiled once per task.
+        /// Script text given to AddScript is parsed and compiled on every call, so it is kept this small;
+        /// it runs once per run of chunks, not once per chunk.
         /// </summary>
-        private FunctionInfo RunTaskCommand()
-        {
-            if (_runTask == null)
-            {
-                using (PowerShell ps = PowerShell.Create())
-                {
-                    ps.Runspace = _runspace;
-                    ps.AddScript(
-                        "function __pcRunTask { param($__pcWrapper, $__pcFeed) & $__pcWrapper $__pcFeed }\n" +
-                        "$ExecutionContext.InvokeCommand.GetCommand('__pcRunTask', 'Function')",
-                        useLocalScope: true);
-                    _runTask = (FunctionInfo)ps.Invoke()[0].BaseObject;
-                }
-            }
-
-            return _runTask;
-        }
+        private const string RunWrapper = "param($__pcWrapper, $__pcFeed) & $__pcWrapper $__pcFeed";
 
         /// <summary>
         /// A task's script blocks, kept by script text: a map run again with the same script reuses
