@@ -29,7 +29,7 @@ namespace ProcCmdlets.WorkerProcess
         }
 
         // Kept apart from Main so that the engine's assemblies load only after the resolvers are in place.
-        private static int Run() => ProcCmdlets.Worker.WorkerMain.Run();
+        private static int Run() => ProcCmdlets.Worker.WorkerMain.Run(engineStartsHere: true);
 
         private static Assembly ResolveFromPSHome(AssemblyLoadContext context, AssemblyName name)
         {

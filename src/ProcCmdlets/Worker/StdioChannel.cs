@@ -66,10 +66,17 @@ namespace ProcCmdlets.Worker
             output = new FileStream(new SafeFileHandle(channelOut, true), FileAccess.Write, 1);
         }
 
+        /// <summary>True when the engine's host pipe was never opened (the bundled worker program).</summary>
+        public static bool HostPipeLeftOut { get; set; }
+
         /// <summary>Ends the process at once, without running finalizers or waiting for threads.</summary>
         public static void HardExit(int code)
         {
-            RemoveHostPipe();
+            if (!HostPipeLeftOut)
+            {
+                RemoveHostPipe();
+            }
+
             try
             {
                 if (!RuntimeInformation.IsOSPlatform(OSPlatform.Windows))

@@ -21,7 +21,14 @@ namespace ProcCmdlets.Worker
         private static volatile bool s_stopRequested;
         private static volatile WorkerExecutor s_executor;
 
-        public static int Run()
+        /// <summary>The worker loop inside a running PowerShell host (the pwsh bootstrap).</summary>
+        public static int Run() => Run(engineStartsHere: false);
+
+        /// <summary>
+        /// The worker loop. <paramref name="engineStartsHere"/> is true in the bundled worker program,
+        /// where no engine code has run yet, so the services the worker leaves out are never started.
+        /// </summary>
+        public static int Run(bool engineStartsHere)
         {
             if (Environment.GetEnvironmentVariable(Engine.WorkerLauncher.UnsetDiagnosticsVariable) != null)
             {
@@ -39,7 +46,11 @@ namespace ProcCmdlets.Worker
             reader.Start();
 
             StartTrace.Mark("channel");
-            EngineOptOut.Apply();
+            if (engineStartsHere)
+            {
+                EngineOptOut.Apply();
+                StdioChannel.HostPipeLeftOut = true;
+            }
             var host = new WorkerHost();
             var state = InitialSessionState.CreateDefault2();
 
