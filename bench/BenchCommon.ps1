@@ -170,6 +170,19 @@ function Get-BenchLeftover {
     }
 }
 
+function Wait-BenchSettled {
+    <#
+    Waits (untimed, up to -TimeoutSeconds) until the processes a measurement started have ended, so
+    that their exit does not land in the next measurement. -Keep lists the ids that were alive
+    before it (a scenario's own pool), which are left alone.
+    #>
+    param([int[]] $Keep = @(), [int] $TimeoutSeconds = 10)
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+    while (@(Get-BenchLeftover | Where-Object { $_.Id -notin $Keep }).Count -and [DateTime]::UtcNow -lt $deadline) {
+        Start-Sleep -Milliseconds 100
+    }
+}
+
 function Wait-BenchNoLeftover {
     <#
     Waits up to -TimeoutSeconds for the processes started by a scenario to end. Any still alive then

@@ -106,8 +106,10 @@ function Invoke-BenchScenario {
                 # left running (processes exiting, .NET recompiling hot code in the background) does
                 # not land in this one.
                 Start-Sleep -Milliseconds 1000
+                $alive = @(Get-BenchLeftover | ForEach-Object Id)
                 try {
                     $output = @(& $measurement.Run $state)
+                    Wait-BenchSettled -Keep $alive
                     $figure = if ($output.Count) { $output[-1] } else { $null }
                     $measured = if ($figure -is [System.Collections.IDictionary]) { $figure } else { @{ $keys[0] = $figure } }
                     foreach ($key in $keys) {
