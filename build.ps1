@@ -57,6 +57,7 @@ function Get-Pester {
 }
 
 function Invoke-Test {
+    $started = Get-Date
     Invoke-Build
     $trx = Join-Path $root 'output/test-results'
     & dotnet test (Join-Path $root 'tests/unit/ProcCmdlets.Tests.csproj') -c $Configuration --nologo -v q --logger "trx;LogFileName=unit.trx" --results-directory $trx
@@ -74,8 +75,9 @@ function Invoke-Test {
     $config.Output.Verbosity = 'Normal'
     $config.TestResult.Enabled = $true
     $config.TestResult.OutputPath = Join-Path $trx 'pester.xml'
-    # Pester runs in a child process so that every worker it starts belongs to a session that ends.
     $pesterResult = Invoke-Pester -Configuration $config
+    . (Join-Path $root 'build/StaleEndpoints.ps1')
+    Remove-StaleEndpoint -Since $started
     $passed = $unitPassed + $pesterResult.PassedCount
     $failed = $unitFailed + $pesterResult.FailedCount
     Write-Host "xunit: $unitPassed passed, $unitFailed failed; Pester: $($pesterResult.PassedCount) passed, $($pesterResult.FailedCount) failed"

@@ -67,6 +67,7 @@ $Scenario = @($Scenario | ForEach-Object { $_ -split ',' } | ForEach-Object Trim
 
 . (Join-Path $PSScriptRoot 'BenchCommon.ps1')
 . (Join-Path $PSScriptRoot 'BenchReport.ps1')
+. (Join-Path $PSScriptRoot '../build/StaleEndpoints.ps1')
 
 function Invoke-BenchScenario {
     param([Parameter(Mandatory)] [hashtable] $Definition, [int] $Runs)
@@ -84,6 +85,7 @@ function Invoke-BenchScenario {
     Write-Host ''
     Write-Host "== $($Definition.Id). $($Definition.Title) ==" -ForegroundColor Cyan
     $leftovers = @()
+    $scenarioStarted = Get-Date
     try {
         if ($Definition.Setup) { $null = & $Definition.Setup $state }
         foreach ($measurement in $measurements | Where-Object { $_.Warmup }) {
@@ -132,6 +134,7 @@ function Invoke-BenchScenario {
             try { $null = & $Definition.Cleanup $state } catch { Write-Warning "$($Definition.Id) cleanup: $($_.Exception.Message)" }
         }
         $leftovers = @(Wait-BenchNoLeftover -Scenario $Definition.Id)
+        Remove-StaleEndpoint -Since $scenarioStarted
     }
 
     # Medians, ratios and targets.
