@@ -172,6 +172,15 @@ Remove-ProcessPool -Pool $pool -Force
         }
     }
 
+    function Write-ChaosSummary {
+        param([string] $Label, $Run)
+
+        if ($Run.Summary) {
+            $s = $Run.Summary
+            Write-Host ("    {6}: {5} maps, {0} kills, {1} results, {2} WorkerCrashed, {3:N1} s, terminating: {4}" -f $s.Kills, $s.Results, $s.Crashed, $s.Seconds, $(if ($s.Terminating) { $s.Terminating } else { 'none' }), $s.Rounds, $Label)
+        }
+    }
+
     function Assert-EveryItemOnce {
         param($Run)
 
@@ -200,20 +209,14 @@ Describe 'Reliability: chaos' {
     It '100,000-item maps on a pool of 2, for 25 s, while a random worker is killed every second: every item is accounted for exactly once' {
         $run = Invoke-ChaosRun -Count 100000 -MinimumAgeSeconds 0 -DurationSeconds 25 -TimeoutSeconds 120
 
-        if ($run.Summary) {
-            $s = $run.Summary
-            Write-Host ("    random kills: {5} maps, {0} kills, {1} results, {2} WorkerCrashed, {3:N1} s, terminating: {4}" -f $s.Kills, $s.Results, $s.Crashed, $s.Seconds, $(if ($s.Terminating) { $s.Terminating } else { 'none' }), $s.Rounds)
-        }
+        Write-ChaosSummary -Label 'random kills' -Run $run
         Assert-EveryItemOnce -Run $run
     }
 
     It 'the same when only workers that have been up for 5 s are killed (never one that is starting)' {
         $run = Invoke-ChaosRun -Count 100000 -MinimumAgeSeconds 5 -DurationSeconds 25 -TimeoutSeconds 120
 
-        if ($run.Summary) {
-            $s = $run.Summary
-            Write-Host ("    kills of workers up 5 s: {5} maps, {0} kills, {1} results, {2} WorkerCrashed, {3:N1} s, terminating: {4}" -f $s.Kills, $s.Results, $s.Crashed, $s.Seconds, $(if ($s.Terminating) { $s.Terminating } else { 'none' }), $s.Rounds)
-        }
+        Write-ChaosSummary -Label 'kills of workers up 5 s' -Run $run
         Assert-EveryItemOnce -Run $run
     }
 }

@@ -11,9 +11,8 @@ namespace ProcCmdlets.Tests
     {
         private static List<string> Markers(MemoryStream memory)
         {
-            var reader = new FrameReader(new MemoryStream(memory.ToArray()));
             var markers = new List<string>();
-            while (reader.TryRead(out Frame frame))
+            foreach (Frame frame in StreamRelayTests.Frames(memory))
             {
                 PayloadReader r = frame.Reader();
                 switch (frame.Kind)

@@ -11,7 +11,7 @@ namespace ProcCmdlets.Tests
 {
     public class StreamRelayTests
     {
-        private static List<Frame> Frames(MemoryStream memory)
+        internal static List<Frame> Frames(MemoryStream memory)
         {
             var reader = new FrameReader(new MemoryStream(memory.ToArray()));
             var frames = new List<Frame>();
