@@ -64,6 +64,13 @@ namespace ProcCmdletsReliabilityTests
         }
     }
 
+    # The error a bounded run ended with: the one its script caught, else the first it wrote.
+    function Get-FirstFailure {
+        param([Parameter(Mandatory)] $Run)
+
+        @($Run.Output[-1].Caught) + @($Run.Errors) | Where-Object { $_ } | Select-Object -First 1
+    }
+
     # Waits for a started script until its deadline; the runspace is closed after, which ends its
     # pools and workers.
     function Complete-Bounded {
@@ -272,7 +279,7 @@ Describe 'Reliability: hostile and odd input' {
 
             $run.Completed | Should -BeTrue -Because 'a value that cannot be carried must give an error, never a hang'
             $result = $run.Output[-1]
-            $failure = @($result.Caught) + @($run.Errors) | Where-Object { $_ } | Select-Object -First 1
+            $failure = Get-FirstFailure $run
             $failure | Should -Not -BeNullOrEmpty
             $failure.FullyQualifiedErrorId | Should -BeLike 'ValueNotCarried,*'
             $failure.CategoryInfo.Category | Should -Be 'InvalidData'
@@ -284,7 +291,7 @@ Describe 'Reliability: hostile and odd input' {
 
             $run.Completed | Should -BeTrue -Because 'a value that cannot be carried must give an error, never a hang'
             $result = $run.Output[-1]
-            $failure = @($result.Caught) + @($run.Errors) | Where-Object { $_ } | Select-Object -First 1
+            $failure = Get-FirstFailure $run
             $failure | Should -Not -BeNullOrEmpty
             $failure.FullyQualifiedErrorId | Should -BeLike 'ValueNotCarried,*'
             $result.After | Should -Be @(1, 2)
@@ -294,8 +301,7 @@ Describe 'Reliability: hostile and odd input' {
             $run = Complete-Bounded $script:boundedRuns.Apply
 
             $run.Completed | Should -BeTrue -Because 'a value that cannot be carried must give an error, never a hang'
-            $result = $run.Output[-1]
-            $failure = @($result.Caught) + @($run.Errors) | Where-Object { $_ } | Select-Object -First 1
+            $failure = Get-FirstFailure $run
             $failure | Should -Not -BeNullOrEmpty
             $failure.FullyQualifiedErrorId | Should -BeLike 'ValueNotCarried,*'
         }
@@ -585,7 +591,9 @@ Describe 'Reliability: hostile and odd input' {
             } -InformationVariable console 6>$null
 
             $results | Should -Be @('item 1', 'item 2')
-            ($console | ForEach-Object { "$($_.MessageData)" }) -join "`n" | Should -Match 'native-direct-1'
+            $text = ($console | ForEach-Object { "$($_.MessageData)" }) -join "`n"
+            $text | Should -Match 'native-direct-1'
+            $text | Should -Match 'native-direct-2' -Because 'console text of the last item arrives before the map returns'
         }
 
         It 'reading stdin gets nothing at once, and Read-Host gives an error for its item instead of waiting' {

@@ -22,6 +22,10 @@ namespace ProcCmdlets.Engine
         private readonly List<Frame> _early = new List<Frame>();
         private readonly Queue<string> _consoleTail = new Queue<string>();
         private readonly ManualResetEventSlim _exited = new ManualResetEventSlim();
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<long, ManualResetEventSlim> _consoleSyncs =
+            new System.Collections.Concurrent.ConcurrentDictionary<long, ManualResetEventSlim>();
+        private long _nextSyncToken = new Random().Next();
+        private volatile bool _consoleEnded;
         private Action<Frame> _onFrame;
         private Action<string> _onConsoleLine;
         private Action<WorkerConnection> _onExit;
@@ -193,27 +197,79 @@ namespace ProcCmdlets.Engine
                 string line;
                 while ((line = _process.StandardError.ReadLine()) != null)
                 {
-                    lock (_consoleTail)
+                    int marker = line.IndexOf(ConsoleSync.Prefix, StringComparison.Ordinal);
+                    if (marker >= 0 && ConsoleSync.TryParse(line.Substring(marker), out long token)
+                        && _consoleSyncs.TryRemove(token, out ManualResetEventSlim synced))
                     {
-                        _consoleTail.Enqueue(line);
-                        if (_consoleTail.Count > ConsoleTailLines)
+                        // Text before the marker is a line the worker's programs left unfinished.
+                        line = line.Substring(0, marker);
+                        if (line.Length > 0)
                         {
-                            _consoleTail.Dequeue();
+                            DeliverConsoleLine(line);
                         }
+
+                        synced.Set();
+                        continue;
                     }
 
-                    Action<string> handler;
-                    lock (_lock)
-                    {
-                        handler = _onConsoleLine;
-                    }
-
-                    handler?.Invoke(line);
+                    DeliverConsoleLine(line);
                 }
             }
             catch (Exception)
             {
             }
+            finally
+            {
+                // No more console text will come: nobody need wait for it.
+                _consoleEnded = true;
+                foreach (long token in _consoleSyncs.Keys)
+                {
+                    if (_consoleSyncs.TryRemove(token, out ManualResetEventSlim pending))
+                    {
+                        pending.Set();
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// Asks the worker to mark its console pipe; the returned event is set once the session has read
+        /// everything the worker's programs wrote before (or the worker is gone).
+        /// </summary>
+        public ManualResetEventSlim RequestConsoleSync()
+        {
+            var synced = new ManualResetEventSlim();
+            long token = Interlocked.Increment(ref _nextSyncToken);
+            _consoleSyncs[token] = synced;
+            var payload = new PayloadWriter();
+            payload.WriteVarUInt((ulong)token);
+            if (!TrySend(FrameKind.ConsoleSync, payload) || _consoleEnded)
+            {
+                _consoleSyncs.TryRemove(token, out _);
+                synced.Set();
+            }
+
+            return synced;
+        }
+
+        private void DeliverConsoleLine(string line)
+        {
+            lock (_consoleTail)
+            {
+                _consoleTail.Enqueue(line);
+                if (_consoleTail.Count > ConsoleTailLines)
+                {
+                    _consoleTail.Dequeue();
+                }
+            }
+
+            Action<string> handler;
+            lock (_lock)
+            {
+                handler = _onConsoleLine;
+            }
+
+            handler?.Invoke(line);
         }
 
         /// <summary>Closes the session's end of the channel; the worker exits when it notices.</summary>

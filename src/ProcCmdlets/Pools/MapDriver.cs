@@ -17,6 +17,7 @@ namespace ProcCmdlets.Pools
         private const int ProgressId = 0x50434d50;
         private static readonly TimeSpan ProgressDelay = TimeSpan.FromSeconds(1);
         private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
+        private static readonly TimeSpan ConsoleSyncLimit = TimeSpan.FromSeconds(1);
 
         private readonly PSCmdlet _cmdlet;
         private readonly ProcessPool _pool;
@@ -108,6 +109,17 @@ namespace ProcCmdlets.Pools
                 Pump();
             }
 
+            // Console text an item wrote can still be on its way on the console pipe.
+            try
+            {
+                _pool.SyncConsole(ConsoleSyncLimit, _cancellation);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new PipelineStoppedException();
+            }
+
+            _run.Drain(_cmdlet);
             _finished = true;
             if (_progressShown)
             {

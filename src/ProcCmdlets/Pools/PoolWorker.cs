@@ -27,6 +27,12 @@ namespace ProcCmdlets.Pools
 
         public LinkedList<Chunk> InFlight { get; } = new LinkedList<Chunk>();
 
+        /// <summary>
+        /// The run of the last chunk sent to it. Console text travels on its own pipe, so a line an item
+        /// wrote can arrive after the item's end marker; it still belongs to that run.
+        /// </summary>
+        public PoolRun LastRun { get; set; }
+
         /// <summary>Errors its initialization script wrote, for the message if it fails.</summary>
         public List<string> InitErrors { get; } = new List<string>();
 

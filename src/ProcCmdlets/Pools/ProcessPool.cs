@@ -239,6 +239,7 @@ namespace ProcCmdlets
                     }
 
                     worker.InFlight.AddLast(chunk);
+                    worker.LastRun = run;
                     worker.Assigned += chunk.Items.Length;
                     worker.Connection.TrySend(FrameKind.RunChunk, payload);
                 }
@@ -394,12 +395,35 @@ namespace ProcCmdlets
             return chunk;
         }
 
+        /// <summary>
+        /// Waits until the session has read the console text every worker wrote so far (see
+        /// <see cref="Channel.ConsoleSync"/>), at most <paramref name="timeout"/>.
+        /// </summary>
+        internal void SyncConsole(TimeSpan timeout, CancellationToken cancellation)
+        {
+            List<WorkerConnection> connections;
+            lock (_lock)
+            {
+                connections = _workers.Select(w => w.Connection).ToList();
+            }
+
+            var deadline = DateTime.UtcNow + timeout;
+            foreach (ManualResetEventSlim synced in connections.Select(c => c.RequestConsoleSync()).ToList())
+            {
+                TimeSpan left = deadline - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero || !synced.Wait(left, cancellation))
+                {
+                    return;
+                }
+            }
+        }
+
         private void OnConsoleLine(PoolWorker worker, string line)
         {
             PoolRun run;
             lock (_lock)
             {
-                run = worker.InFlight.First?.Value.Run;
+                run = worker.InFlight.First?.Value.Run ?? worker.LastRun;
             }
 
             run?.OnConsoleLine(line, worker.Connection.ProcessId);

@@ -90,6 +90,24 @@ namespace ProcCmdlets.Worker
             }
         }
 
+        /// <summary>Writes the marker straight to the console pipe (standard error), past any redirection of [Console]::Error.</summary>
+        private static void WriteConsoleSync(long token)
+        {
+            try
+            {
+                using (Stream console = Console.OpenStandardError())
+                {
+                    byte[] bytes = System.Text.Encoding.UTF8.GetBytes(ConsoleSync.Line(token) + "\n");
+                    console.Write(bytes, 0, bytes.Length);
+                    console.Flush();
+                }
+            }
+            catch (Exception)
+            {
+                // No console pipe: the session stops waiting after its timeout.
+            }
+        }
+
         private static string PSVersionString(Runspace runspace) =>
             (runspace.SessionStateProxy.GetVariable("PSVersionTable") as System.Collections.IDictionary)?["PSVersion"]?.ToString() ?? string.Empty;
 
@@ -114,6 +132,9 @@ namespace ProcCmdlets.Worker
                             break;
                         case FrameKind.InputEnd:
                             s_scriptInput?.Complete();
+                            break;
+                        case FrameKind.ConsoleSync:
+                            WriteConsoleSync((long)frame.Reader().ReadVarUInt());
                             break;
                         case FrameKind.StopPipeline:
                             long chunk = frame.Payload.Length == 0 ? 0 : (long)frame.Reader().ReadVarUInt();
