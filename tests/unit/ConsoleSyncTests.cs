@@ -1,4 +1,5 @@
 using ProcCmdlets.Channel;
+using ProcCmdlets.Channel.Protocol;
 using Xunit;
 
 namespace ProcCmdlets.Tests

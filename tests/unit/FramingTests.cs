@@ -6,6 +6,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using ProcCmdlets.Channel;
+using ProcCmdlets.Channel.Protocol;
 using Xunit;
 
 namespace ProcCmdlets.Tests
@@ -95,7 +96,7 @@ namespace ProcCmdlets.Tests
             using (var writer = new FrameWriter(memory))
             {
                 writer.Send(FrameKind.InputEnd);
-                writer.Send(FrameKind.Ready, Array.Empty<byte>(), 0, 0);
+                writer.Send(FrameKind.Hello, Array.Empty<byte>(), 0, 0);
             }
 
             byte[] wire = memory.ToArray();
@@ -104,7 +105,7 @@ namespace ProcCmdlets.Tests
             Assert.Equal(2, frames.Count);
             Assert.Equal(FrameKind.InputEnd, frames[0].Kind);
             Assert.Empty(frames[0].Payload);
-            Assert.Equal(FrameKind.Ready, frames[1].Kind);
+            Assert.Equal(FrameKind.Hello, frames[1].Kind);
             Assert.Empty(frames[1].Payload);
             Assert.True(frames[0].Reader().AtEnd);
         }
@@ -288,7 +289,7 @@ namespace ProcCmdlets.Tests
             var writer = new FrameWriter(new MemoryStream());
             writer.Dispose();
             writer.Dispose();
-            Assert.Throws<ObjectDisposedException>(() => writer.Send(FrameKind.Ready));
+            Assert.Throws<ObjectDisposedException>(() => writer.Send(FrameKind.Hello));
         }
 
         [Fact]
@@ -299,7 +300,7 @@ namespace ProcCmdlets.Tests
             try
             {
                 Assert.Null(writer.Fault);
-                writer.Send(FrameKind.Ready);
+                writer.Send(FrameKind.Hello);
                 writer.Flush(LongWait);
 
                 Assert.IsType<IOException>(writer.Fault);
@@ -432,8 +433,8 @@ namespace ProcCmdlets.Tests
             var sent = new[]
             {
                 (FrameKind.Record, Pattern(1000, 3)),
-                (FrameKind.Ready, Array.Empty<byte>()),
-                (FrameKind.Fatal, Pattern(1, 4)),
+                (FrameKind.Hello, Array.Empty<byte>()),
+                (FrameKind.InitDone, Pattern(1, 4)),
             };
             byte[] wire = WriteAll(sent);
             var frames = ReadAll(new TrickleStream(wire));

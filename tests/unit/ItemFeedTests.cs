@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using ProcCmdlets.Channel;
+using ProcCmdlets.Channel.Protocol;
 using ProcCmdlets.Worker;
 using Xunit;
 
@@ -18,13 +19,14 @@ namespace ProcCmdlets.Tests
                 switch (frame.Kind)
                 {
                     case FrameKind.ChunkStarted:
-                        markers.Add($"started {r.ReadVarUInt()}");
+                        markers.Add($"started {Marker.Read(r)}");
                         break;
                     case FrameKind.ItemDone:
-                        markers.Add($"done {r.ReadVarUInt()}:{r.ReadVarUInt()}");
+                        ItemDone done = ItemDone.Read(r);
+                        markers.Add($"done {done.ChunkId}:{done.Index}");
                         break;
                     case FrameKind.ChunkDone:
-                        markers.Add($"chunk done {r.ReadVarUInt()}");
+                        markers.Add($"chunk done {Marker.Read(r)}");
                         break;
                     default:
                         markers.Add(frame.Kind.ToString());

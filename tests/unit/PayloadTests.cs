@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using ProcCmdlets.Channel;
+using ProcCmdlets.Channel.Protocol;
 using Xunit;
 
 namespace ProcCmdlets.Tests

@@ -3,6 +3,7 @@ using System.Collections;
 using System.Linq;
 using System.Management.Automation;
 using ProcCmdlets.Channel;
+using ProcCmdlets.Channel.Protocol;
 using Xunit;
 
 namespace ProcCmdlets.Tests

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using ProcCmdlets.Channel;
+using ProcCmdlets.Channel.Protocol;
 using ProcCmdlets.Worker;
 using Xunit;
 
@@ -168,14 +169,15 @@ namespace ProcCmdlets.Tests
             Assert.Equal(new[] { FrameKind.ChunkStarted, FrameKind.ItemDone, FrameKind.ItemDone, FrameKind.ItemDone, FrameKind.ChunkDone }, frames.Select(f => f.Kind));
 
             var started = frames[0].Reader();
-            Assert.Equal(9UL, started.ReadVarUInt());
+            Assert.Equal(9L, Marker.Read(started));
             Assert.True(started.AtEnd);
             for (int i = 0; i < 3; i++)
             {
-                var done = frames[i + 1].Reader();
-                Assert.Equal(9UL, done.ReadVarUInt());
-                Assert.Equal((ulong)i, done.ReadVarUInt());
-                Assert.True(done.AtEnd);
+                var r = frames[i + 1].Reader();
+                var done = ItemDone.Read(r);
+                Assert.Equal(9L, done.ChunkId);
+                Assert.Equal(i, done.Index);
+                Assert.True(r.AtEnd);
             }
         }
 

@@ -8,6 +8,7 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using ProcCmdlets.Channel;
+using ProcCmdlets.Channel.Protocol;
 using Xunit;
 using Xunit.Abstractions;
 

@@ -51,7 +51,15 @@ namespace ProcCmdlets.Channel
 
         public void Send(FrameKind kind) => Send(kind, Array.Empty<byte>(), 0, 0);
 
-        public void Send(FrameKind kind, byte[] payload, int offset, int count)
+        /// <summary>
+        /// Queues a frame without ever waiting for room: for senders that bound what they queue
+        /// themselves (a pool has at most two chunks on a worker) and must not stall on a stopped worker.
+        /// </summary>
+        public void Post(FrameKind kind, byte[] payload) => Send(kind, payload, 0, payload.Length, wait: false);
+
+        public void Send(FrameKind kind, byte[] payload, int offset, int count) => Send(kind, payload, offset, count, wait: true);
+
+        private void Send(FrameKind kind, byte[] payload, int offset, int count, bool wait)
         {
             if ((long)count + 1 > FrameReader.DefaultMaxFrameBytes)
             {
@@ -60,7 +68,7 @@ namespace ProcCmdlets.Channel
 
             lock (_lock)
             {
-                while (_pendingLength > MaxQueuedBytes && !_closed && _fault == null)
+                while (wait && _pendingLength > MaxQueuedBytes && !_closed && _fault == null)
                 {
                     Monitor.Wait(_lock);
                 }

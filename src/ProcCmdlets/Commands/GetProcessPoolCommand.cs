@@ -1,6 +1,8 @@
 using System.Linq;
 using System.Management.Automation;
 
+using ProcCmdlets.Records;
+
 namespace ProcCmdlets.Commands
 {
     /// <summary>Lists the session's process pools.</summary>

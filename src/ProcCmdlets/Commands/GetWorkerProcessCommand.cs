@@ -1,6 +1,8 @@
 using System.Linq;
 using System.Management.Automation;
 
+using ProcCmdlets.Records;
+
 namespace ProcCmdlets.Commands
 {
     /// <summary>Lists the session's worker processes [active_children()].</summary>

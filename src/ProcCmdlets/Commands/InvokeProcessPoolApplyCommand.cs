@@ -1,8 +1,10 @@
 using System;
 using System.Management.Automation;
-using ProcCmdlets.Channel;
-using ProcCmdlets.Engine;
+using ProcCmdlets.Channel.Protocol;
+using ProcCmdlets.Connection;
 using ProcCmdlets.Pools;
+
+using ProcCmdlets.Records;
 
 namespace ProcCmdlets.Commands
 {
@@ -43,7 +45,7 @@ namespace ProcCmdlets.Commands
             }
             else if (pool.State != PoolState.Running)
             {
-                ThrowTerminatingError(Errors.PoolRemoved(pool));
+                ThrowTerminatingError(Errors.PoolRemoved(pool.Name, pool));
             }
 
             PreparedScript script = PreparedScript.From(ScriptBlock, SessionState);
@@ -61,7 +63,7 @@ namespace ProcCmdlets.Commands
                 }
                 catch (InvalidOperationException)
                 {
-                    ThrowTerminatingError(Errors.PoolRemoved(pool));
+                    ThrowTerminatingError(Errors.PoolRemoved(pool.Name, pool));
                 }
 
                 job.Name = "Apply" + job.Id;
@@ -70,7 +72,7 @@ namespace ProcCmdlets.Commands
                 return;
             }
 
-            var run = new MapRun(task, 1, 0, false);
+            var run = new MapResult(task, 1, 0, false);
             MapDriver.Run(this, pool, run, new object[] { null }, Cancellation, progress: false);
         }
 

@@ -1,9 +1,11 @@
 using System;
 using System.Collections;
 using System.Management.Automation;
-using ProcCmdlets.Channel;
-using ProcCmdlets.Engine;
+using ProcCmdlets.Channel.Protocol;
+using ProcCmdlets.Connection;
 using ProcCmdlets.Pools;
+
+using ProcCmdlets.Records;
 
 namespace ProcCmdlets.Commands
 {
@@ -67,7 +69,7 @@ namespace ProcCmdlets.Commands
             {
                 if (pool.State != PoolState.Running)
                 {
-                    ThrowTerminatingError(Errors.PoolRemoved(pool));
+                    ThrowTerminatingError(Errors.PoolRemoved(pool.Name, pool));
                 }
 
                 if (InitializationScript != null)
@@ -86,7 +88,7 @@ namespace ProcCmdlets.Commands
                 : script.CanInline && (ArgumentList == null || ArgumentList.Length == 0) ? TaskMode.Inline
                 : TaskMode.Positional;
             PoolTask task = PoolFactory.NewTask(this, pool, mode, script, ArgumentList);
-            var run = new MapRun(task, MyInvocation.BoundParameters.ContainsKey(nameof(ChunkSize)) ? ChunkSize : 0, TimeoutSeconds, Unordered);
+            var run = new MapResult(task, MyInvocation.BoundParameters.ContainsKey(nameof(ChunkSize)) ? ChunkSize : 0, TimeoutSeconds, Unordered);
             _driver = new MapDriver(this, pool, run, Cancellation, progress: true);
         }
 

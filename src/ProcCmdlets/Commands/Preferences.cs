@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 using System.Management.Automation;
-using ProcCmdlets.Engine;
+using ProcCmdlets.Connection;
 
 namespace ProcCmdlets.Commands
 {

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using ProcCmdlets.Records;
 
 namespace ProcCmdlets.Commands
 {
@@ -14,7 +15,7 @@ namespace ProcCmdlets.Commands
         {
             foreach (WorkerProcess worker in SelectWorkers())
             {
-                RecordEmitter.EmitJobData(this, worker, Keep);
+                new CmdletRecordSink(this).WriteJobData(worker, Keep);
             }
         }
     }

@@ -31,7 +31,16 @@ namespace ProcCmdlets.Commands
                 }
                 else
                 {
-                    pool.Close();
+                    try
+                    {
+                        pool.Close(Cancellation);
+                    }
+                    catch (System.OperationCanceledException)
+                    {
+                        // Ctrl+C while waiting: the pool was terminated instead.
+                        Registry.Remove(pool);
+                        throw new PipelineStoppedException();
+                    }
                 }
 
                 Registry.Remove(pool);

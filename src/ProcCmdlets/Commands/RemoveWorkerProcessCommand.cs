@@ -1,5 +1,7 @@
 using System.Management.Automation;
 
+using ProcCmdlets.Records;
+
 namespace ProcCmdlets.Commands
 {
     /// <summary>Removes ended workers from the session [close()]; -Force stops a running one first.</summary>

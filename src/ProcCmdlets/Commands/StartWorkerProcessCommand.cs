@@ -4,7 +4,10 @@ using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
 using ProcCmdlets.Channel;
-using ProcCmdlets.Engine;
+using ProcCmdlets.Channel.Protocol;
+using ProcCmdlets.Connection;
+
+using ProcCmdlets.Records;
 
 namespace ProcCmdlets.Commands
 {
@@ -65,24 +68,18 @@ namespace ProcCmdlets.Commands
 
             // Everything is encoded before a process is taken, so a value that cannot be carried costs no worker.
             bool hasInput = MyInvocation.ExpectingInput || MyInvocation.BoundParameters.ContainsKey(nameof(InputObject));
-            byte[] tail;
+            var request = new RunScript(setup, script.Text, init?.Text, ArgumentList, hasInput);
             try
             {
-                setup.Write(new PayloadWriter());
-                var scriptPart = new PayloadWriter();
-                scriptPart.WriteString(script.Text);
-                scriptPart.WriteString(init?.Text);
-                WorkerSetup.WriteValues(scriptPart, ArgumentList);
-                scriptPart.WriteBool(hasInput);
-                tail = scriptPart.ToArray();
+                request.Write(new PayloadWriter());
             }
             catch (ValueNotCarriedException e)
             {
-                ThrowTerminatingError(Errors.Create(e, "ValueNotCarried", ErrorCategory.InvalidData, ArgumentList));
+                ThrowTerminatingError(Errors.NotCarried(e, ErrorCategory.InvalidData, ArgumentList));
                 return;
             }
 
-            WorkerConnection connection;
+            WorkerClient connection;
             List<KeyValuePair<string, string>> environmentChanges;
             try
             {
@@ -103,8 +100,7 @@ namespace ProcCmdlets.Commands
             // Differences since the spare started come first, so -Environment wins over them.
             setup.Environment.InsertRange(0, environmentChanges);
             var payload = new PayloadWriter();
-            setup.Write(payload);
-            payload.WriteRaw(tail);
+            request.Write(payload);
             _worker.Send(FrameKind.RunScript, payload);
 
             ProcCmdletsJobSourceAdapter.Register(this, _worker);
@@ -121,14 +117,13 @@ namespace ProcCmdlets.Commands
             }
 
             _input.Reset();
-            _input.WriteVarUInt(1);
             try
             {
-                ValueCodec.Write(_input, InputObject);
+                InputValues.WriteOne(_input, InputObject);
             }
             catch (ValueNotCarriedException e)
             {
-                WriteError(Errors.Create(e, "ValueNotCarried", ErrorCategory.InvalidData, InputObject));
+                WriteError(Errors.NotCarried(e, ErrorCategory.InvalidData, InputObject));
                 return;
             }
 

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading;
+using ProcCmdlets.Records;
 
 namespace ProcCmdlets.Commands
 {
@@ -66,7 +67,7 @@ namespace ProcCmdlets.Commands
                     bool ended = WorkerProcess.IsFinishedState(worker.JobStateInfo.State);
                     if (!PassThru)
                     {
-                        RecordEmitter.EmitJobData(this, worker, keep: false);
+                        new CmdletRecordSink(this).WriteJobData(worker, keep: false);
                     }
 
                     if (ended)

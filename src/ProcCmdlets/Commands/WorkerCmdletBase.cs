@@ -2,6 +2,8 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 
+using ProcCmdlets.Records;
+
 namespace ProcCmdlets.Commands
 {
     /// <summary>Selects workers by object, id or name, as the job cmdlets do.</summary>

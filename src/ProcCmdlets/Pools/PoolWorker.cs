@@ -1,17 +1,22 @@
+using System.Collections.Concurrent;
 using System.Collections.Generic;
-using ProcCmdlets.Engine;
+using ProcCmdlets.Channel;
+using ProcCmdlets.Connection;
 
 namespace ProcCmdlets.Pools
 {
-    /// <summary>A pool's view of one of its worker processes.</summary>
+    /// <summary>A pool's view of one of its workers. Its fields change under the pool's lock, except where noted.</summary>
     internal sealed class PoolWorker
     {
-        public PoolWorker(WorkerConnection connection)
+        private readonly ConcurrentQueue<KeyValuePair<FrameKind, byte[]>> _outbox = new ConcurrentQueue<KeyValuePair<FrameKind, byte[]>>();
+        private readonly object _sendLock = new object();
+
+        public PoolWorker(WorkerClient client)
         {
-            Connection = connection;
+            Client = client;
         }
 
-        public WorkerConnection Connection { get; }
+        public WorkerClient Client { get; }
 
         /// <summary>Its initialization script has run.</summary>
         public bool Ready { get; set; }
@@ -28,10 +33,10 @@ namespace ProcCmdlets.Pools
         public LinkedList<Chunk> InFlight { get; } = new LinkedList<Chunk>();
 
         /// <summary>
-        /// The run of the last chunk sent to it. Console text travels on its own pipe, so a line an item
-        /// wrote can arrive after the item's end marker; it still belongs to that run.
+        /// The call of the last chunk sent to it. Console text travels on its own pipe, so a line an item
+        /// wrote can arrive after the item's end marker; it still belongs to that call.
         /// </summary>
-        public PoolRun LastRun { get; set; }
+        public PoolResult LastResult { get; set; }
 
         /// <summary>Errors its initialization script wrote, for the message if it fails.</summary>
         public List<string> InitErrors { get; } = new List<string>();
@@ -50,6 +55,23 @@ namespace ProcCmdlets.Pools
             }
 
             return null;
+        }
+
+        /// <summary>Queues a frame for <see cref="Flush"/>; called under the pool's lock, so frames keep the order of the decisions.</summary>
+        public void Post(FrameKind kind, byte[] payload) => _outbox.Enqueue(new KeyValuePair<FrameKind, byte[]>(kind, payload));
+
+        public void Post(FrameKind kind, PayloadWriter payload) => Post(kind, payload.ToArray());
+
+        /// <summary>Sends what was posted, in order; called without the pool's lock. It never waits for the worker.</summary>
+        public void Flush()
+        {
+            lock (_sendLock)
+            {
+                while (_outbox.TryDequeue(out var frame))
+                {
+                    Client.TryPost(frame.Key, frame.Value);
+                }
+            }
         }
     }
 }

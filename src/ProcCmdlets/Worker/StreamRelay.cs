@@ -3,6 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Management.Automation;
 using ProcCmdlets.Channel;
+using ProcCmdlets.Channel.Protocol;
 
 namespace ProcCmdlets.Worker
 {
@@ -129,8 +130,7 @@ namespace ProcCmdlets.Worker
             lock (_lock)
             {
                 _payload.Reset();
-                _payload.WriteVarUInt((ulong)chunkId);
-                _payload.WriteVarUInt((ulong)index);
+                ItemDone.Write(_payload, chunkId, index);
                 _writer.Send(FrameKind.ItemDone, _payload);
             }
         }
@@ -140,7 +140,7 @@ namespace ProcCmdlets.Worker
             lock (_lock)
             {
                 _payload.Reset();
-                _payload.WriteVarUInt((ulong)chunkId);
+                Marker.Write(_payload, chunkId);
                 _writer.Send(FrameKind.ChunkDone, _payload);
             }
         }
@@ -150,7 +150,7 @@ namespace ProcCmdlets.Worker
             lock (_lock)
             {
                 _payload.Reset();
-                _payload.WriteVarUInt((ulong)chunkId);
+                Marker.Write(_payload, chunkId);
                 _writer.Send(FrameKind.ChunkStarted, _payload);
             }
         }
@@ -158,9 +158,7 @@ namespace ProcCmdlets.Worker
         private void Begin(StreamKind stream)
         {
             _payload.Reset();
-            _payload.WriteByte((byte)stream);
-            _payload.WriteVarUInt((ulong)ChunkId);
-            _payload.WriteVarInt(ItemIndex);
+            Record.WriteHeader(_payload, stream, ChunkId, ItemIndex);
         }
 
         /// <summary>A list that sends what the pipeline adds and keeps nothing.</summary>

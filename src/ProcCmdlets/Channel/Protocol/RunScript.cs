@@ -1,0 +1,41 @@
+namespace ProcCmdlets.Channel.Protocol
+{
+    /// <summary>
+    /// Session to worker: run one script block once (Start-WorkerProcess). Its input, when it has
+    /// any, follows in Input frames and ends with InputEnd; the worker answers with records and
+    /// ScriptDone, then exits.
+    /// </summary>
+    internal sealed class RunScript
+    {
+        public RunScript(WorkerSetup setup, string script, string initScript, object[] args, bool hasInput)
+        {
+            Setup = setup;
+            Script = script;
+            InitScript = initScript;
+            Args = args ?? new object[0];
+            HasInput = hasInput;
+        }
+
+        public WorkerSetup Setup { get; }
+
+        public string Script { get; }
+
+        public string InitScript { get; }
+
+        public object[] Args { get; }
+
+        public bool HasInput { get; }
+
+        public void Write(PayloadWriter w)
+        {
+            Setup.Write(w);
+            w.WriteString(Script);
+            w.WriteString(InitScript);
+            WorkerSetup.WriteValues(w, Args);
+            w.WriteBool(HasInput);
+        }
+
+        public static RunScript Read(PayloadReader r) =>
+            new RunScript(WorkerSetup.Read(r), r.ReadString(), r.ReadString(), WorkerSetup.ReadValues(r), r.ReadBool());
+    }
+}

@@ -1,0 +1,186 @@
+using System;
+using System.Diagnostics;
+using System.Management.Automation;
+using System.Threading;
+using ProcCmdlets.Channel;
+using ProcCmdlets.Pools;
+using ProcCmdlets.Records;
+
+namespace ProcCmdlets.Commands
+{
+    /// <summary>
+    /// Feeds a map's input to its pool and writes its results, on the pipeline thread: input is
+    /// read lazily, with a bounded number of items waiting or running, so any length of input
+    /// streams through in bounded memory.
+    /// </summary>
+    internal sealed class MapDriver : IDisposable
+    {
+        private const int MaxOutstanding = 16384;
+        private const int ProgressId = 0x50434d50;
+        private static readonly TimeSpan ProgressDelay = TimeSpan.FromSeconds(1);
+        private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
+        private static readonly TimeSpan ConsoleSyncLimit = TimeSpan.FromSeconds(1);
+
+        private readonly PSCmdlet _cmdlet;
+        private readonly WorkerPool _pool;
+        private readonly MapResult _run;
+        private readonly CancellationToken _cancellation;
+        private readonly bool _progress;
+        private readonly PayloadWriter _encoder = new PayloadWriter();
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private TimeSpan _lastDispatch;
+        private TimeSpan _lastProgress;
+        private bool _progressShown;
+        private bool _finished;
+
+        public MapDriver(PSCmdlet cmdlet, ProcessPool pool, MapResult run, CancellationToken cancellation, bool progress)
+        {
+            _cmdlet = cmdlet;
+            _pool = pool.Core;
+            _run = run;
+            _cancellation = cancellation;
+            _progress = progress;
+            try
+            {
+                _pool.Register(run);
+            }
+            catch (PoolBrokenException e)
+            {
+                cmdlet.ThrowTerminatingError(e.Error);
+            }
+            catch (InvalidOperationException)
+            {
+                cmdlet.ThrowTerminatingError(Errors.PoolRemoved(pool.Name, pool));
+            }
+        }
+
+        /// <summary>The number of items when known in advance (for the progress bar).</summary>
+        public long? ExpectedCount { get; set; }
+
+        public static void Run(PSCmdlet cmdlet, ProcessPool pool, MapResult run, object[] items, CancellationToken cancellation, bool progress)
+        {
+            using (var driver = new MapDriver(cmdlet, pool, run, cancellation, progress))
+            {
+                foreach (object item in items)
+                {
+                    driver.Add(item);
+                }
+
+                driver.Complete();
+            }
+        }
+
+        public void Add(object item)
+        {
+            _encoder.Reset();
+            try
+            {
+                ValueCodec.Write(_encoder, item);
+            }
+            catch (ValueNotCarriedException e)
+            {
+                _cmdlet.WriteError(Errors.NotCarried(e, ErrorCategory.InvalidData, item));
+                return;
+            }
+
+            byte[] encoded = _encoder.ToArray();
+            long sequence = _run.Submitted;
+            _pool.Enqueue(_run, sequence, item, encoded);
+            _run.Submitted = sequence + 1;
+
+            TimeSpan now = _clock.Elapsed;
+            if (now - _lastDispatch > TimeSpan.FromMilliseconds(2) || _run.Pending.Count >= 1024)
+            {
+                _lastDispatch = now;
+                _pool.Dispatch();
+                _run.Drain(_cmdlet);
+            }
+
+            while (_run.Submitted - _run.Finished > MaxOutstanding)
+            {
+                Pump();
+            }
+        }
+
+        public void Complete()
+        {
+            _run.InputComplete = true;
+            _pool.Dispatch();
+            while (!_run.AllFinished)
+            {
+                Pump();
+            }
+
+            // Console text an item wrote can still be on its way on the console pipe.
+            try
+            {
+                _pool.SyncConsole(ConsoleSyncLimit, _cancellation);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new PipelineStoppedException();
+            }
+
+            _run.Drain(_cmdlet);
+            _finished = true;
+            if (_progressShown)
+            {
+                var done = new ProgressRecord(ProgressId, "Invoke-ProcessPoolMap", "Done") { RecordType = ProgressRecordType.Completed };
+                _cmdlet.WriteProgress(done);
+            }
+        }
+
+        private void Pump()
+        {
+            try
+            {
+                _run.Wait(TimeSpan.FromMilliseconds(_run.TimeoutSeconds > 0 ? 50 : 250), _cancellation);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new PipelineStoppedException();
+            }
+
+            _run.Drain(_cmdlet);
+            if (_run.TimeoutSeconds > 0)
+            {
+                _pool.Supervisor.CheckTimeouts();
+            }
+
+            ShowProgress();
+        }
+
+        private void ShowProgress()
+        {
+            TimeSpan now = _clock.Elapsed;
+            if (!_progress || now < ProgressDelay || now - _lastProgress < ProgressInterval)
+            {
+                return;
+            }
+
+            _lastProgress = now;
+            long done = _run.Finished;
+            long? total = ExpectedCount ?? (_run.InputComplete ? _run.Submitted : (long?)null);
+            double rate = done / Math.Max(now.TotalSeconds, 0.001);
+            string status = total.HasValue ? $"{done} of {total} items, {rate:N0} items/s" : $"{done} items, {rate:N0} items/s";
+            var record = new ProgressRecord(ProgressId, "Invoke-ProcessPoolMap", status);
+            if (total.HasValue && total.Value > 0)
+            {
+                record.PercentComplete = (int)Math.Min(100, done * 100 / total.Value);
+            }
+
+            _cmdlet.WriteProgress(record);
+            _progressShown = true;
+        }
+
+        public void Dispose()
+        {
+            if (!_finished)
+            {
+                _run.Cancelled = true;
+            }
+
+            _pool.Unregister(_run);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using ProcCmdlets.Channel.Protocol;
+using ProcCmdlets.Pools;
+using ProcCmdlets.Records;
+
+namespace ProcCmdlets.Commands
+{
+    /// <summary>Creates pools for New-ProcessPool and for maps that bring their own, and the tasks they run.</summary>
+    internal static class PoolFactory
+    {
+        /// <summary>A task for <paramref name="pool"/>: the script with its $using: values and the caller's preferences.</summary>
+        public static PoolTask NewTask(PSCmdlet cmdlet, ProcessPool pool, TaskMode mode, PreparedScript script, object[] args)
+        {
+            var variables = new List<KeyValuePair<string, object>>(script.UsingValues);
+            variables.AddRange(Preferences.Capture(cmdlet));
+            try
+            {
+                return new PoolTask(pool.Core.NextTaskId(), mode, script.Text, variables, args);
+            }
+            catch (ValueNotCarriedException e)
+            {
+                cmdlet.ThrowTerminatingError(Errors.Create(e, "ValueNotCarried", ErrorCategory.InvalidData, args));
+                return null;
+            }
+        }
+
+        public static ProcessPool Create(PSCmdlet cmdlet, int processCount, string name, ScriptBlock init, object[] initArgs, int maxTasks)
+        {
+            if (processCount < 1)
+            {
+                cmdlet.ThrowTerminatingError(Errors.OutOfRange("ProcessCount", processCount, "must be at least 1"));
+            }
+
+            var setup = new WorkerSetup { WorkingDirectory = cmdlet.SessionState.Path.CurrentFileSystemLocation?.ProviderPath };
+            setup.Variables.AddRange(Preferences.Capture(cmdlet));
+            PreparedScript initScript = init == null ? null : PreparedScript.From(init, cmdlet.SessionState);
+            if (initScript != null)
+            {
+                setup.Variables.AddRange(initScript.UsingValues);
+            }
+
+            try
+            {
+                return new ProcessPool(name, processCount, maxTasks, setup, initScript?.Text, initArgs);
+            }
+            catch (ValueNotCarriedException e)
+            {
+                cmdlet.ThrowTerminatingError(Errors.Create(e, "ValueNotCarried", ErrorCategory.InvalidData, initArgs));
+                return null;
+            }
+            catch (Exception e) when (!(e is PipelineStoppedException))
+            {
+                cmdlet.ThrowTerminatingError(Errors.WorkerStartFailed(e, name));
+                return null;
+            }
+        }
+    }
+}

@@ -1,0 +1,16 @@
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using System.Management.Automation.Runspaces;
+
+namespace ProcCmdlets.Commands
+{
+    /// <summary>Completes -Id from the session's worker processes.</summary>
+    public sealed class WorkerIdCompleter : IArgumentCompleter
+    {
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
+            CompletionSource.Matching(CompletionSource.Workers().Select(w => w.Id.ToString()), wordToComplete);
+    }
+}

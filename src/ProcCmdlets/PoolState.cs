@@ -1,0 +1,10 @@
+namespace ProcCmdlets
+{
+    /// <summary>The states of a process pool.</summary>
+    public enum PoolState
+    {
+        Running,
+        Closed,
+        Terminated,
+    }
+}

@@ -1,0 +1,124 @@
+using System;
+using System.Collections.Generic;
+using ProcCmdlets.Channel;
+using ProcCmdlets.Channel.Protocol;
+
+namespace ProcCmdlets.Pools
+{
+    /// <summary>
+    /// Decides which items go to which free worker, in chunks of what size. It only changes pool
+    /// state and posts frames to workers' outboxes; it runs under the pool's lock and never sends.
+    /// </summary>
+    internal static class ChunkScheduler
+    {
+        /// <summary>The longest a chunk is meant to run on a worker, by the measured item time.</summary>
+        public const double ChunkSeconds = 0.02;
+
+        /// <summary>Items in the first chunks, before any item time is measured.</summary>
+        public const int FirstChunkSize = 16;
+
+        public const int MaxChunkSize = 1024;
+
+        /// <summary>
+        /// How many items the next chunk takes: -ChunkSize when given, else about 20 ms of worker time by
+        /// the measured item time, and, while the rest of the work is known (or nothing is measured yet),
+        /// never more than a quarter of each worker's share, so the work stays balanced to its end.
+        /// </summary>
+        public static int ChunkSize(int fixedSize, double secondsPerItem, int pending, bool inputComplete, int workers)
+        {
+            if (fixedSize > 0)
+            {
+                return fixedSize;
+            }
+
+            int size = secondsPerItem < 0 ? FirstChunkSize : (int)Math.Max(1, Math.Min(MaxChunkSize, ChunkSeconds / Math.Max(secondsPerItem, 1e-7)));
+            if (inputComplete || secondsPerItem < 0)
+            {
+                size = Math.Min(size, Math.Max(1, pending / Math.Max(1, 4 * workers)));
+            }
+
+            return size;
+        }
+
+        /// <summary>
+        /// True when a second chunk may wait on a worker behind the one it runs, so that the worker
+        /// starts it without waiting for a round trip to the session: when chunks are short, or when
+        /// at least as many items are still waiting as there are workers (every worker gets more work
+        /// either way, so queueing one costs no balance).
+        /// </summary>
+        public static bool Prefetch(int fixedSize, double secondsPerItem, int pending, bool inputComplete, int workers) =>
+            (secondsPerItem >= 0 && secondsPerItem * ChunkSize(fixedSize, secondsPerItem, pending, inputComplete, 1) < 0.1) || pending >= workers;
+
+        /// <summary>Gives queued items to free workers: the first call with items waiting goes first.</summary>
+        public static void Assign(List<PoolWorker> workers, List<PoolResult> results, int maxTasksPerWorker, Func<long> nextChunkId, DateTime now, PoolEffects effects)
+        {
+            foreach (PoolWorker worker in workers)
+            {
+                while (worker.Ready && !worker.Retiring)
+                {
+                    PoolResult result = FirstWaiting(results);
+                    if (result == null)
+                    {
+                        return;
+                    }
+
+                    int pending = result.Pending.Count;
+                    int limit = Prefetch(result.FixedChunkSize, result.SecondsPerItem, pending, result.InputComplete, workers.Count) ? 2 : 1;
+                    if (worker.InFlight.Count >= limit)
+                    {
+                        break;
+                    }
+
+                    int size = ChunkSize(result.FixedChunkSize, result.SecondsPerItem, pending, result.InputComplete, workers.Count);
+                    if (maxTasksPerWorker > 0)
+                    {
+                        size = Math.Min(size, maxTasksPerWorker - worker.Assigned);
+                        if (size <= 0)
+                        {
+                            break;
+                        }
+                    }
+
+                    Chunk chunk = result.Pending.Take(nextChunkId(), result, size);
+                    if (result.DefinedOn.Add(worker))
+                    {
+                        worker.Post(FrameKind.DefineTask, result.Task.Encoded);
+                    }
+
+                    var payload = new PayloadWriter(64 + TotalLength(chunk.Encoded));
+                    RunChunk.Write(payload, result.Task.Id, chunk.Id, chunk.Encoded);
+                    chunk.ItemDueAt = now;
+                    worker.InFlight.AddLast(chunk);
+                    worker.LastResult = result;
+                    worker.Assigned += chunk.Items.Length;
+                    worker.Post(FrameKind.RunChunk, payload);
+                    effects.Flush(worker);
+                }
+            }
+        }
+
+        private static PoolResult FirstWaiting(List<PoolResult> results)
+        {
+            foreach (PoolResult result in results)
+            {
+                if (result.Pending.Count > 0 && !result.Cancelled)
+                {
+                    return result;
+                }
+            }
+
+            return null;
+        }
+
+        private static int TotalLength(byte[][] items)
+        {
+            int total = 0;
+            foreach (byte[] item in items)
+            {
+                total += item.Length;
+            }
+
+            return total;
+        }
+    }
+}

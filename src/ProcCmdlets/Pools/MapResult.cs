@@ -1,0 +1,201 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Threading;
+using ProcCmdlets.Channel;
+using ProcCmdlets.Records;
+
+namespace ProcCmdlets.Pools
+{
+    /// <summary>
+    /// A map's results [MapResult] as the calling cmdlet writes them: reader threads only queue tagged events;
+    /// the pipeline thread drains them and writes each item's records in input order (or as items
+    /// finish, unordered), never interleaving two items.
+    /// </summary>
+    internal sealed class MapResult : PoolResult
+    {
+        private readonly ConcurrentQueue<RunEvent> _events = new ConcurrentQueue<RunEvent>();
+        private readonly ManualResetEventSlim _signal = new ManualResetEventSlim();
+        private readonly Dictionary<long, ItemSlot> _slots = new Dictionary<long, ItemSlot>();
+        private readonly bool _unordered;
+        private long _nextToEmit;
+
+        public MapResult(PoolTask task, int fixedChunkSize, int timeoutSeconds, bool unordered)
+            : base(task, fixedChunkSize, timeoutSeconds)
+        {
+            _unordered = unordered;
+        }
+
+        /// <summary>Items queued so far (the next item's number).</summary>
+        public long Submitted { get; set; }
+
+        /// <summary>Items whose results have all been written.</summary>
+        public long Finished { get; private set; }
+
+        public bool AllFinished => Finished >= Submitted;
+
+        public override void OnRecord(Chunk chunk, int index, StreamKind stream, object record) =>
+            Post(new RunEvent(chunk.Sequence[index], EventKind.Record, stream, record));
+
+        public override void OnItemDone(Chunk chunk, int index) => Post(new RunEvent(chunk.Sequence[index], EventKind.Done, default, null));
+
+        public override void OnItemFailed(Chunk chunk, int index, ErrorRecord error)
+        {
+            Post(new RunEvent(chunk.Sequence[index], EventKind.Record, StreamKind.Error, error));
+            Post(new RunEvent(chunk.Sequence[index], EventKind.Done, default, null));
+        }
+
+        public override void OnFatal(ErrorRecord error) => Post(new RunEvent(-1, EventKind.Fatal, default, error));
+
+        public override void OnConsoleLine(string line, int processId) =>
+            Post(new RunEvent(-1, EventKind.Console, StreamKind.Information, ConsoleRecord.Create(line, processId)));
+
+        private void Post(RunEvent e)
+        {
+            _events.Enqueue(e);
+            _signal.Set();
+        }
+
+        /// <summary>Waits until events arrive, the timeout passes, or the call is cancelled.</summary>
+        public void Wait(TimeSpan timeout, CancellationToken cancellation)
+        {
+            if (_events.IsEmpty)
+            {
+                _signal.Wait(timeout, cancellation);
+            }
+        }
+
+        /// <summary>Writes what is ready. Called on the pipeline thread only; a fatal error is thrown as a terminating one.</summary>
+        public void Drain(Cmdlet cmdlet) => Drain(new CmdletRecordSink(cmdlet), e => cmdlet.ThrowTerminatingError(e));
+
+        /// <summary>Writes what is ready to <paramref name="sink"/>, on one thread at a time.</summary>
+        public void Drain(IRecordSink sink, Action<ErrorRecord> fatal)
+        {
+            _signal.Reset();
+            while (_events.TryDequeue(out RunEvent e))
+            {
+                switch (e.Kind)
+                {
+                    case EventKind.Fatal:
+                        fatal((ErrorRecord)e.Value);
+                        break;
+                    case EventKind.Console:
+                        sink.Write(StreamKind.Information, e.Value);
+                        break;
+                    case EventKind.Record:
+                        if (!_unordered && e.Sequence == _nextToEmit)
+                        {
+                            sink.Write(e.Stream, e.Value);
+                        }
+                        else
+                        {
+                            Slot(e.Sequence).Records.Add(new KeyValuePair<StreamKind, object>(e.Stream, e.Value));
+                        }
+
+                        break;
+                    case EventKind.Done:
+                        if (!_unordered && e.Sequence == _nextToEmit && !_slots.ContainsKey(e.Sequence))
+                        {
+                            // The common case: the next item in order finished and all of its records are out.
+                            _nextToEmit++;
+                            Finished++;
+                            break;
+                        }
+
+                        ItemSlot slot = Slot(e.Sequence);
+                        slot.Done = true;
+                        if (_unordered)
+                        {
+                            EmitSlot(sink, slot);
+                            _slots.Remove(e.Sequence);
+                            Finished++;
+                        }
+
+                        break;
+                }
+
+                if (!_unordered)
+                {
+                    Advance(sink);
+                }
+            }
+        }
+
+        private void Advance(IRecordSink sink)
+        {
+            while (_slots.TryGetValue(_nextToEmit, out ItemSlot head))
+            {
+                EmitSlot(sink, head);
+                if (!head.Done)
+                {
+                    return;
+                }
+
+                _slots.Remove(_nextToEmit);
+                _nextToEmit++;
+                Finished++;
+            }
+        }
+
+        private ItemSlot Slot(long sequence)
+        {
+            if (!_slots.TryGetValue(sequence, out ItemSlot slot))
+            {
+                slot = new ItemSlot();
+                _slots[sequence] = slot;
+            }
+
+            return slot;
+        }
+
+        private static void EmitSlot(IRecordSink sink, ItemSlot slot)
+        {
+            if (slot.Records.Count == 0)
+            {
+                return;
+            }
+
+            var records = slot.Records.ToArray();
+            slot.Records.Clear();
+            foreach (var record in records)
+            {
+                sink.Write(record.Key, record.Value);
+            }
+        }
+
+        private enum EventKind : byte
+        {
+            Record,
+            Done,
+            Fatal,
+            Console,
+        }
+
+        private readonly struct RunEvent
+        {
+            public RunEvent(long sequence, EventKind kind, StreamKind stream, object value)
+            {
+                Sequence = sequence;
+                Kind = kind;
+                Stream = stream;
+                Value = value;
+            }
+
+            public long Sequence { get; }
+
+            public EventKind Kind { get; }
+
+            public StreamKind Stream { get; }
+
+            public object Value { get; }
+        }
+
+        private sealed class ItemSlot
+        {
+            public List<KeyValuePair<StreamKind, object>> Records { get; } = new List<KeyValuePair<StreamKind, object>>(1);
+
+            public bool Done { get; set; }
+        }
+    }
+}

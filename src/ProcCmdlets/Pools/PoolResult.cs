@@ -1,0 +1,70 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using ProcCmdlets.Channel;
+
+namespace ProcCmdlets.Pools
+{
+    /// <summary>
+    /// One call's work on a pool [AsyncResult]: a map's or an apply's items waiting to be sent, and
+    /// where their records go. The pool changes its queue under its lock; the On* callbacks come on
+    /// worker reader threads or the pipeline thread, never under the pool's lock, and must not block.
+    /// </summary>
+    internal abstract class PoolResult
+    {
+        private double _secondsPerItem = -1;
+
+        protected PoolResult(PoolTask task, int fixedChunkSize, int timeoutSeconds)
+        {
+            Task = task;
+            FixedChunkSize = fixedChunkSize;
+            TimeoutSeconds = timeoutSeconds;
+        }
+
+        public PoolTask Task { get; }
+
+        /// <summary>-ChunkSize, or 0 to let the scheduler choose.</summary>
+        public int FixedChunkSize { get; }
+
+        public int TimeoutSeconds { get; }
+
+        /// <summary>Its results are no longer wanted (stopped, or ended with an error).</summary>
+        public volatile bool Cancelled;
+
+        /// <summary>All input has been queued (so the queue holds the rest of the work).</summary>
+        public bool InputComplete { get; set; }
+
+        public ItemQueue Pending { get; } = new ItemQueue();
+
+        /// <summary>Workers that have this call's task defined.</summary>
+        public HashSet<PoolWorker> DefinedOn { get; } = new HashSet<PoolWorker>();
+
+        /// <summary>Measured seconds per item (a moving average), or -1 before the first chunk ends.</summary>
+        public double SecondsPerItem => _secondsPerItem;
+
+        public void RecordTiming(Chunk chunk, DateTime now)
+        {
+            if (!chunk.Started || chunk.Items.Length == 0)
+            {
+                return;
+            }
+
+            double perItem = (now - chunk.StartedAt).TotalSeconds / chunk.Items.Length;
+            _secondsPerItem = _secondsPerItem < 0 ? perItem : (0.7 * _secondsPerItem) + (0.3 * perItem);
+        }
+
+        /// <summary>A record an item wrote, already decoded (an undecodable one arrives as an error record).</summary>
+        public abstract void OnRecord(Chunk chunk, int index, StreamKind stream, object record);
+
+        public abstract void OnItemDone(Chunk chunk, int index);
+
+        /// <summary>An item ended without finishing (its worker crashed or it timed out).</summary>
+        public abstract void OnItemFailed(Chunk chunk, int index, ErrorRecord error);
+
+        /// <summary>The pool can no longer run this call's items.</summary>
+        public abstract void OnFatal(ErrorRecord error);
+
+        /// <summary>Console text from a worker while it ran this call's items.</summary>
+        public abstract void OnConsoleLine(string line, int processId);
+    }
+}

@@ -1,0 +1,53 @@
+using System;
+using System.Threading;
+using ProcCmdlets.Channel.Protocol;
+using ProcCmdlets.Pools;
+using ProcCmdlets.Transport;
+
+namespace ProcCmdlets
+{
+    /// <summary>
+    /// A fixed number of reusable worker processes that run the items of maps and applies
+    /// [multiprocessing.Pool]. A worker that dies is replaced; the item it was running gives a
+    /// WorkerCrashed error and the items queued on it run elsewhere.
+    /// </summary>
+    public sealed class ProcessPool : IDisposable
+    {
+        internal ProcessPool(string name, int processCount, int maxTasksPerWorker, WorkerSetup setup, string initScript, object[] initArgs, IWorkerTransport transport = null)
+        {
+            // Encoding the setup once checks every value before any process starts.
+            setup.Write(new Channel.PayloadWriter());
+            Core = new WorkerPool(name, processCount, maxTasksPerWorker, setup, initScript, initArgs, transport, this);
+            Core.Start();
+        }
+
+        internal WorkerPool Core { get; }
+
+        public string Name => Core.Name;
+
+        public int ProcessCount => Core.ProcessCount;
+
+        /// <summary>Items a worker runs before it is replaced by a fresh process; 0 for no limit.</summary>
+        public int MaxTasksPerWorker => Core.MaxTasksPerWorker;
+
+        public PoolState State => Core.State;
+
+        /// <summary>The OS process ids of the pool's current workers.</summary>
+        public int[] WorkerProcessIds => Core.WorkerProcessIds;
+
+        /// <summary>Input items run so far.</summary>
+        public long TasksCompleted => Core.TasksCompleted;
+
+        /// <summary>Waits until queued work has finished, then lets the workers exit [close(); join()].</summary>
+        public void Close() => Core.Close(CancellationToken.None);
+
+        internal void Close(CancellationToken cancellation) => Core.Close(cancellation);
+
+        /// <summary>Ends every worker at once [terminate()].</summary>
+        public void Terminate() => Core.Terminate();
+
+        public void Dispose() => Terminate();
+
+        public override string ToString() => Name;
+    }
+}

@@ -1,0 +1,69 @@
+using System;
+using System.Management.Automation;
+using ProcCmdlets.Pools;
+
+namespace ProcCmdlets
+{
+    /// <summary>
+    /// The job an asynchronous apply returns [apply_async / AsyncResult]: its output is the
+    /// script block's, for Receive-Job; Wait-Job waits for it.
+    /// </summary>
+    public sealed class ProcessPoolApplyJob : ProcCmdletsJob
+    {
+        private static readonly byte[] NullItem = { 0 };
+
+        private readonly ApplyResult _result;
+        private readonly ProcessPool _pool;
+
+        internal ProcessPoolApplyJob(string command, ProcessPool pool, PoolTask task)
+            : base(command, null)
+        {
+            PSJobTypeName = "ProcessPoolApply";
+            _pool = pool;
+            _result = new ApplyResult(task, this, failed => Finish(failed ? JobState.Failed : JobState.Completed));
+            SetJobState(JobState.Running);
+            pool.Core.Register(_result);
+            pool.Core.Change(() =>
+            {
+                _result.Pending.Add(0, null, NullItem);
+                _result.InputComplete = true;
+            });
+        }
+
+        /// <summary>The pool the script block runs in.</summary>
+        public string PoolName => _pool.Name;
+
+        public override string StatusMessage => _pool.Name;
+
+        private void Finish(JobState state)
+        {
+            if (!IsFinishedState(JobStateInfo.State))
+            {
+                _pool.Core.Unregister(_result);
+                SetJobState(state);
+            }
+        }
+
+        public override void StopJob()
+        {
+            _result.Cancelled = true;
+            Finish(JobState.Stopped);
+        }
+
+        public override void StopJobAsync()
+        {
+            StopJob();
+            OnStopJobCompleted(new System.ComponentModel.AsyncCompletedEventArgs(null, false, null));
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing && !IsFinishedState(JobStateInfo.State))
+            {
+                StopJob();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using System;
+using System.Management.Automation;
+
+namespace ProcCmdlets.Records
+{
+    /// <summary>Every ErrorRecord the module writes is made here: typed exception, stable id, exact category, target.</summary>
+    internal static class Errors
+    {
+        public static ErrorRecord Create(Exception exception, string id, ErrorCategory category, object target) =>
+            new ErrorRecord(exception, id, category, target);
+
+        public static ErrorRecord WorkerNotFound(string what, object target) =>
+            Create(new ItemNotFoundException($"No worker process with {what} was found in this session."), "WorkerNotFound", ErrorCategory.ObjectNotFound, target);
+
+        public static ErrorRecord WorkerRunning(System.Management.Automation.Job worker) =>
+            Create(new InvalidOperationException($"Worker process {worker.Id} ('{worker.Name}') is still running; stop it first or use -Force."), "WorkerStillRunning", ErrorCategory.ResourceBusy, worker);
+
+        public static ErrorRecord WorkerRemoved(System.Management.Automation.Job worker) =>
+            Create(new InvalidOperationException($"Worker process {worker.Id} ('{worker.Name}') has been removed from this session."), "WorkerRemoved", ErrorCategory.InvalidOperation, worker);
+
+        public static ErrorRecord WorkingDirectoryNotFound(string path) =>
+            Create(new System.IO.DirectoryNotFoundException($"The working directory '{path}' does not exist."), "WorkingDirectoryNotFound", ErrorCategory.ObjectNotFound, path);
+
+        public static ErrorRecord WorkerStartFailed(Exception e, object target) =>
+            Create(new InvalidOperationException("A worker process could not be started: " + e.Message, e), "WorkerStartFailed", ErrorCategory.ResourceUnavailable, target);
+
+        public static ErrorRecord WorkerCrashed(string detail, object target) =>
+            Create(new WorkerCrashedException(detail), "WorkerCrashed", ErrorCategory.OperationStopped, target);
+
+        public static ErrorRecord Timeout(int seconds, object target) =>
+            Create(new TimeoutException($"The item did not finish within {seconds} seconds; its worker process was killed and replaced."), "OperationTimeout", ErrorCategory.OperationTimeout, target);
+
+        public static ErrorRecord PoolRemoved(string name, object pool) =>
+            Create(new ObjectDisposedException(name, $"The process pool '{name}' has been removed."), "PoolRemoved", ErrorCategory.ResourceUnavailable, pool);
+
+        public static ErrorRecord PoolNotFound(string name) =>
+            Create(new ItemNotFoundException($"No process pool named '{name}' was found in this session."), "PoolNotFound", ErrorCategory.ObjectNotFound, name);
+
+        public static ErrorRecord OutOfRange(string parameter, object value, string rule) =>
+            Create(new ArgumentOutOfRangeException(parameter, value, $"-{parameter} {rule}."), $"Invalid{parameter}", ErrorCategory.InvalidArgument, value);
+
+        public static ErrorRecord PoolBroken(string name, object pool, string detail) =>
+            Create(new WorkerCrashedException($"The process pool '{name}' cannot start workers: {detail}"), "PoolStartFailed", ErrorCategory.ResourceUnavailable, pool);
+
+        public static ErrorRecord NotCarried(ValueNotCarriedException e, ErrorCategory category, object target) =>
+            Create(e, "ValueNotCarried", category, target);
+    }
+}

@@ -1,0 +1,19 @@
+namespace ProcCmdlets.Transport
+{
+    /// <summary>The program and arguments that start a local worker: paths only, never a script.</summary>
+    internal sealed class LaunchPlan
+    {
+        public LaunchPlan(WorkerStartStrategy strategy, string fileName, string arguments)
+        {
+            Strategy = strategy;
+            FileName = fileName;
+            Arguments = arguments;
+        }
+
+        public WorkerStartStrategy Strategy { get; }
+
+        public string FileName { get; }
+
+        public string Arguments { get; }
+    }
+}

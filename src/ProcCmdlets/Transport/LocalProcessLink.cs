@@ -1,0 +1,88 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Reflection;
+
+namespace ProcCmdlets.Transport
+{
+    /// <summary>A worker that is a child process of the session.</summary>
+    internal sealed class LocalProcessLink : WorkerLink
+    {
+        // Process.Kill(bool) exists from .NET Core 3.0; the assembly targets netstandard2.0.
+        private static readonly MethodInfo KillTree = typeof(Process).GetMethod("Kill", new[] { typeof(bool) });
+
+        private readonly Process _process;
+
+        public LocalProcessLink(Process process, string location)
+        {
+            _process = process;
+            ProcessId = process.Id;
+            Location = location;
+        }
+
+        public override int ProcessId { get; }
+
+        public override string Location { get; }
+
+        public override Stream ToWorker => _process.StandardInput.BaseStream;
+
+        public override Stream FromWorker => _process.StandardOutput.BaseStream;
+
+        public override TextReader Console => _process.StandardError;
+
+        public override int? ExitCode
+        {
+            get
+            {
+                try
+                {
+                    return _process.HasExited ? _process.ExitCode : (int?)null;
+                }
+                catch (InvalidOperationException)
+                {
+                    return null;
+                }
+            }
+        }
+
+        public override void Kill()
+        {
+            try
+            {
+                if (KillTree != null)
+                {
+                    KillTree.Invoke(_process, new object[] { true });
+                }
+                else
+                {
+                    _process.Kill();
+                }
+            }
+            catch (Exception)
+            {
+                // It has exited already.
+            }
+        }
+
+        public override bool WaitForExit(TimeSpan timeout)
+        {
+            try
+            {
+                if (!_process.WaitForExit((int)Math.Min(int.MaxValue, Math.Max(0, timeout.TotalMilliseconds))))
+                {
+                    return false;
+                }
+
+                // The overload without a timeout also waits until the console has been read to its end.
+                _process.WaitForExit();
+                return true;
+            }
+            catch (Exception)
+            {
+                return true;
+            }
+        }
+
+        public override void Dispose() => _process.Dispose();
+    }
+}

@@ -1,0 +1,227 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.IO;
+using System.Management.Automation;
+using ProcCmdlets.Channel;
+using ProcCmdlets.Channel.Protocol;
+
+namespace ProcCmdlets.Worker
+{
+    /// <summary>
+    /// A pool worker's work: its initialization, the tasks the session defines, and their chunks.
+    /// One pipeline runs the chunks of a task for as long as the next one is already waiting.
+    /// </summary>
+    internal sealed class TaskRunner
+    {
+        /// <summary>How long a pipeline at the end of a chunk waits for the next chunk of its task.</summary>
+        private static readonly TimeSpan NextChunkWait = TimeSpan.FromMilliseconds(20);
+
+        /// <summary>
+        /// What a pipeline of chunks runs: the task's wrapper. Script text given to AddScript is parsed
+        /// and compiled on every call, so it is kept this small.
+        /// </summary>
+        private const string RunWrapper = "param($__pcWrapper, $__pcFeed) & $__pcWrapper $__pcFeed";
+
+        private readonly WorkerSession _session;
+        private readonly Dictionary<long, DefinedTask> _tasks = new Dictionary<long, DefinedTask>();
+        private readonly ConcurrentDictionary<long, bool> _cancelled = new ConcurrentDictionary<long, bool>();
+        private readonly StreamRelay _relay;
+        private readonly ItemFeed _feed;
+        private Frame? _deferred;
+
+        public TaskRunner(WorkerSession session)
+        {
+            _session = session;
+            _relay = new StreamRelay(session.Writer, includeErrorTargets: false);
+            _feed = new ItemFeed(_relay);
+        }
+
+        /// <summary>Runs the pool's initialization script; returns an exit code when the worker should end.</summary>
+        public int? Init(PoolInit init)
+        {
+            var relay = new StreamRelay(_session.Writer, includeErrorTargets: true);
+            bool ok;
+            try
+            {
+                _session.Apply(init.Setup);
+                ok = init.InitScript == null || _session.Invoke(relay, init.InitScript, init.InitArgs, null);
+            }
+            catch (Exception e) when (!(e is InvalidDataException))
+            {
+                relay.SendError(new ErrorRecord(e, "WorkerSetupFailed", ErrorCategory.InvalidOperation, null));
+                ok = false;
+            }
+
+            var done = new PayloadWriter();
+            InitDone.Write(done, ok);
+            _session.Writer.Send(FrameKind.InitDone, done);
+            if (_session.Host.ExitCode.HasValue)
+            {
+                return _session.Host.ExitCode.Value;
+            }
+
+            return ok ? (int?)null : 1;
+        }
+
+        public void Define(DefineTask task)
+        {
+            _session.SetVariables(task.Variables);
+            _tasks[task.Id] = new DefinedTask(TaskWrapper.For(task.Mode, task.Script), task.Args);
+        }
+
+        public void Drop(long taskId) => _tasks.Remove(taskId);
+
+        /// <summary>Marks a chunk as no longer wanted (reader thread); true when it is the one running now.</summary>
+        public bool Cancel(long chunkId)
+        {
+            _cancelled[chunkId] = true;
+            return _relay.ChunkId == chunkId;
+        }
+
+        /// <summary>Runs a small script through the same paths as real work, writing to nowhere, in its own scope.</summary>
+        public void WarmUp()
+        {
+            using (var sink = new FrameWriter(Stream.Null, "ProcCmdlets warm-up"))
+            using (PowerShell ps = PowerShell.Create())
+            {
+                var relay = new StreamRelay(sink, includeErrorTargets: true);
+                ps.Runspace = _session.Runspace;
+                ps.AddScript("param($x) $x | & { process { [pscustomobject]@{ Value = $_ * 2; Name = \"n$_\" }; $_ } }", useLocalScope: true).AddArgument(1);
+                relay.Attach(ps);
+                try
+                {
+                    ps.Invoke(null, relay.Output);
+                }
+                catch (RuntimeException)
+                {
+                }
+
+                var payload = new PayloadWriter();
+                WorkerSetup.WriteValues(payload, new object[] { 1, "s", 2.5, new object[] { 1 } });
+                WorkerSetup.ReadValues(new PayloadReader(payload.ToArray()));
+            }
+        }
+
+        /// <summary>Runs a chunk, and the task's chunks that follow it at once; returns an exit code when the worker should end.</summary>
+        public int? Run(RunChunk chunk)
+        {
+            DefinedTask task = _tasks[chunk.TaskId];
+            if (_cancelled.TryRemove(chunk.ChunkId, out _))
+            {
+                _relay.SendChunkDone(chunk.ChunkId);
+                return null;
+            }
+
+            _feed.Load(chunk.ChunkId, chunk.Items);
+            _feed.Script = task.Wrapper.Script;
+            _feed.Args = task.Args;
+            _feed.LoadNext = () => LoadNextChunk(chunk.TaskId);
+
+            long before;
+            do
+            {
+                before = _feed.Moves;
+                using (PowerShell ps = PowerShell.Create())
+                {
+                    ps.Runspace = _session.Runspace;
+                    ps.AddScript(RunWrapper).AddArgument(task.Wrapper.Wrapper).AddArgument(_feed);
+                    _relay.Attach(ps);
+                    _session.Current = ps;
+                    try
+                    {
+                        ps.Invoke(null, _relay.Output);
+                    }
+                    catch (PipelineStoppedException)
+                    {
+                        break;
+                    }
+                    catch (RuntimeException e)
+                    {
+                        // A flow-control statement or an error outside any item's try/catch.
+                        _relay.SendError(WorkerSession.Unwrap(e));
+                    }
+                    finally
+                    {
+                        _session.Current = null;
+                    }
+
+                    if (_session.Host.ExitCode.HasValue)
+                    {
+                        return _session.Host.ExitCode.Value;
+                    }
+                }
+            }
+            while (!_feed.ChunkFinished && _feed.Moves > before);
+
+            _feed.LoadNext = null;
+            _cancelled.TryRemove(_feed.ChunkId, out _);
+            _feed.FinishChunk();
+            return null;
+        }
+
+        /// <summary>
+        /// Called by the feed at the end of a chunk: takes the next frame if it comes within a moment
+        /// and, when it is a chunk of the same task, loads it into the feed, so the running pipeline
+        /// goes on with it. Any other frame waits for the main loop.
+        /// </summary>
+        private bool LoadNextChunk(long taskId)
+        {
+            _cancelled.TryRemove(_feed.ChunkId, out _);
+            while (_deferred == null)
+            {
+                Frame? taken = _session.TakeNext(NextChunkWait);
+                if (taken == null)
+                {
+                    return false;
+                }
+
+                Frame next = taken.Value;
+                if (next.Kind != FrameKind.RunChunk)
+                {
+                    _deferred = next;
+                    return false;
+                }
+
+                RunChunk chunk = RunChunk.Read(next.Reader());
+                if (chunk.TaskId != taskId)
+                {
+                    _deferred = next;
+                    return false;
+                }
+
+                if (_cancelled.TryRemove(chunk.ChunkId, out _))
+                {
+                    _relay.SendChunkDone(chunk.ChunkId);
+                    continue;
+                }
+
+                _feed.Load(chunk.ChunkId, chunk.Items);
+                return true;
+            }
+
+            return false;
+        }
+
+        /// <summary>A frame taken by a running pipeline that is not for it (the main loop handles it next).</summary>
+        public Frame? TakeDeferred()
+        {
+            Frame? frame = _deferred;
+            _deferred = null;
+            return frame;
+        }
+
+        private sealed class DefinedTask
+        {
+            public DefinedTask(TaskWrapper wrapper, object[] args)
+            {
+                Wrapper = wrapper;
+                Args = args;
+            }
+
+            public TaskWrapper Wrapper { get; }
+
+            public object[] Args { get; }
+        }
+    }
+}

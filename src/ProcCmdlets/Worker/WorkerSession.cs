@@ -1,0 +1,281 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using ProcCmdlets.Channel;
+using ProcCmdlets.Channel.Protocol;
+
+namespace ProcCmdlets.Worker
+{
+    /// <summary>
+    /// One worker process's life: it moves the channel aside, opens a runspace, greets the session,
+    /// then runs what the channel asks for until the channel closes. Frames that must act while a
+    /// script runs (input, stop, console sync) are handled on the reader thread; the rest run in
+    /// order on the main thread.
+    /// </summary>
+    internal sealed class WorkerSession
+    {
+        private readonly BlockingCollection<Frame> _inbox = new BlockingCollection<Frame>();
+        private volatile PSDataCollection<object> _scriptInput;
+        private volatile PowerShell _current;
+        private volatile bool _stopRequested;
+        private TaskRunner _tasks;
+
+        public FrameWriter Writer { get; private set; }
+
+        public Runspace Runspace { get; private set; }
+
+        public WorkerHost Host { get; } = new WorkerHost();
+
+        /// <summary>A stop of the one-off script was asked for.</summary>
+        public bool StopRequested => _stopRequested;
+
+        /// <summary>The pipeline now running, which a StopPipeline frame stops.</summary>
+        public PowerShell Current
+        {
+            set => _current = value;
+        }
+
+        public int Run(bool engineStartsHere)
+        {
+            if (Environment.GetEnvironmentVariable(LaunchContract.UnsetDiagnosticsVariable) != null)
+            {
+                Environment.SetEnvironmentVariable(LaunchContract.UnsetDiagnosticsVariable, null);
+                Environment.SetEnvironmentVariable(LaunchContract.DiagnosticsVariable, null);
+            }
+
+            StdioChannel.Take(out Stream input, out Stream output);
+            Writer = new FrameWriter(output, "ProcCmdlets worker writer");
+
+            // A script that calls [Environment]::Exit still gets what it wrote, and its item's end, to the session.
+            AppDomain.CurrentDomain.ProcessExit += (s, e) => Writer.Flush(TimeSpan.FromSeconds(2));
+            new System.Threading.Thread(() => ReadLoop(new FrameReader(input))) { IsBackground = true, Name = "ProcCmdlets worker reader" }.Start();
+
+            StartTrace.Mark("channel");
+            if (engineStartsHere)
+            {
+                EngineOptOut.Apply();
+                StdioChannel.HostPipeLeftOut = true;
+            }
+
+            OpenRunspace();
+            var hello = new PayloadWriter();
+            Hello.ForThisProcess(PSVersionString(), Process.GetCurrentProcess().Id).Write(hello);
+            Writer.Send(FrameKind.Hello, hello);
+
+            _tasks = new TaskRunner(this);
+            StartTrace.Mark("ready");
+            if (_inbox.Count == 0)
+            {
+                // Nothing to do yet (a spare, or a pool waiting for work): compile the paths work will take.
+                _tasks.WarmUp();
+                StartTrace.Mark("warmed up");
+            }
+
+            while (true)
+            {
+                Frame frame = _tasks.TakeDeferred() ?? _inbox.Take();
+                int? exit = Handle(frame);
+                if (exit.HasValue)
+                {
+                    Writer.Flush(TimeSpan.FromSeconds(10));
+                    StdioChannel.HardExit(exit.Value);
+                }
+            }
+        }
+
+        private void OpenRunspace()
+        {
+            var state = InitialSessionState.CreateDefault2();
+
+            // A worker's objects are formatted in the session, not here: leaving out the default views
+            // saves about a third of the engine's start.
+            state.Formats.Clear();
+            StartTrace.Mark("session state");
+            Runspace = RunspaceFactory.CreateRunspace(Host, state);
+            Runspace.ThreadOptions = PSThreadOptions.ReuseThread;
+            Runspace.Open();
+            StartTrace.Mark("runspace open");
+            Runspace.DefaultRunspace = Runspace;
+        }
+
+        /// <summary>Handles a frame on the main thread; returns an exit code when the process should end.</summary>
+        private int? Handle(Frame frame)
+        {
+            PayloadReader r = frame.Reader();
+            switch (frame.Kind)
+            {
+                case FrameKind.RunScript:
+                    return new ScriptRunner(this).Run(RunScript.Read(r), _scriptInput);
+                case FrameKind.PoolInit:
+                    return _tasks.Init(PoolInit.Read(r));
+                case FrameKind.DefineTask:
+                    _tasks.Define(DefineTask.Read(r));
+                    return null;
+                case FrameKind.RunChunk:
+                    return _tasks.Run(RunChunk.Read(r));
+                case FrameKind.DropTask:
+                    _tasks.Drop(Marker.Read(r));
+                    return null;
+                default:
+                    throw new InvalidDataException($"Unexpected frame {frame.Kind} in a worker.");
+            }
+        }
+
+        /// <summary>The next frame for the main thread if one comes within <paramref name="wait"/>.</summary>
+        public Frame? TakeNext(TimeSpan wait) => _inbox.TryTake(out Frame next, wait) ? next : (Frame?)null;
+
+        private void ReadLoop(FrameReader reader)
+        {
+            try
+            {
+                while (reader.TryRead(out Frame frame))
+                {
+                    switch (frame.Kind)
+                    {
+                        case FrameKind.RunScript:
+                            _scriptInput = new PSDataCollection<object>();
+                            _inbox.Add(frame);
+                            break;
+                        case FrameKind.Input:
+                            foreach (object value in InputValues.Read(frame.Reader()))
+                            {
+                                _scriptInput?.Add(value);
+                            }
+
+                            break;
+                        case FrameKind.InputEnd:
+                            _scriptInput?.Complete();
+                            break;
+                        case FrameKind.ConsoleSync:
+                            WriteConsoleSync(Marker.Read(frame.Reader()));
+                            break;
+                        case FrameKind.StopPipeline:
+                            Stop(Marker.Read(frame.Reader()));
+                            break;
+                        default:
+                            _inbox.Add(frame);
+                            break;
+                    }
+                }
+            }
+            catch (Exception)
+            {
+                // A malformed channel is treated as a closed one.
+            }
+
+            // The session is gone (or closed the channel): nothing is left to do.
+            StdioChannel.HardExit(0);
+        }
+
+        private void Stop(long chunkId)
+        {
+            if (chunkId == 0)
+            {
+                _stopRequested = true;
+                _current?.BeginStop(null, null);
+            }
+            else if (_tasks != null && _tasks.Cancel(chunkId))
+            {
+                // The chunk is running now; one still queued here is skipped when its turn comes.
+                _current?.BeginStop(null, null);
+            }
+        }
+
+        /// <summary>Writes the marker straight to the console pipe (standard error), past any redirection of [Console]::Error.</summary>
+        private static void WriteConsoleSync(long token)
+        {
+            try
+            {
+                using (Stream console = Console.OpenStandardError())
+                {
+                    byte[] bytes = System.Text.Encoding.UTF8.GetBytes(ConsoleSync.Line(token) + "\n");
+                    console.Write(bytes, 0, bytes.Length);
+                    console.Flush();
+                }
+            }
+            catch (Exception)
+            {
+                // No console pipe: the session stops waiting after its timeout.
+            }
+        }
+
+        private string PSVersionString() =>
+            (Runspace.SessionStateProxy.GetVariable("PSVersionTable") as System.Collections.IDictionary)?["PSVersion"]?.ToString() ?? string.Empty;
+
+        /// <summary>Applies a setup: environment, working directory, variables.</summary>
+        public void Apply(WorkerSetup setup)
+        {
+            foreach (var pair in setup.Environment)
+            {
+                Environment.SetEnvironmentVariable(pair.Key, pair.Value);
+            }
+
+            if (setup.WorkingDirectory != null)
+            {
+                Directory.SetCurrentDirectory(setup.WorkingDirectory);
+                Runspace.SessionStateProxy.Path.SetLocation(WildcardPattern.Escape(setup.WorkingDirectory));
+            }
+
+            SetVariables(setup.Variables);
+        }
+
+        /// <summary>Sets global variables; preference names given as text become ActionPreference values.</summary>
+        public void SetVariables(IEnumerable<KeyValuePair<string, object>> variables)
+        {
+            foreach (var pair in variables)
+            {
+                object value = pair.Value;
+                if (value is string text && pair.Key.EndsWith("Preference", StringComparison.Ordinal)
+                    && Enum.TryParse(text, out ActionPreference preference))
+                {
+                    value = preference;
+                }
+
+                Runspace.SessionStateProxy.SetVariable(pair.Key, value);
+            }
+        }
+
+        /// <summary>Runs a script in the global scope; false after a terminating error (already relayed) or <c>exit</c>.</summary>
+        public bool Invoke(StreamRelay relay, string script, object[] args, PSDataCollection<object> input)
+        {
+            using (PowerShell ps = PowerShell.Create())
+            {
+                ps.Runspace = Runspace;
+                ps.AddScript(script);
+                foreach (object arg in args ?? new object[0])
+                {
+                    ps.AddArgument(arg);
+                }
+
+                relay.Attach(ps);
+                Current = ps;
+                try
+                {
+                    ps.Invoke(input, relay.Output);
+                    return !Host.ExitCode.HasValue;
+                }
+                catch (RuntimeException e)
+                {
+                    if (!(e is PipelineStoppedException))
+                    {
+                        relay.SendError(Unwrap(e));
+                    }
+
+                    return false;
+                }
+                finally
+                {
+                    Current = null;
+                }
+            }
+        }
+
+        /// <summary>The error a terminating exception carries, as the script would have seen it.</summary>
+        public static ErrorRecord Unwrap(RuntimeException e) =>
+            e.ErrorRecord.Exception is ParentContainsErrorRecordException ? new ErrorRecord(e.ErrorRecord, e) : e.ErrorRecord;
+    }
+}
