@@ -55,6 +55,9 @@ namespace ProcCmdlets.Tests.Pools
 
         public int DelayMilliseconds { get; set; }
 
+        /// <summary>The output record's body is one the session cannot read back.</summary>
+        public bool Undecodable { get; set; }
+
         public static FakeOutcome Of(object output) => new FakeOutcome { Output = output };
     }
 
@@ -220,7 +223,14 @@ namespace ProcCmdlets.Tests.Pools
                 Send(FrameKind.Record, w =>
                 {
                     ProcCmdlets.Channel.Protocol.Record.WriteHeader(w, StreamKind.Output, chunk.ChunkId, index);
-                    ValueCodec.Write(w, outcome.Output);
+                    if (outcome.Undecodable)
+                    {
+                        w.WriteByte(0xEE);
+                    }
+                    else
+                    {
+                        ValueCodec.Write(w, outcome.Output);
+                    }
                 });
                 lock (Ran)
                 {
