@@ -128,6 +128,33 @@ Describe 'Remove-ProcessPool' {
         }
     }
 
+    Context 'Ctrl+C' {
+        It 'stops waiting for queued work when the command is stopped, and ends the pool''s workers' {
+            $instance = New-ProcCmdletsPowerShell -NoWarmSpare
+            try {
+                $pool = $instance.AddScript('New-ProcessPool -ProcessCount 1 -Name BusyPool').Invoke()[0]
+                $instance.Commands.Clear()
+                $ids = @($pool.WorkerProcessIds)
+                $null = $instance.AddScript('$null = Invoke-ProcessPoolApply -Pool (Get-ProcessPool BusyPool) -AsJob { Start-Sleep -Seconds 120 }').Invoke()
+                $instance.Commands.Clear()
+
+                $null = $instance.AddScript('Remove-ProcessPool -Pool (Get-ProcessPool BusyPool)')
+                $pending = $instance.BeginInvoke()
+                Wait-Until -TimeoutSeconds 10 { $pool.State -ne 'Running' } | Should -BeTrue -Because 'Remove-ProcessPool should be waiting for the busy worker'
+                $pending.IsCompleted | Should -BeFalse
+
+                $clock = [System.Diagnostics.Stopwatch]::StartNew()
+                $instance.Stop()
+                $clock.Elapsed.TotalSeconds | Should -BeLessThan 15
+                $pool.State | Should -Be 'Terminated'
+                Wait-Until -TimeoutSeconds 10 { -not (Test-ProcessAlive -ProcessId $ids[0]) } | Should -BeTrue
+            }
+            finally {
+                $instance.Dispose()
+            }
+        }
+    }
+
     Context 'cleanup' {
         It 'leaves no worker process behind' {
             Assert-NoWorkerLeft
