@@ -1,0 +1,102 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Threading;
+using ProcCmdlets.Channel;
+using ProcCmdlets.Channel.Protocol;
+using ProcCmdlets.Connection;
+using ProcCmdlets.Transport;
+using Xunit;
+
+namespace ProcCmdlets.Tests.Connection
+{
+    /// <summary>The session's end of a worker: the Hello handshake, and frames that arrive before an owner attaches.</summary>
+    public class WorkerClientTests
+    {
+        private static byte[] Wire(params (FrameKind Kind, Action<PayloadWriter> Write)[] frames)
+        {
+            var memory = new MemoryStream();
+            foreach (var (kind, write) in frames)
+            {
+                var w = new PayloadWriter();
+                write(w);
+                memory.Write(BitConverter.GetBytes((uint)(w.Length + 1)), 0, 4);
+                memory.WriteByte((byte)kind);
+                memory.Write(w.Buffer, 0, w.Length);
+            }
+
+            return memory.ToArray();
+        }
+
+        private static WorkerClient Connect(byte[] fromWorker, out ScriptedLink link)
+        {
+            link = new ScriptedLink(fromWorker);
+            return new WorkerClient(link);
+        }
+
+        [Fact]
+        public void AProcessThatDoesNotGreetIsEndedWithAClearFault()
+        {
+            WorkerClient client = Connect(Wire((FrameKind.Record, w => w.WriteByte(0))), out ScriptedLink link);
+            Assert.True(client.WaitForExit(TimeSpan.FromSeconds(10)));
+            Assert.Contains("did not greet as a ProcCmdlets worker", client.ChannelFault);
+            Assert.True(link.Killed);
+        }
+
+        [Fact]
+        public void AWorkerOfAnotherVersionIsEndedWithBothVersionsNamed()
+        {
+            WorkerClient client = Connect(Wire((FrameKind.Hello, new Hello(Hello.CurrentProtocolVersion, "9.9.9.9", "7.6.9", 5).Write)), out ScriptedLink link);
+            Assert.True(client.WaitForExit(TimeSpan.FromSeconds(10)));
+            Assert.Contains("9.9.9.9", client.ChannelFault);
+            Assert.Contains(Hello.ThisModuleVersion, client.ChannelFault);
+            Assert.True(link.Killed);
+        }
+
+        [Fact]
+        public void FramesAfterHelloReachTheOwnerEvenWhenTheyCameBeforeItAttached()
+        {
+            WorkerClient client = Connect(Wire(
+                (FrameKind.Hello, Hello.ForThisProcess("7.6.9", 5).Write),
+                (FrameKind.InitDone, w => InitDone.Write(w, true)),
+                (FrameKind.ChunkDone, w => Marker.Write(w, 3))), out ScriptedLink link);
+            Assert.True(client.WaitForExit(TimeSpan.FromSeconds(10)));
+
+            var kinds = new List<FrameKind>();
+            int exits = 0;
+            client.Attach(f => kinds.Add(f.Kind), _ => { }, _ => Interlocked.Increment(ref exits));
+
+            Assert.Equal(new[] { FrameKind.InitDone, FrameKind.ChunkDone }, kinds);
+            Assert.Equal(1, exits);
+            Assert.Null(client.ChannelFault);
+            Assert.Equal("7.6.9", client.Hello.EngineVersion);
+            Assert.False(link.Killed);
+        }
+
+        /// <summary>A worker whose whole output is given in advance, and which has exited.</summary>
+        private sealed class ScriptedLink : WorkerLink
+        {
+            private readonly MemoryStream _from;
+
+            public ScriptedLink(byte[] fromWorker) => _from = new MemoryStream(fromWorker);
+
+            public bool Killed { get; private set; }
+
+            public override int ProcessId => 4242;
+
+            public override string Location => "scripted";
+
+            public override Stream ToWorker { get; } = new MemoryStream();
+
+            public override Stream FromWorker => _from;
+
+            public override TextReader Console { get; } = new StringReader(string.Empty);
+
+            public override int? ExitCode => 0;
+
+            public override void Kill() => Killed = true;
+
+            public override bool WaitForExit(TimeSpan timeout) => true;
+        }
+    }
+}
