@@ -44,39 +44,20 @@ namespace ProcCmdlets.Records
         /// <summary>Writes everything a job holds, stream by stream, and removes it unless kept.</summary>
         public void WriteJobData(Job job, bool keep)
         {
-            foreach (PSObject item in Take(job.Output, keep))
-            {
-                Write(StreamKind.Output, item);
-            }
+            WriteAll(job.Output, StreamKind.Output, keep);
+            WriteAll(job.Error, StreamKind.Error, keep);
+            WriteAll(job.Warning, StreamKind.Warning, keep);
+            WriteAll(job.Verbose, StreamKind.Verbose, keep);
+            WriteAll(job.Debug, StreamKind.Debug, keep);
+            WriteAll(job.Information, StreamKind.Information, keep);
+            WriteAll(job.Progress, StreamKind.Progress, keep);
+        }
 
-            foreach (ErrorRecord record in Take(job.Error, keep))
+        private void WriteAll<T>(PSDataCollection<T> collection, StreamKind stream, bool keep)
+        {
+            foreach (T record in Take(collection, keep))
             {
-                Write(StreamKind.Error, record);
-            }
-
-            foreach (WarningRecord record in Take(job.Warning, keep))
-            {
-                Write(StreamKind.Warning, record);
-            }
-
-            foreach (VerboseRecord record in Take(job.Verbose, keep))
-            {
-                Write(StreamKind.Verbose, record);
-            }
-
-            foreach (DebugRecord record in Take(job.Debug, keep))
-            {
-                Write(StreamKind.Debug, record);
-            }
-
-            foreach (InformationRecord record in Take(job.Information, keep))
-            {
-                Write(StreamKind.Information, record);
-            }
-
-            foreach (ProgressRecord record in Take(job.Progress, keep))
-            {
-                Write(StreamKind.Progress, record);
+                Write(stream, record);
             }
         }
 
