@@ -15,5 +15,11 @@ namespace ProcCmdlets.Transport
         public string FileName { get; }
 
         public string Arguments { get; }
+
+        /// <summary>Whether the start sets DOTNET_EnableDiagnostics=0 (a .NET Core worker; never on .NET Framework).</summary>
+        public bool DisableDiagnostics { get; set; }
+
+        /// <summary>The bundled worker build's major .NET version (the Engine strategy).</summary>
+        public int? WorkerTarget { get; set; }
     }
 }
