@@ -31,6 +31,10 @@ namespace ProcCmdlets.Worker
         /// <summary>FIOCLEX: 0x5451 on Linux, _IO('f', 1) = 0x20006601 on macOS and the BSDs.</summary>
         public ulong Fioclex { get; }
 
+        /// <summary>A plan from given constants (tests run the dup path on Linux with its own FIOCLEX).</summary>
+        public static DescriptorPlan Create(bool useFcntlDupCloexec, int fcntlDupCloexec, ulong fioclex) =>
+            new DescriptorPlan(useFcntlDupCloexec, fcntlDupCloexec, fioclex);
+
         /// <summary>The plan for an OS.</summary>
         public static DescriptorPlan For(OSFamily os)
         {
