@@ -154,21 +154,18 @@ Describe 'Platforms: Windows only' {
 
     It 'Windows: worker runspaces are STA' -Skip:(-not $IsWindows) {
         $worker = Start-WorkerProcess { [System.Threading.Thread]::CurrentThread.GetApartmentState().ToString() }
-        $worker | Wait-WorkerProcess | Out-Null
-        Receive-WorkerProcess -Worker $worker | Should -Be 'STA'
+        $worker | Wait-WorkerProcess -Timeout 120 | Should -Be 'STA'
     }
 
     It 'Windows: non-ASCII console text from a native program arrives intact (UTF-8 relay)' -Skip:(-not $IsWindows) {
         $worker = Start-WorkerProcess { cmd.exe /c 'echo Grüße 東京 1>&2' }
-        $worker | Wait-WorkerProcess | Out-Null
-        $text = Receive-WorkerProcess -Worker $worker *>&1 | Out-String
+        $text = $worker | Wait-WorkerProcess -Timeout 120 *>&1 | Out-String
         $text | Should -BeLike '*Grüße 東京*'
     }
 
     It 'Windows: a worker''s programs read NUL as standard input' -Skip:(-not $IsWindows) {
         $worker = Start-WorkerProcess { (cmd.exe /c 'more') -join ''; "exit $LASTEXITCODE" }
-        $worker | Wait-WorkerProcess -Timeout 60 | Out-Null
-        Receive-WorkerProcess -Worker $worker | Should -Contain 'exit 0'
+        $worker | Wait-WorkerProcess -Timeout 120 | Should -Contain 'exit 0'
     }
 
     It 'Windows: the worker''s Job object ends its children when the session process dies' -Skip:(-not $IsWindows) {
@@ -192,8 +189,7 @@ Describe 'Platforms: Windows only' {
 Import-Module '$((Get-Module ProcCmdlets).Path)'
 (1..4 | Invoke-ProcessPoolMap { `$_ * 2 } -ProcessCount 2) -join ','
 `$w = Start-WorkerProcess { `$PSVersionTable.PSEdition }
-`$w | Wait-WorkerProcess | Out-Null
-Receive-WorkerProcess -Worker `$w
+`$w | Wait-WorkerProcess -Timeout 120
 `$pool = New-ProcessPool -ProcessCount 2
 (1, 2 | Invoke-ProcessPoolMap -Pool `$pool { `$_ + 1 }) -join ','
 Remove-ProcessPool -Pool `$pool
