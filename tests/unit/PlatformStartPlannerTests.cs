@@ -44,6 +44,7 @@ namespace ProcCmdlets.Tests
             LaunchPlan plan = StartPlanner.Plan(Linux(runtime));
             Assert.Equal(WorkerStartStrategy.Engine, plan.Strategy);
             Assert.Equal(target, plan.WorkerTarget);
+            Assert.False(plan.InputMayStartWithByteOrderMark);
             Assert.Equal("/usr/share/dotnet/dotnet", plan.FileName);
             Assert.Equal($"exec \"/home/u/.local/share/powershell/Modules/ProcCmdlets/0.1.0/worker/net{target}.0/ProcCmdlets.Worker.dll\" \"/opt/microsoft/powershell/7\"", plan.Arguments);
             Assert.True(plan.DisableDiagnostics);
@@ -128,6 +129,7 @@ namespace ProcCmdlets.Tests
             Assert.Equal(WorkerStartStrategy.Host, plan.Strategy);
             Assert.Equal(expected, plan.FileName);
             Assert.EndsWith("Invoke-ProcCmdletsWorker -SkipByteOrderMark\"", plan.Arguments);
+            Assert.True(plan.InputMayStartWithByteOrderMark);
             Assert.False(plan.DisableDiagnostics);
         }
 

@@ -75,7 +75,10 @@ namespace ProcCmdlets.Transport
                 // redirected input may begin with a byte-order mark, and its ProcessStartInfo.Environment
                 // throws on names that differ only in case, so it is left alone.
                 string exe = string.Equals(name, "powershell", StringComparison.OrdinalIgnoreCase) ? c.ProcessPath : c.WindowsPowerShellPath;
-                return new LaunchPlan(WorkerStartStrategy.Host, exe, HostArguments + Quote(Bootstrap(c.ModuleDirectory, c.OS, true)));
+                return new LaunchPlan(WorkerStartStrategy.Host, exe, HostArguments + Quote(Bootstrap(c.ModuleDirectory, c.OS, true)))
+                {
+                    InputMayStartWithByteOrderMark = true,
+                };
             }
 
             string arguments = HostArguments + Quote(Bootstrap(c.ModuleDirectory, c.OS, false));

@@ -38,6 +38,10 @@ namespace ProcCmdlets.Transport
             // No byte-order mark before the first frame where the runtime lets us say so (.NET Core's
             // StandardInputEncoding; .NET Framework has none, and its workers skip the mark).
             StandardInputEncoding?.SetValue(info, new UTF8Encoding(false));
+            if (plan.InputMayStartWithByteOrderMark)
+            {
+                AvoidInputPreamble();
+            }
 
             // Workers need no debugger or diagnostics endpoints (they would leave files in the temp folder);
             // the worker removes the setting again, so the programs it starts do not inherit it.
@@ -53,6 +57,27 @@ namespace ProcCmdlets.Transport
             }
 
             return info;
+        }
+
+        /// <summary>
+        /// .NET Framework writes standard input through a StreamWriter in Console.InputEncoding, whose
+        /// preamble it writes at once. With the UTF-8 code page that encoding has one; the same code
+        /// page without a preamble changes nothing for the console and keeps the mark out of the
+        /// channel. Where it cannot be set (no console) the worker skips the mark.
+        /// </summary>
+        private static void AvoidInputPreamble()
+        {
+            try
+            {
+                Encoding input = Console.InputEncoding;
+                if (input.CodePage == 65001 && input.GetPreamble().Length > 0)
+                {
+                    Console.InputEncoding = new UTF8Encoding(false);
+                }
+            }
+            catch (Exception)
+            {
+            }
         }
 
         private static LaunchPlan CreatePlan() => StartPlanner.Plan(DescribeThisSession());
