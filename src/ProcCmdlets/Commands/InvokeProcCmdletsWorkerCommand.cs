@@ -16,7 +16,16 @@ namespace ProcCmdlets.Commands
         [Parameter]
         public SwitchParameter SkipByteOrderMark { get; set; }
 
-        protected override void EndProcessing() =>
+        protected override void EndProcessing()
+        {
+            // Typed at a console by mistake it would take the console's input and output and end the
+            // process; a worker's standard input and output are always pipes.
+            if (!System.Console.IsInputRedirected || !System.Console.IsOutputRedirected)
+            {
+                ThrowTerminatingError(Records.Errors.NotAWorkerProcess());
+            }
+
             WriteObject(Worker.WorkerMain.Run(engineStartsHere: false, skipByteOrderMark: SkipByteOrderMark.IsPresent));
+        }
     }
 }
