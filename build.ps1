@@ -32,7 +32,13 @@ function Invoke-Build {
     $bin = Join-Path $root "src/ProcCmdlets.Worker/bin/$Configuration/net10.0"
     if (Test-Path $moduleDir) { Remove-Item $moduleDir -Recurse -Force }
     New-Item -ItemType Directory $moduleDir | Out-Null
-    Copy-Item (Join-Path $bin 'ProcCmdlets.dll'), (Join-Path $bin 'ProcCmdlets.Worker.dll'), (Join-Path $bin 'ProcCmdlets.Worker.runtimeconfig.json') $moduleDir
+    Copy-Item (Join-Path $bin 'ProcCmdlets.dll') $moduleDir
+    # One worker program per target runtime: the session runs the newest its own runtime can (worker/net<N>.0/).
+    foreach ($target in 'net8.0', 'net10.0') {
+        $targetBin = Join-Path $root "src/ProcCmdlets.Worker/bin/$Configuration/$target"
+        $workerDir = New-Item -ItemType Directory (Join-Path $moduleDir "worker/$target") -Force
+        Copy-Item (Join-Path $targetBin 'ProcCmdlets.Worker.dll'), (Join-Path $targetBin 'ProcCmdlets.Worker.runtimeconfig.json') $workerDir
+    }
     Copy-Item (Join-Path $root 'module/*') $moduleDir
     $helpCompiler = Join-Path $root 'build/HelpCompiler.psm1'
     if (Test-Path $helpCompiler) {

@@ -7,6 +7,7 @@
     Copyright            = '(c) ProcCmdlets contributors. MIT License.'
     Description          = "Python's multiprocessing for PowerShell: script blocks run in separate, reusable worker processes and their objects stream back to the pipeline."
     PowerShellVersion    = '5.1'
+    DotNetFrameworkVersion = '4.7.2'
     CompatiblePSEditions = @('Core', 'Desktop')
     FormatsToProcess     = @('ProcCmdlets.Format.ps1xml')
     CmdletsToExport      = @(

@@ -34,6 +34,15 @@ namespace ProcCmdlets.WorkerProcess
         private static Assembly ResolveFromPSHome(AssemblyLoadContext context, AssemblyName name)
         {
             string file = name.Name + ".dll";
+
+            // The module's own assembly is the one at the module's root (this program is in
+            // worker/net<N>.0/ under it), so a worker that imports the module loads the same file.
+            string module = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", file));
+            if (name.Name == "ProcCmdlets" && File.Exists(module))
+            {
+                return context.LoadFromAssemblyPath(module);
+            }
+
             string path = Path.Combine(s_psHome, file);
             if (File.Exists(path))
             {

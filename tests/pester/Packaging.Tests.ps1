@@ -78,8 +78,9 @@ Describe 'New-ModulePackage.ps1' {
             $archive.Dispose()
         }
 
-        foreach ($file in 'ProcCmdlets.psd1', 'ProcCmdlets.dll', 'ProcCmdlets.Worker.dll',
-            'ProcCmdlets.Worker.runtimeconfig.json', 'ProcCmdlets.Format.ps1xml',
+        foreach ($file in 'ProcCmdlets.psd1', 'ProcCmdlets.dll',
+            'worker/net8.0/ProcCmdlets.Worker.dll', 'worker/net8.0/ProcCmdlets.Worker.runtimeconfig.json',
+            'worker/net10.0/ProcCmdlets.Worker.dll', 'worker/net10.0/ProcCmdlets.Worker.runtimeconfig.json', 'ProcCmdlets.Format.ps1xml',
             'en-US/ProcCmdlets.dll-Help.xml', 'en-US/about_ProcCmdlets.help.txt') {
             $entries | Should -Contain $file
         }
@@ -124,8 +125,9 @@ Describe 'New-ModulePackage.ps1' {
         }
 
         It 'installs the module into a ProcCmdlets/VERSION folder under the given path' {
-            foreach ($file in 'ProcCmdlets.psd1', 'ProcCmdlets.dll', 'ProcCmdlets.Worker.dll',
-                'ProcCmdlets.Worker.runtimeconfig.json', 'ProcCmdlets.Format.ps1xml',
+            foreach ($file in 'ProcCmdlets.psd1', 'ProcCmdlets.dll',
+                'worker/net8.0/ProcCmdlets.Worker.dll', 'worker/net8.0/ProcCmdlets.Worker.runtimeconfig.json',
+                'worker/net10.0/ProcCmdlets.Worker.dll', 'worker/net10.0/ProcCmdlets.Worker.runtimeconfig.json', 'ProcCmdlets.Format.ps1xml',
                 'en-US/ProcCmdlets.dll-Help.xml', 'en-US/about_ProcCmdlets.help.txt') {
                 Join-Path $script:installedDirectory $file | Should -Exist
             }

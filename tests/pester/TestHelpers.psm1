@@ -5,6 +5,8 @@ Set-StrictMode -Version Latest
 
 $script:ModulePath = Join-Path $PSScriptRoot '../../output/ProcCmdlets'
 $script:WorkerMarker = 'ProcCmdlets.Worker'
+# A worker started by pwsh runs the module's hidden cmdlet instead.
+$script:HostWorkerMarker = 'Invoke-ProcCmdletsWorker'
 
 function Import-ProcCmdletsForTest {
     <#
@@ -97,7 +99,7 @@ function Get-WorkerChildProcess {
                 continue
             }
 
-            if ($commandLine.Contains($script:WorkerMarker)) {
+            if ($commandLine.Contains($script:WorkerMarker) -or $commandLine.Contains($script:HostWorkerMarker)) {
                 [pscustomobject]@{
                     ProcessId       = [int] $name
                     ParentProcessId = $ppid
@@ -108,7 +110,7 @@ function Get-WorkerChildProcess {
     }
     elseif ($IsWindows) {
         Get-CimInstance -ClassName Win32_Process -Filter "ParentProcessId = $ParentProcessId" |
-            Where-Object { $_.CommandLine -and $_.CommandLine.Contains($script:WorkerMarker) } |
+            Where-Object { $_.CommandLine -and ($_.CommandLine.Contains($script:WorkerMarker) -or $_.CommandLine.Contains($script:HostWorkerMarker)) } |
             ForEach-Object {
                 [pscustomobject]@{
                     ProcessId       = [int] $_.ProcessId
@@ -120,7 +122,7 @@ function Get-WorkerChildProcess {
     else {
         foreach ($line in (& ps -A -o 'pid=,ppid=,command=')) {
             if ($line -match '^\s*(\d+)\s+(\d+)\s+(.*)$' -and [int] $Matches[2] -eq $ParentProcessId -and
-                $Matches[3].Contains($script:WorkerMarker)) {
+                ($Matches[3].Contains($script:WorkerMarker) -or $Matches[3].Contains($script:HostWorkerMarker))) {
                 [pscustomobject]@{
                     ProcessId       = [int] $Matches[1]
                     ParentProcessId = [int] $Matches[2]

@@ -237,13 +237,15 @@ namespace ProcCmdlets.Channel
         }
 
         /// <summary>
-        /// Writes a batch in pieces the operating system writes whole (at most PIPE_BUF, 4,096 bytes),
+        /// Writes a batch in pieces the operating system writes whole (at most PIPE_BUF: see <see cref="PipeAtomicity"/>),
         /// each ending after an item marker where one fits, so that a process killed during a write
         /// never leaves the reader an item's records without the item's end.
         /// </summary>
+        private static readonly int WholeWriteBytes = PipeAtomicity.WholeWriteBytes(OSFamilies.Current);
+
         private void WriteAtomically(byte[] batch, int length)
         {
-            const int AtomicBytes = 4096;
+            int AtomicBytes = WholeWriteBytes;
             int start = 0;
             while (start < length)
             {

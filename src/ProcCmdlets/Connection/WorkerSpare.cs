@@ -1,7 +1,7 @@
 using System;
-using System.Collections;
 using System.Collections.Generic;
 using System.Threading;
+using ProcCmdlets.Channel;
 using ProcCmdlets.Transport;
 
 namespace ProcCmdlets.Connection
@@ -36,7 +36,7 @@ namespace ProcCmdlets.Connection
             environmentChanges = new List<KeyValuePair<string, string>>();
             if (spare != null && !spare.HasExited)
             {
-                environmentChanges = Diff(spareEnvironment, Snapshot());
+                environmentChanges = EnvironmentDiff.Compute(spareEnvironment, Snapshot(), OSFamilies.Current);
                 return spare;
             }
 
@@ -122,37 +122,6 @@ namespace ProcCmdlets.Connection
             }
         }
 
-        private static Dictionary<string, string> Snapshot()
-        {
-            var result = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
-            {
-                result[(string)entry.Key] = (string)entry.Value;
-            }
-
-            return result;
-        }
-
-        private static List<KeyValuePair<string, string>> Diff(Dictionary<string, string> before, Dictionary<string, string> now)
-        {
-            var changes = new List<KeyValuePair<string, string>>();
-            foreach (var pair in now)
-            {
-                if (!before.TryGetValue(pair.Key, out string old) || old != pair.Value)
-                {
-                    changes.Add(pair);
-                }
-            }
-
-            foreach (var pair in before)
-            {
-                if (!now.ContainsKey(pair.Key))
-                {
-                    changes.Add(new KeyValuePair<string, string>(pair.Key, null));
-                }
-            }
-
-            return changes;
-        }
+        private static Dictionary<string, string> Snapshot() => EnvironmentDiff.Snapshot(OSFamilies.Current);
     }
 }

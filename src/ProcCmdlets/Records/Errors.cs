@@ -9,6 +9,9 @@ namespace ProcCmdlets.Records
         public static ErrorRecord Create(Exception exception, string id, ErrorCategory category, object target) =>
             new ErrorRecord(exception, id, category, target);
 
+        public static ErrorRecord NotAWorkerProcess() =>
+            Create(new InvalidOperationException("Invoke-ProcCmdletsWorker runs only in a process the ProcCmdlets module started, whose standard input and output are its channel."), "NotAWorkerProcess", ErrorCategory.InvalidOperation, null);
+
         public static ErrorRecord WorkerNotFound(string what, object target) =>
             Create(new ItemNotFoundException($"No worker process with {what} was found in this session."), "WorkerNotFound", ErrorCategory.ObjectNotFound, target);
 

@@ -15,5 +15,14 @@ namespace ProcCmdlets.Transport
         public string FileName { get; }
 
         public string Arguments { get; }
+
+        /// <summary>Whether the start sets DOTNET_EnableDiagnostics=0 (a .NET Core worker; never on .NET Framework).</summary>
+        public bool DisableDiagnostics { get; set; }
+
+        /// <summary>The session's runtime may write a byte-order mark before the first frame (.NET Framework): the worker is told to skip one.</summary>
+        public bool InputMayStartWithByteOrderMark { get; set; }
+
+        /// <summary>The bundled worker build's major .NET version (the Engine strategy).</summary>
+        public int? WorkerTarget { get; set; }
     }
 }

@@ -8,14 +8,17 @@ namespace ProcCmdlets.Transport
     /// <summary>A worker that is a child process of the session.</summary>
     internal sealed class LocalProcessLink : WorkerLink
     {
-        // Process.Kill(bool) exists from .NET Core 3.0; the assembly targets netstandard2.0.
+        // Process.Kill(bool) exists from .NET Core 3.0 (on Unix it walks /proc or sysctl for the
+        // children); the assembly targets netstandard2.0. Windows uses the worker's Job object.
         private static readonly MethodInfo KillTree = typeof(Process).GetMethod("Kill", new[] { typeof(bool) });
 
         private readonly Process _process;
+        private readonly WindowsJob _job;
 
-        public LocalProcessLink(Process process, string location)
+        public LocalProcessLink(Process process, string location, WindowsJob job = null)
         {
             _process = process;
+            _job = job;
             ProcessId = process.Id;
             Location = location;
         }
@@ -49,7 +52,11 @@ namespace ProcCmdlets.Transport
         {
             try
             {
-                if (KillTree != null)
+                if (_job != null)
+                {
+                    _job.Kill();
+                }
+                else if (KillTree != null)
                 {
                     KillTree.Invoke(_process, new object[] { true });
                 }
@@ -75,6 +82,9 @@ namespace ProcCmdlets.Transport
 
                 // The overload without a timeout also waits until the console has been read to its end.
                 _process.WaitForExit();
+
+                // Closing the job ends what the worker started and left running, as a kill would.
+                _job?.Dispose();
                 return true;
             }
             catch (Exception)
@@ -83,6 +93,10 @@ namespace ProcCmdlets.Transport
             }
         }
 
-        public override void Dispose() => _process.Dispose();
+        public override void Dispose()
+        {
+            _job?.Dispose();
+            _process.Dispose();
+        }
     }
 }

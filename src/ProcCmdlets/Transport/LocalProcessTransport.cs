@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using ProcCmdlets.Channel;
 
 namespace ProcCmdlets.Transport
 {
@@ -14,7 +15,26 @@ namespace ProcCmdlets.Transport
         {
             var process = new Process { StartInfo = WorkerLauncher.CreateStartInfo(workingDirectory) };
             process.Start();
-            return new LocalProcessLink(process, Location);
+            return new LocalProcessLink(process, Location, JobFor(process));
+        }
+
+        /// <summary>On Windows, a Job object that ends the worker's processes with it; null elsewhere or when Windows refuses.</summary>
+        private static WindowsJob JobFor(Process process)
+        {
+            if (OSFamilies.Current != OSFamily.Windows)
+            {
+                return null;
+            }
+
+            try
+            {
+                return WindowsJob.For(process.Handle);
+            }
+            catch (Exception)
+            {
+                // A session in a job that forbids nested jobs (before Windows 8): Kill falls back to Process.Kill.
+                return null;
+            }
         }
     }
 }

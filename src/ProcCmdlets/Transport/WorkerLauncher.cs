@@ -4,6 +4,7 @@ using System.IO;
 using System.Management.Automation;
 using System.Runtime.InteropServices;
 using System.Text;
+using ProcCmdlets.Channel;
 using ProcCmdlets.Channel.Protocol;
 
 namespace ProcCmdlets.Transport
@@ -12,6 +13,9 @@ namespace ProcCmdlets.Transport
     internal static class WorkerLauncher
     {
         private static readonly Lazy<LaunchPlan> Plan = new Lazy<LaunchPlan>(CreatePlan);
+
+        // ProcessStartInfo.StandardInputEncoding exists from .NET Core 2.1; the assembly targets netstandard2.0.
+        private static readonly System.Reflection.PropertyInfo StandardInputEncoding = typeof(ProcessStartInfo).GetProperty("StandardInputEncoding");
 
         public static string ModuleDirectory { get; } = Path.GetDirectoryName(typeof(WorkerLauncher).Assembly.Location);
 
@@ -31,9 +35,17 @@ namespace ProcCmdlets.Transport
                 CreateNoWindow = true,
                 StandardErrorEncoding = new UTF8Encoding(false),
             };
+            // No byte-order mark before the first frame where the runtime lets us say so (.NET Core's
+            // StandardInputEncoding; .NET Framework has none, and its workers skip the mark).
+            StandardInputEncoding?.SetValue(info, new UTF8Encoding(false));
+            if (plan.InputMayStartWithByteOrderMark)
+            {
+                AvoidInputPreamble();
+            }
+
             // Workers need no debugger or diagnostics endpoints (they would leave files in the temp folder);
             // the worker removes the setting again, so the programs it starts do not inherit it.
-            if (Environment.GetEnvironmentVariable(LaunchContract.DiagnosticsVariable) == null)
+            if (plan.DisableDiagnostics && Environment.GetEnvironmentVariable(LaunchContract.DiagnosticsVariable) == null)
             {
                 info.Environment[LaunchContract.DiagnosticsVariable] = "0";
                 info.Environment[LaunchContract.UnsetDiagnosticsVariable] = "1";
@@ -47,46 +59,58 @@ namespace ProcCmdlets.Transport
             return info;
         }
 
-        private static LaunchPlan CreatePlan()
+        /// <summary>
+        /// .NET Framework writes standard input through a StreamWriter in Console.InputEncoding, whose
+        /// preamble it writes at once. With the UTF-8 code page that encoding has one; the same code
+        /// page without a preamble changes nothing for the console and keeps the mark out of the
+        /// channel. Where it cannot be set (no console) the worker skips the mark.
+        /// </summary>
+        private static void AvoidInputPreamble()
         {
-            string forced = Environment.GetEnvironmentVariable(LaunchContract.StrategyVariable);
-            string workerDll = Path.Combine(ModuleDirectory, "ProcCmdlets.Worker.dll");
-            string muxer = FindDotnetMuxer();
-            bool engine = muxer != null && File.Exists(workerDll) && IsCoreClr();
-            if (string.Equals(forced, nameof(WorkerStartStrategy.Host), StringComparison.OrdinalIgnoreCase))
+            try
             {
-                engine = false;
+                Encoding input = Console.InputEncoding;
+                if (input.CodePage == 65001 && input.GetPreamble().Length > 0)
+                {
+                    Console.InputEncoding = new UTF8Encoding(false);
+                }
             }
-
-            if (engine)
+            catch (Exception)
             {
-                return new LaunchPlan(WorkerStartStrategy.Engine, muxer, $"exec {Quote(workerDll)} {Quote(PSHome)}");
             }
-
-            return HostPlan();
         }
 
-        private static LaunchPlan HostPlan()
+        private static LaunchPlan CreatePlan() => StartPlanner.Plan(DescribeThisSession());
+
+        /// <summary>What <see cref="StartPlanner"/> needs to know about this session.</summary>
+        internal static StartContext DescribeThisSession()
         {
-            string process = Process.GetCurrentProcess().MainModule.FileName;
-            string hostArgs = "-NoLogo -NoProfile -NonInteractive -Command ";
-            string bootstrap = $"& {{ Add-Type -LiteralPath '{Path.Combine(ModuleDirectory, "ProcCmdlets.dll").Replace("'", "''")}'; exit [ProcCmdlets.Worker.WorkerMain]::Run() }}";
-            string name = Path.GetFileNameWithoutExtension(process);
-            if (string.Equals(name, "dotnet", StringComparison.OrdinalIgnoreCase))
+            var context = new StartContext
             {
-                // The session is `dotnet pwsh.dll`: run the same pwsh.dll.
-                string pwshDll = Path.Combine(PSHome, "pwsh.dll");
-                return new LaunchPlan(WorkerStartStrategy.Host, process, $"exec {Quote(pwshDll)} {hostArgs}{Quote(bootstrap)}");
+                FrameworkDescription = RuntimeInformation.FrameworkDescription,
+                RuntimeMajor = Environment.Version.Major,
+                OS = OSFamilies.Current,
+                ProcessPath = Process.GetCurrentProcess().MainModule.FileName,
+                PSHome = PSHome,
+                ModuleDirectory = ModuleDirectory,
+                DotnetMuxer = IsCoreClr() ? FindDotnetMuxer() : null,
+                WindowsPowerShellPath = Path.Combine(Environment.SystemDirectory, "WindowsPowerShell", "v1.0", "powershell.exe"),
+                ForcedStrategy = Environment.GetEnvironmentVariable(LaunchContract.StrategyVariable),
+            };
+            string workers = Path.Combine(ModuleDirectory, "worker");
+            if (Directory.Exists(workers))
+            {
+                foreach (string folder in Directory.GetDirectories(workers))
+                {
+                    int? target = StartPlanner.ParseTarget(Path.GetFileName(folder));
+                    if (target.HasValue && File.Exists(Path.Combine(folder, "ProcCmdlets.Worker.dll")))
+                    {
+                        context.WorkerTargets.Add(target.Value);
+                    }
+                }
             }
 
-            if (!IsCoreClr() || string.Equals(name, "pwsh", StringComparison.OrdinalIgnoreCase) || string.Equals(name, "powershell", StringComparison.OrdinalIgnoreCase))
-            {
-                return new LaunchPlan(WorkerStartStrategy.Host, process, hostArgs + Quote(bootstrap));
-            }
-
-            // Hosted elsewhere: the pwsh beside the engine.
-            string pwsh = Path.Combine(PSHome, RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? "pwsh.exe" : "pwsh");
-            return new LaunchPlan(WorkerStartStrategy.Host, pwsh, hostArgs + Quote(bootstrap));
+            return context;
         }
 
         private static bool IsCoreClr() =>
@@ -122,7 +146,5 @@ namespace ProcCmdlets.Transport
 
             return null;
         }
-
-        private static string Quote(string argument) => "\"" + argument.Replace("\"", "\\\"") + "\"";
     }
 }

@@ -18,6 +18,7 @@ namespace ProcCmdlets.Worker
             if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
             {
                 TakeWindows(out input, out output);
+                UseUtf8Console();
             }
             else
             {
@@ -30,14 +31,61 @@ namespace ProcCmdlets.Worker
 
         private static void TakeUnix(out Stream input, out Stream output)
         {
-            int channelIn = Check(Unix.fcntl(0, Unix.F_DUPFD_CLOEXEC, 3));
-            int channelOut = Check(Unix.fcntl(1, Unix.F_DUPFD_CLOEXEC, 3));
+            DescriptorPlan plan = DescriptorPlan.For(ProcCmdlets.Channel.OSFamilies.Current);
+            int channelIn = CopyToPrivate(0, plan);
+            int channelOut = CopyToPrivate(1, plan);
             int devNull = Check(Unix.open("/dev/null", Unix.O_RDWR));
             Check(Unix.dup2(devNull, 0));
             Check(Unix.dup2(2, 1));
             Unix.close(devNull);
             input = new FileStream(new SafeFileHandle((IntPtr)channelIn, true), FileAccess.Read, 1);
             output = new FileStream(new SafeFileHandle((IntPtr)channelOut, true), FileAccess.Write, 1);
+        }
+
+        /// <summary>A copy of <paramref name="fd"/> numbered 3 or above that child processes do not inherit.</summary>
+        internal static int CopyToPrivate(int fd, DescriptorPlan plan)
+        {
+            if (plan.UseFcntlDupCloexec)
+            {
+                return Check(Unix.fcntl(fd, plan.FcntlDupCloexec, 3));
+            }
+
+            // dup gives the lowest free number; with 0 to 2 closed by the parent that could be one of
+            // them, so copies below 3 are kept open until a higher one comes, then closed.
+            var low = new System.Collections.Generic.List<int>();
+            int copy = Check(Unix.dup(fd));
+            while (copy < 3)
+            {
+                low.Add(copy);
+                copy = Check(Unix.dup(fd));
+            }
+
+            foreach (int spare in low)
+            {
+                Unix.close(spare);
+            }
+
+            Check(Unix.ioctl(copy, new UIntPtr(plan.Fioclex)));
+            return copy;
+        }
+
+        /// <summary>
+        /// Console text crosses to the session as UTF-8 (the session decodes the console pipe so):
+        /// the console's code pages become UTF-8 for .NET and for the native programs a worker runs,
+        /// which otherwise write in the OEM or ANSI code page.
+        /// </summary>
+        private static void UseUtf8Console()
+        {
+            try
+            {
+                var utf8 = new System.Text.UTF8Encoding(false);
+                Console.OutputEncoding = utf8;
+                Console.InputEncoding = utf8;
+            }
+            catch (Exception)
+            {
+                // No console (a detached worker): nothing decodes its code page then.
+            }
         }
 
         private static int Check(int result)
@@ -56,14 +104,28 @@ namespace ProcCmdlets.Worker
             IntPtr stdout = Windows.GetStdHandle(Windows.STD_OUTPUT_HANDLE);
             IntPtr stderr = Windows.GetStdHandle(Windows.STD_ERROR_HANDLE);
             IntPtr process = Windows.GetCurrentProcess();
-            Windows.DuplicateHandle(process, stdin, process, out IntPtr channelIn, 0, false, Windows.DUPLICATE_SAME_ACCESS);
-            Windows.DuplicateHandle(process, stdout, process, out IntPtr channelOut, 0, false, Windows.DUPLICATE_SAME_ACCESS);
-            Windows.SetHandleInformation(stdin, Windows.HANDLE_FLAG_INHERIT, 0);
-            Windows.SetHandleInformation(stdout, Windows.HANDLE_FLAG_INHERIT, 0);
-            Windows.SetStdHandle(Windows.STD_INPUT_HANDLE, IntPtr.Zero);
+            // The originals are closed as they are copied: no handle to the channel is left where the
+            // C runtime's descriptors 0 and 1, or a child inheriting handles, could reach it.
+            const uint moveAccess = Windows.DUPLICATE_SAME_ACCESS | Windows.DUPLICATE_CLOSE_SOURCE;
+            CheckWin(Windows.DuplicateHandle(process, stdin, process, out IntPtr channelIn, 0, false, moveAccess));
+            CheckWin(Windows.DuplicateHandle(process, stdout, process, out IntPtr channelOut, 0, false, moveAccess));
+
+            // Standard input becomes the NUL device (a program reading it sees end of input at once,
+            // where a NULL handle makes some fail), inheritable so that child processes get it too.
+            var inherit = new Windows.SecurityAttributes { Length = Marshal.SizeOf(typeof(Windows.SecurityAttributes)), InheritHandle = true };
+            IntPtr nul = Windows.CreateFile("NUL", Windows.GENERIC_READ | Windows.GENERIC_WRITE, Windows.FILE_SHARE_READ | Windows.FILE_SHARE_WRITE, ref inherit, Windows.OPEN_EXISTING, 0, IntPtr.Zero);
+            Windows.SetStdHandle(Windows.STD_INPUT_HANDLE, nul == new IntPtr(-1) ? IntPtr.Zero : nul);
             Windows.SetStdHandle(Windows.STD_OUTPUT_HANDLE, stderr);
             input = new FileStream(new SafeFileHandle(channelIn, true), FileAccess.Read, 1);
             output = new FileStream(new SafeFileHandle(channelOut, true), FileAccess.Write, 1);
+        }
+
+        private static void CheckWin(bool ok)
+        {
+            if (!ok)
+            {
+                throw new IOException($"Moving the channel aside failed (error {Marshal.GetLastWin32Error()}).");
+            }
         }
 
         /// <summary>True when the engine's host pipe was never opened (the bundled worker program).</summary>
@@ -117,11 +179,18 @@ namespace ProcCmdlets.Worker
 
         private static class Unix
         {
-            public const int F_DUPFD_CLOEXEC = 1030;
             public const int O_RDWR = 2;
 
+            // Declared with fixed arguments: only called where that matches the variadic convention (DescriptorPlan).
             [DllImport("libc", SetLastError = true)]
             public static extern int fcntl(int fd, int cmd, int arg);
+
+            [DllImport("libc", SetLastError = true)]
+            public static extern int dup(int fd);
+
+            // Called only with requests that take no third argument.
+            [DllImport("libc", SetLastError = true)]
+            public static extern int ioctl(int fd, UIntPtr request);
 
             [DllImport("libc", SetLastError = true)]
             public static extern int dup2(int oldfd, int newfd);
@@ -142,7 +211,24 @@ namespace ProcCmdlets.Worker
             public const int STD_OUTPUT_HANDLE = -11;
             public const int STD_ERROR_HANDLE = -12;
             public const uint DUPLICATE_SAME_ACCESS = 2;
-            public const uint HANDLE_FLAG_INHERIT = 1;
+            public const uint DUPLICATE_CLOSE_SOURCE = 1;
+            public const uint GENERIC_READ = 0x80000000;
+            public const uint GENERIC_WRITE = 0x40000000;
+            public const uint FILE_SHARE_READ = 1;
+            public const uint FILE_SHARE_WRITE = 2;
+            public const uint OPEN_EXISTING = 3;
+
+            [StructLayout(LayoutKind.Sequential)]
+            public struct SecurityAttributes
+            {
+                public int Length;
+                public IntPtr SecurityDescriptor;
+                [MarshalAs(UnmanagedType.Bool)]
+                public bool InheritHandle;
+            }
+
+            [DllImport("kernel32.dll", SetLastError = true, CharSet = CharSet.Unicode, EntryPoint = "CreateFileW")]
+            public static extern IntPtr CreateFile(string name, uint access, uint share, ref SecurityAttributes security, uint disposition, uint flags, IntPtr template);
 
             [DllImport("kernel32.dll", SetLastError = true)]
             public static extern IntPtr GetStdHandle(int which);
@@ -156,8 +242,6 @@ namespace ProcCmdlets.Worker
             [DllImport("kernel32.dll", SetLastError = true)]
             public static extern bool DuplicateHandle(IntPtr sourceProcess, IntPtr source, IntPtr targetProcess, out IntPtr target, uint access, bool inherit, uint options);
 
-            [DllImport("kernel32.dll", SetLastError = true)]
-            public static extern bool SetHandleInformation(IntPtr handle, uint mask, uint flags);
         }
     }
 }

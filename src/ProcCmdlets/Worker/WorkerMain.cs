@@ -11,6 +11,13 @@ namespace ProcCmdlets.Worker
         /// where no engine code has run yet, so the services the worker leaves out are never started.
         /// It returns only by ending the process.
         /// </summary>
-        public static int Run(bool engineStartsHere) => new WorkerSession().Run(engineStartsHere);
+        public static int Run(bool engineStartsHere) => Run(engineStartsHere, skipByteOrderMark: false);
+
+        /// <summary>
+        /// The worker loop; <paramref name="skipByteOrderMark"/> when the session's runtime may write
+        /// a byte-order mark before the first frame (.NET Framework).
+        /// </summary>
+        public static int Run(bool engineStartsHere, bool skipByteOrderMark) =>
+            new WorkerSession { SkipByteOrderMark = skipByteOrderMark }.Run(engineStartsHere);
     }
 }

@@ -39,6 +39,9 @@ namespace ProcCmdlets.Worker
             set => _current = value;
         }
 
+        /// <summary>The channel may start with a UTF-8 byte-order mark (a .NET Framework session writes one).</summary>
+        public bool SkipByteOrderMark { get; set; }
+
         public int Run(bool engineStartsHere)
         {
             if (Environment.GetEnvironmentVariable(LaunchContract.UnsetDiagnosticsVariable) != null)
@@ -52,7 +55,7 @@ namespace ProcCmdlets.Worker
 
             // A script that calls [Environment]::Exit still gets what it wrote, and its item's end, to the session.
             AppDomain.CurrentDomain.ProcessExit += (s, e) => Writer.Flush(TimeSpan.FromSeconds(2));
-            new System.Threading.Thread(() => ReadLoop(new FrameReader(input))) { IsBackground = true, Name = "ProcCmdlets worker reader" }.Start();
+            new System.Threading.Thread(() => ReadLoop(new FrameReader(SkipByteOrderMark ? ByteOrderMark.Skip(input) : input))) { IsBackground = true, Name = "ProcCmdlets worker reader" }.Start();
 
             StartTrace.Mark("channel");
             if (engineStartsHere)
@@ -97,6 +100,7 @@ namespace ProcCmdlets.Worker
             StartTrace.Mark("session state");
             Runspace = RunspaceFactory.CreateRunspace(Host, state);
             Runspace.ThreadOptions = PSThreadOptions.ReuseThread;
+            WorkerApartment.Apply(Runspace, Channel.OSFamilies.Current);
             Runspace.Open();
             StartTrace.Mark("runspace open");
             Runspace.DefaultRunspace = Runspace;

@@ -1,0 +1,144 @@
+using System.IO;
+using System.Runtime.InteropServices;
+using System.Threading;
+using ProcCmdlets.Channel;
+using ProcCmdlets.Worker;
+using Xunit;
+
+namespace ProcCmdlets.Tests
+{
+    public class PlatformChannelTests
+    {
+        [Theory]
+        [InlineData("Linux", 4096, true)]
+        [InlineData("MacOS", 512, true)]
+        [InlineData("OtherUnix", 512, true)]
+        [InlineData("Windows", 4096, false)]
+        public void Whole_write_size_is_the_OS_PIPE_BUF(string osName, int bytes, bool guaranteed)
+        {
+            OSFamily os = System.Enum.Parse<OSFamily>(osName);
+            Assert.Equal(bytes, PipeAtomicity.WholeWriteBytes(os));
+            Assert.Equal(guaranteed, PipeAtomicity.Guaranteed(os));
+        }
+
+        [Fact]
+        public void Linux_copies_descriptors_with_fcntl_F_DUPFD_CLOEXEC_1030()
+        {
+            DescriptorPlan plan = DescriptorPlan.For(OSFamily.Linux);
+            Assert.True(plan.UseFcntlDupCloexec);
+            Assert.Equal(1030, plan.FcntlDupCloexec);
+        }
+
+        [Fact]
+        public void MacOS_never_calls_variadic_fcntl_and_uses_its_own_constants()
+        {
+            DescriptorPlan plan = DescriptorPlan.For(OSFamily.MacOS);
+            Assert.False(plan.UseFcntlDupCloexec);
+            Assert.Equal(67, plan.FcntlDupCloexec);
+            Assert.Equal(0x20006601UL, plan.Fioclex);
+        }
+
+        [Fact]
+        public void Other_Unix_uses_dup_and_FIOCLEX()
+        {
+            DescriptorPlan plan = DescriptorPlan.For(OSFamily.OtherUnix);
+            Assert.False(plan.UseFcntlDupCloexec);
+            Assert.Equal(0x20006601UL, plan.Fioclex);
+        }
+
+        [Fact]
+        public void Windows_has_no_descriptor_plan()
+        {
+            Assert.Throws<System.PlatformNotSupportedException>(() => DescriptorPlan.For(OSFamily.Windows));
+        }
+
+        [LinuxFact]
+        public void Linux_dup_and_FIOCLEX_path_gives_a_close_on_exec_copy_above_2()
+        {
+            int fd = open("/dev/null", 2);
+            Assert.True(fd >= 0);
+            int copy = StdioChannel.CopyToPrivate(fd, DescriptorPlan.Create(false, 1030, 0x5451));
+            try
+            {
+                Assert.True(copy >= 3);
+                Assert.NotEqual(fd, copy);
+                Assert.Equal(1, fcntl(copy, 1 /* F_GETFD */, 0) & 1 /* FD_CLOEXEC */);
+            }
+            finally
+            {
+                close(copy);
+                close(fd);
+            }
+        }
+
+        [LinuxFact]
+        public void Linux_fcntl_path_gives_a_close_on_exec_copy_above_2()
+        {
+            int fd = open("/dev/null", 2);
+            int copy = StdioChannel.CopyToPrivate(fd, DescriptorPlan.For(OSFamily.Linux));
+            try
+            {
+                Assert.True(copy >= 3);
+                Assert.Equal(1, fcntl(copy, 1, 0) & 1);
+            }
+            finally
+            {
+                close(copy);
+                close(fd);
+            }
+        }
+
+        [Fact]
+        public void A_leading_byte_order_mark_is_skipped()
+        {
+            var input = new MemoryStream(new byte[] { 0xEF, 0xBB, 0xBF, 5, 0, 0, 0, 1 });
+            Stream skipped = ByteOrderMark.Skip(input);
+            var rest = new byte[8];
+            Assert.Equal(5, skipped.Read(rest, 0, 8));
+            Assert.Equal(new byte[] { 5, 0, 0, 0, 1 }, rest[..5]);
+        }
+
+        [Theory]
+        [InlineData(new byte[] { 5, 0, 0, 0, 1, 2 })]
+        [InlineData(new byte[] { 0xEF, 0xBB, 0, 0, 1 })]
+        [InlineData(new byte[] { 0xEF })]
+        [InlineData(new byte[0])]
+        public void Anything_else_is_read_as_it_came(byte[] bytes)
+        {
+            Stream skipped = ByteOrderMark.Skip(new TrickleStream(bytes));
+            var all = new MemoryStream();
+            skipped.CopyTo(all);
+            Assert.Equal(bytes, all.ToArray());
+        }
+
+        [Theory]
+        [InlineData("Windows", ApartmentState.STA)]
+        [InlineData("Linux", ApartmentState.Unknown)]
+        [InlineData("MacOS", ApartmentState.Unknown)]
+        public void Worker_runspaces_are_STA_on_Windows(string osName, ApartmentState state)
+        {
+            OSFamily os = System.Enum.Parse<OSFamily>(osName);
+            Assert.Equal(state, WorkerApartment.For(os));
+        }
+
+        [DllImport("libc", SetLastError = true)]
+        private static extern int open(string path, int flags);
+
+        [DllImport("libc", SetLastError = true)]
+        private static extern int fcntl(int fd, int cmd, int arg);
+
+        [DllImport("libc")]
+        private static extern int close(int fd);
+
+        /// <summary>Gives one byte per read, as a pipe may.</summary>
+        private sealed class TrickleStream : MemoryStream
+        {
+            public TrickleStream(byte[] bytes)
+                : base(bytes)
+            {
+            }
+
+            public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, System.Math.Min(1, count));
+        }
+    }
+}

@@ -1,0 +1,210 @@
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using ProcCmdlets.Channel;
+using ProcCmdlets.Transport;
+using Xunit;
+
+namespace ProcCmdlets.Tests
+{
+    public class PlatformStartPlannerTests
+    {
+        private static StartContext Linux(int major = 10, string process = "/opt/microsoft/powershell/7/pwsh", string muxer = "/usr/share/dotnet/dotnet") => new StartContext
+        {
+            FrameworkDescription = $".NET {major}.0.1",
+            RuntimeMajor = major,
+            OS = OSFamily.Linux,
+            ProcessPath = process,
+            PSHome = "/opt/microsoft/powershell/7",
+            ModuleDirectory = "/home/u/.local/share/powershell/Modules/ProcCmdlets/0.1.0",
+            DotnetMuxer = muxer,
+            WorkerTargets = new List<int> { 8, 10 },
+        };
+
+        private static StartContext Windows(int major, string process, string muxer = @"C:\Program Files\dotnet\dotnet.exe") => new StartContext
+        {
+            FrameworkDescription = major == 4 ? ".NET Framework 4.8.9032.0" : $".NET {major}.0.1",
+            RuntimeMajor = major,
+            OS = OSFamily.Windows,
+            ProcessPath = process,
+            PSHome = major == 4 ? @"C:\Windows\System32\WindowsPowerShell\v1.0" : @"C:\Program Files\PowerShell\7",
+            ModuleDirectory = @"C:\Users\u\Documents\PowerShell\Modules\ProcCmdlets\0.1.0",
+            DotnetMuxer = muxer,
+            WorkerTargets = new List<int> { 8, 10 },
+            WindowsPowerShellPath = @"C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe",
+        };
+
+        [Theory]
+        [InlineData(8, 8)]
+        [InlineData(9, 8)]
+        [InlineData(10, 10)]
+        [InlineData(11, 10)]
+        public void Linux_picks_the_newest_worker_build_the_runtime_can_run(int runtime, int target)
+        {
+            LaunchPlan plan = StartPlanner.Plan(Linux(runtime));
+            Assert.Equal(WorkerStartStrategy.Engine, plan.Strategy);
+            Assert.Equal(target, plan.WorkerTarget);
+            Assert.False(plan.InputMayStartWithByteOrderMark);
+            Assert.Equal("/usr/share/dotnet/dotnet", plan.FileName);
+            Assert.Equal($"exec \"/home/u/.local/share/powershell/Modules/ProcCmdlets/0.1.0/worker/net{target}.0/ProcCmdlets.Worker.dll\" \"/opt/microsoft/powershell/7\"", plan.Arguments);
+            Assert.True(plan.DisableDiagnostics);
+        }
+
+        [Fact]
+        public void Linux_runtime_older_than_every_build_falls_back_to_the_session_pwsh()
+        {
+            LaunchPlan plan = StartPlanner.Plan(Linux(7));
+            Assert.Equal(WorkerStartStrategy.Host, plan.Strategy);
+            Assert.Equal("/opt/microsoft/powershell/7/pwsh", plan.FileName);
+        }
+
+        [Fact]
+        public void Linux_module_without_worker_builds_falls_back_to_the_session_pwsh()
+        {
+            StartContext context = Linux();
+            context.WorkerTargets.Clear();
+            Assert.Equal(WorkerStartStrategy.Host, StartPlanner.Plan(context).Strategy);
+        }
+
+        [Fact]
+        public void Linux_self_contained_pwsh_has_no_muxer_and_runs_itself()
+        {
+            LaunchPlan plan = StartPlanner.Plan(Linux(muxer: null));
+            Assert.Equal(WorkerStartStrategy.Host, plan.Strategy);
+            Assert.Equal("/opt/microsoft/powershell/7/pwsh", plan.FileName);
+            Assert.StartsWith("-NoLogo -NoProfile -NonInteractive -Command \"Import-Module -Name '/home/u/.local/share/powershell/Modules/ProcCmdlets/0.1.0/ProcCmdlets.dll'; Invoke-ProcCmdletsWorker\"", plan.Arguments);
+        }
+
+        [Fact]
+        public void Linux_dotnet_pwsh_dll_runs_the_same_pwsh_dll()
+        {
+            LaunchPlan plan = StartPlanner.Plan(new StartContext
+            {
+                FrameworkDescription = ".NET 10.0.1", RuntimeMajor = 10, OS = OSFamily.Linux, ProcessPath = "/usr/share/dotnet/dotnet",
+                PSHome = "/root/.nuget/packages/powershell/7.6.0/tools/net10.0/any", ModuleDirectory = "/m", ForcedStrategy = "host",
+            });
+            Assert.Equal(WorkerStartStrategy.Host, plan.Strategy);
+            Assert.Equal("/usr/share/dotnet/dotnet", plan.FileName);
+            Assert.StartsWith("exec \"/root/.nuget/packages/powershell/7.6.0/tools/net10.0/any/pwsh.dll\" -NoLogo", plan.Arguments);
+        }
+
+        [Fact]
+        public void MacOS_pwsh_74_on_net8_runs_the_net8_worker()
+        {
+            StartContext context = Linux(8, "/usr/local/microsoft/powershell/7/pwsh", "/usr/local/share/dotnet/dotnet");
+            context.OS = OSFamily.MacOS;
+            LaunchPlan plan = StartPlanner.Plan(context);
+            Assert.Equal(WorkerStartStrategy.Engine, plan.Strategy);
+            Assert.Contains("/worker/net8.0/ProcCmdlets.Worker.dll", plan.Arguments);
+        }
+
+        [Theory]
+        [InlineData(8, 8)]
+        [InlineData(9, 8)]
+        [InlineData(10, 10)]
+        public void Windows_pwsh_on_a_shared_runtime_runs_the_matching_worker(int runtime, int target)
+        {
+            LaunchPlan plan = StartPlanner.Plan(Windows(runtime, @"C:\Program Files\PowerShell\7\pwsh.exe"));
+            Assert.Equal(WorkerStartStrategy.Engine, plan.Strategy);
+            Assert.Equal($"exec \"C:\\Users\\u\\Documents\\PowerShell\\Modules\\ProcCmdlets\\0.1.0\\worker\\net{target}.0\\ProcCmdlets.Worker.dll\" \"C:\\Program Files\\PowerShell\\7\"", plan.Arguments);
+        }
+
+        [Fact]
+        public void Windows_custom_core_host_without_muxer_runs_the_pwsh_beside_the_engine()
+        {
+            LaunchPlan plan = StartPlanner.Plan(Windows(10, @"C:\tools\MyHost.exe", muxer: null));
+            Assert.Equal(WorkerStartStrategy.Host, plan.Strategy);
+            Assert.Equal(@"C:\Program Files\PowerShell\7\pwsh.exe", plan.FileName);
+            Assert.Contains(@"'C:\Users\u\Documents\PowerShell\Modules\ProcCmdlets\0.1.0\ProcCmdlets.dll'", plan.Arguments);
+        }
+
+        [Theory]
+        [InlineData(@"C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe", @"C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe")]
+        [InlineData(@"C:\Windows\System32\WindowsPowerShell\v1.0\powershell_ise.exe", @"C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe")]
+        [InlineData(@"C:\Windows\System32\wsmprovhost.exe", @"C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe")]
+        [InlineData(@"D:\apps\CustomHost.exe", @"C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe")]
+        public void WindowsPowerShell_always_starts_powershell_exe_whatever_the_host(string process, string expected)
+        {
+            LaunchPlan plan = StartPlanner.Plan(Windows(4, process));
+            Assert.Equal(WorkerStartStrategy.Host, plan.Strategy);
+            Assert.Equal(expected, plan.FileName);
+            Assert.EndsWith("Invoke-ProcCmdletsWorker -SkipByteOrderMark\"", plan.Arguments);
+            Assert.True(plan.InputMayStartWithByteOrderMark);
+            Assert.False(plan.DisableDiagnostics);
+        }
+
+        [Fact]
+        public void Forced_host_strategy_wins_over_a_usable_worker_build()
+        {
+            StartContext context = Linux();
+            context.ForcedStrategy = "Host";
+            Assert.Equal(WorkerStartStrategy.Host, StartPlanner.Plan(context).Strategy);
+        }
+
+        private static bool Refused(PowerShell ps)
+        {
+            try
+            {
+                ps.Invoke();
+                return ps.HadErrors;
+            }
+            catch (RuntimeException)
+            {
+                return true;
+            }
+        }
+
+        [Theory]
+        [InlineData("net8.0", 8)]
+        [InlineData("net10.0", 10)]
+        [InlineData("netstandard2.0", null)]
+        [InlineData("net472", null)]
+        [InlineData("worker", null)]
+        public void Worker_build_folders_name_their_runtime(string folder, int? major)
+        {
+            Assert.Equal(major, StartPlanner.ParseTarget(folder));
+        }
+
+        [Theory]
+        [InlineData("Linux")]
+        [InlineData("MacOS")]
+        [InlineData("Windows")]
+        public void Bootstrap_is_commands_only(string osName)
+        {
+            OSFamily os = System.Enum.Parse<OSFamily>(osName);
+            string bootstrap = StartPlanner.Bootstrap("/m/it's", os, false);
+            Assert.DoesNotContain("Add-Type", bootstrap);
+            Assert.DoesNotContain("::", bootstrap);
+            Assert.Contains("'/m/it''s", bootstrap);
+        }
+
+        [Fact]
+        public void Bootstrap_commands_run_in_ConstrainedLanguage()
+        {
+            string dll = typeof(StartPlanner).Assembly.Location;
+            string directory = System.IO.Path.GetDirectoryName(dll);
+            string bootstrap = StartPlanner.Bootstrap(directory, OSFamilies.Current, false);
+
+            // Everything but the final call, which would take this process's standard input and output.
+            string probe = bootstrap.Replace("; Invoke-ProcCmdletsWorker", "; (Get-Command Invoke-ProcCmdletsWorker).Name");
+            InitialSessionState state = InitialSessionState.CreateDefault2();
+            state.LanguageMode = PSLanguageMode.ConstrainedLanguage;
+            using (Runspace runspace = RunspaceFactory.CreateRunspace(state))
+            {
+                runspace.Open();
+                using (PowerShell ps = PowerShell.Create())
+                {
+                    ps.Runspace = runspace;
+                    var result = ps.AddScript(probe).Invoke();
+                    Assert.False(ps.HadErrors, string.Join("; ", ps.Streams.Error));
+                    Assert.Equal("Invoke-ProcCmdletsWorker", result[0].BaseObject);
+
+                    // What the bootstrap replaced is refused there.
+                    ps.Commands.Clear();
+                    ps.AddScript($"Add-Type -LiteralPath '{dll}'");
+                    Assert.True(Refused(ps));
+                }
+            }
+        }
+    }
+}
