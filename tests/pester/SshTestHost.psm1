@@ -25,9 +25,19 @@ function Get-SshTestHostSkipReason {
             return 'sshd is not installed and cannot be (installing openssh-server needs root and apt-get)'
         }
         $env:DEBIAN_FRONTEND = 'noninteractive'
-        $log = & apt-get install -y -q openssh-server openssh-client 2>&1
-        if ($LASTEXITCODE -ne 0) {
-            $log = (& apt-get update -q 2>&1) + (& apt-get install -y -q openssh-server openssh-client 2>&1)
+        # The package's own service must not start (it would listen on every address, port 22):
+        # policy-rc.d answers "not now" to the package scripts while it installs.
+        $policy = '/usr/sbin/policy-rc.d'
+        $ownPolicy = -not (Test-Path $policy)
+        if ($ownPolicy) { Set-Content $policy -Value '#!/bin/sh', 'exit 101'; & chmod 755 $policy }
+        try {
+            $log = & apt-get install -y -q openssh-server openssh-client 2>&1
+            if ($LASTEXITCODE -ne 0) {
+                $log = @(& apt-get update -q 2>&1) + @(& apt-get install -y -q openssh-server openssh-client 2>&1)
+            }
+        }
+        finally {
+            if ($ownPolicy) { Remove-Item $policy -Force -ErrorAction SilentlyContinue }
         }
         if (-not (Test-Path /usr/sbin/sshd)) { return "installing openssh-server failed: $($log | Select-Object -Last 5)" }
     }
