@@ -204,6 +204,49 @@ Describe 'Workers on other hosts over OpenSSH' -Skip:([bool] $script:skipReason)
         }
     }
 
+    Context 'A connection that stops answering' {
+        It 'is noticed by ssh''s keep-alives: WorkerCrashed with ssh''s reason, and the pool goes on' {
+            $connection = Get-SshParameter
+            $pool = New-ProcessPool -HostName 127.0.0.2 -ProcessCount 1 @connection
+            $frozen = @()
+            try {
+                $null = 1 | Invoke-ProcessPoolMap -Pool $pool { $_ }
+                # The sshd processes serving this session's connection: stopped, they answer nothing,
+                # as if the network were gone; a new connection gets a new one.
+                $frozen = @(& pgrep -P $script:ssh.Process.Id | ForEach-Object { [int] $_ })
+                $frozen | Should -Not -BeNullOrEmpty
+                $flag = Join-Path $TestDrive 'net-gone'
+                $instance = [powershell]::Create()
+                $null = $instance.AddScript({
+                        param($Path, $Ids)
+                        $deadline = [DateTime]::UtcNow.AddSeconds(90)
+                        while (-not (Test-Path -LiteralPath $Path) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+                        foreach ($id in $Ids) { & kill -STOP $id }
+                    }).AddArgument($flag).AddArgument($frozen)
+                $async = $instance.BeginInvoke()
+                $stopwatch = [System.Diagnostics.Stopwatch]::StartNew()
+                $results = 1..3 | Invoke-ProcessPoolMap -Pool $pool -ChunkSize 1 {
+                    if ($_ -eq 1) { [System.IO.File]::WriteAllText($using:flag, 'x'); Start-Sleep -Seconds 120 }
+                    $_
+                } -ErrorVariable failures -ErrorAction SilentlyContinue
+                $stopwatch.Stop()
+                $null = $instance.EndInvoke($async)
+                $instance.Dispose()
+
+                $results | Should -Be @(2, 3)
+                $failures | Should -HaveCount 1
+                $failures[0].FullyQualifiedErrorId | Should -BeLike 'WorkerCrashed,*'
+                $failures[0].Exception.Message | Should -Match 'on 127\.0\.0\.2'
+                $failures[0].Exception.Message | Should -Match 'not responding'
+                $stopwatch.Elapsed.TotalSeconds | Should -BeLessThan 100
+            }
+            finally {
+                foreach ($id in $frozen) { & kill -CONT $id 2>$null }
+                $pool | Remove-ProcessPool -Force
+            }
+        }
+    }
+
     Context 'Start-WorkerProcess -HostName' {
         It 'runs the script on the host; the job''s Location is the host' {
             $connection = Get-SshParameter
@@ -290,6 +333,16 @@ Describe 'Workers on other hosts over OpenSSH' -Skip:([bool] $script:skipReason)
             finally {
                 $pool | Remove-ProcessPool -Force
             }
+        }
+
+        It 'a host without the given PowerShell: a clear error that names -PowerShellPath' {
+            $connection = Get-SshParameter
+            $connection.PowerShellPath = '/nonexistent/pwsh'
+            $err = $null
+            try { New-ProcessPool -HostName 127.0.0.2 -ProcessCount 1 @connection } catch { $err = $_ }
+            $err.FullyQualifiedErrorId | Should -BeLike 'NoHostReachable,*'
+            $err.Exception.Message | Should -Match '127\.0\.0\.2'
+            $err.Exception.Message | Should -Match '-PowerShellPath'
         }
 
         It 'all hosts down: one error naming each, within the connect timeout' {
