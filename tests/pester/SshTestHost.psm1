@@ -17,10 +17,11 @@ function Get-SshTestHostSkipReason {
     param()
 
     if (-not $IsLinux) { return 'the private sshd of these tests runs on Linux only' }
-    if (-not (Get-Command ssh -CommandType Application -ErrorAction SilentlyContinue)) {
+    $hasClient = [bool] (Get-Command ssh -CommandType Application -ErrorAction SilentlyContinue)
+    if (-not $hasClient) {
         if ((id -u) -ne '0' -or -not (Get-Command apt-get -ErrorAction SilentlyContinue)) { return 'the OpenSSH client (ssh) is not installed' }
     }
-    if (-not (Test-Path /usr/sbin/sshd)) {
+    if (-not (Test-Path /usr/sbin/sshd) -or -not $hasClient) {
         if ((id -u) -ne '0' -or -not (Get-Command apt-get -ErrorAction SilentlyContinue)) {
             return 'sshd is not installed and cannot be (installing openssh-server needs root and apt-get)'
         }
@@ -39,7 +40,9 @@ function Get-SshTestHostSkipReason {
         finally {
             if ($ownPolicy) { Remove-Item $policy -Force -ErrorAction SilentlyContinue }
         }
-        if (-not (Test-Path /usr/sbin/sshd)) { return "installing openssh-server failed: $($log | Select-Object -Last 5)" }
+        if (-not (Test-Path /usr/sbin/sshd) -or -not (Get-Command ssh -CommandType Application -ErrorAction SilentlyContinue)) {
+            return "installing openssh-server failed: $($log | Select-Object -Last 5)"
+        }
     }
     $null
 }
