@@ -13,11 +13,11 @@ namespace ProcCmdlets
     /// </summary>
     public sealed class ProcessPool : IDisposable
     {
-        internal ProcessPool(string name, int processCount, int maxTasksPerWorker, WorkerSetup setup, string initScript, object[] initArgs, IWorkerTransport transport = null)
+        internal ProcessPool(string name, int processCount, int maxTasksPerWorker, WorkerSetup setup, string initScript, object[] initArgs, System.Collections.Generic.IReadOnlyList<IWorkerTransport> transports = null)
         {
             // Encoding the setup once checks every value before any process starts.
             setup.Write(new Channel.PayloadWriter());
-            Core = new WorkerPool(name, processCount, maxTasksPerWorker, setup, initScript, initArgs, transport, this);
+            Core = new WorkerPool(name, processCount, maxTasksPerWorker, setup, initScript, initArgs, transports, this);
             Core.Start();
         }
 
@@ -26,6 +26,9 @@ namespace ProcCmdlets
         public string Name => Core.Name;
 
         public int ProcessCount => Core.ProcessCount;
+
+        /// <summary>Where its workers run: this machine's name, or the hosts it reached over SSH.</summary>
+        public string[] Hosts => Core.Hosts;
 
         /// <summary>Items a worker runs before it is replaced by a fresh process; 0 for no limit.</summary>
         public int MaxTasksPerWorker => Core.MaxTasksPerWorker;

@@ -90,7 +90,7 @@ namespace ProcCmdlets
             {
                 string tail = connection.ConsoleTail();
                 Error.Add(Errors.WorkerCrashed(
-                    $"The worker process {ProcessId} ended with exit status {code} before its script finished." +
+                    $"The worker process {ProcessId}{(Location == System.Environment.MachineName ? string.Empty : " on " + Location)} ended with exit status {code} before its script finished." +
                     (tail.Length > 0 ? " Its last console output: " + tail : string.Empty), this));
             }
 

@@ -160,17 +160,17 @@ Describe 'ProcessPool views' {
         @($views | Where-Object { $_.Control -is [System.Management.Automation.ListControl] }) | Should -HaveCount 1
     }
 
-    It 'shows Name, ProcessCount, State, TasksCompleted and the worker pids in its default table' {
+    It 'shows Name, ProcessCount, State, TasksCompleted, the worker pids and the hosts in its default table' {
         $lines = Get-TableLine ($script:pool | Format-Table | Out-String)
 
-        $lines[0].Trim() -split '\s+' | Should -Be @('Name', 'ProcessCount', 'State', 'TasksCompleted', 'WorkerProcessIds')
+        $lines[0].Trim() -split '\s+' | Should -Be @('Name', 'ProcessCount', 'State', 'TasksCompleted', 'WorkerProcessIds', 'Hosts')
         $lines | Should -HaveCount 3
     }
 
     It 'formats a pool as that table by default, without Format-Table' {
         $lines = Get-TableLine ($script:pool | Out-String)
 
-        $lines[0].Trim() -split '\s+' | Should -Be @('Name', 'ProcessCount', 'State', 'TasksCompleted', 'WorkerProcessIds')
+        $lines[0].Trim() -split '\s+' | Should -Be @('Name', 'ProcessCount', 'State', 'TasksCompleted', 'WorkerProcessIds', 'Hosts')
     }
 
     It 'shows the pool''s values and every worker pid in the row' {
@@ -184,13 +184,13 @@ Describe 'ProcessPool views' {
         $values[2] | Should -Be 'Running'
         $values[3] | Should -Be ([string] $script:pool.TasksCompleted)
         [int] $values[3] | Should -BeGreaterOrEqual 4
-        $values[4] | Should -Be ($pids -join ', ')
+        $values[4] -split '\s{2,}' | Should -Be @(($pids -join ', '), [Environment]::MachineName)
     }
 
     It 'shows the pool''s settings in its list view' {
         $entries = Get-ListEntry ($script:pool | Format-List | Out-String -Width 200)
 
-        @($entries.Keys) | Should -Be @('Name', 'ProcessCount', 'MaxTasksPerWorker', 'State', 'TasksCompleted', 'WorkerProcessIds')
+        @($entries.Keys) | Should -Be @('Name', 'ProcessCount', 'MaxTasksPerWorker', 'State', 'TasksCompleted', 'WorkerProcessIds', 'Hosts')
         $entries.Name | Should -Be 'ViewPool'
         $entries.ProcessCount | Should -Be '2'
         $entries.MaxTasksPerWorker | Should -Be '50'
@@ -206,7 +206,8 @@ Describe 'ProcessPool views' {
 
         $values[0] | Should -Be 'ViewClosed'
         $values[2] | Should -Be 'Closed'
-        $values | Should -HaveCount 4
+        $values[4] | Should -Be ([Environment]::MachineName)
+        $values | Should -HaveCount 5
     }
 
     AfterAll {

@@ -26,7 +26,7 @@ namespace ProcCmdlets.Commands
             }
         }
 
-        public static ProcessPool Create(PSCmdlet cmdlet, int processCount, string name, ScriptBlock init, object[] initArgs, int maxTasks)
+        public static ProcessPool Create(PSCmdlet cmdlet, int processCount, string name, ScriptBlock init, object[] initArgs, int maxTasks, IReadOnlyList<Transport.IWorkerTransport> transports = null)
         {
             if (processCount < 1)
             {
@@ -43,7 +43,7 @@ namespace ProcCmdlets.Commands
 
             try
             {
-                return new ProcessPool(name, processCount, maxTasks, setup, initScript?.Text, initArgs);
+                return new ProcessPool(name, processCount, maxTasks, setup, initScript?.Text, initArgs, transports);
             }
             catch (ValueNotCarriedException e)
             {

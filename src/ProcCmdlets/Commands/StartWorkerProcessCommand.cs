@@ -12,7 +12,7 @@ using ProcCmdlets.Records;
 namespace ProcCmdlets.Commands
 {
     /// <summary>Starts one worker process running a script block and returns it at once [Process(target).start()].</summary>
-    [Cmdlet(VerbsLifecycle.Start, "WorkerProcess")]
+    [Cmdlet(VerbsLifecycle.Start, "WorkerProcess", DefaultParameterSetName = "Local")]
     [OutputType(typeof(WorkerProcess))]
     public sealed class StartWorkerProcessCommand : ProcCmdletBase
     {
@@ -44,9 +44,34 @@ namespace ProcCmdlets.Commands
         [Parameter]
         public Hashtable Environment { get; set; }
 
+        /// <summary>A host to run the worker on over SSH, <c>[user@]host[:port]</c>.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = SshConnection.ParameterSet)]
+        [ValidateNotNullOrEmpty]
+        public string HostName { get; set; }
+
+        [Parameter(ParameterSetName = SshConnection.ParameterSet)]
+        [ValidateNotNullOrEmpty]
+        public string UserName { get; set; }
+
+        [Parameter(ParameterSetName = SshConnection.ParameterSet)]
+        [ValidateRange(1, 65535)]
+        public int Port { get; set; }
+
+        [Parameter(ParameterSetName = SshConnection.ParameterSet)]
+        [ValidateNotNullOrEmpty]
+        public string KeyFilePath { get; set; }
+
+        [Parameter(ParameterSetName = SshConnection.ParameterSet)]
+        public Hashtable Options { get; set; }
+
+        [Parameter(ParameterSetName = SshConnection.ParameterSet)]
+        [ValidateNotNullOrEmpty]
+        public string PowerShellPath { get; set; }
+
         protected override void BeginProcessing()
         {
-            string directory = ResolveWorkingDirectory();
+            // On another host the folder is the host's, not checked here; it starts in the login folder by default.
+            string directory = HostName != null ? WorkingDirectory : ResolveWorkingDirectory();
             PreparedScript script = PreparedScript.From(ScriptBlock, SessionState);
             PreparedScript init = InitializationScript == null ? null : PreparedScript.From(InitializationScript, SessionState);
 
@@ -79,11 +104,17 @@ namespace ProcCmdlets.Commands
                 return;
             }
 
-            WorkerClient connection;
-            List<KeyValuePair<string, string>> environmentChanges;
+            WorkerClient connection = null;
+            List<KeyValuePair<string, string>> environmentChanges = new List<KeyValuePair<string, string>>();
+            if (HostName != null)
+            {
+                var transport = SshConnection.Transports(this, new[] { HostName }, UserName, Port, KeyFilePath, Options, PowerShellPath)[0];
+                connection = SshConnection.ConnectOne(this, transport, Cancellation);
+            }
+
             try
             {
-                connection = WorkerSpare.Take(directory, out environmentChanges);
+                connection = connection ?? WorkerSpare.Take(directory, out environmentChanges);
             }
             catch (Exception e)
             {

@@ -50,6 +50,9 @@ namespace ProcCmdlets.Connection
 
         public FrameWriter Writer { get; }
 
+        /// <summary>The transport's link, for what only that transport knows (a remote worker's ssh messages).</summary>
+        public WorkerLink Link => _link;
+
         /// <summary>The worker's greeting, once it has arrived.</summary>
         public Hello Hello { get; private set; }
 

@@ -36,7 +36,7 @@ namespace ProcCmdlets.Pools
                     string tail = client.ConsoleTail();
                     var error = Errors.WorkerCrashed(
                         $"The worker process {client.ProcessId}{OnHost(client.Location)} ended with exit status {client.ExitCode?.ToString() ?? "unknown"} while running this item." +
-                        (tail.Length > 0 ? " Its last console output: " + tail : string.Empty), chunk.Items[index]);
+                        (tail.Length > 0 ? " Its last console output: " + tail : string.Empty) + SshSaid(client), chunk.Items[index]);
                     effects.Callback(() => result.OnItemFailed(chunk, index, error));
                     from = index + 1;
                     blamed = true;
@@ -46,6 +46,13 @@ namespace ProcCmdlets.Pools
             }
 
             worker.InFlight.Clear();
+        }
+
+        /// <summary>What ssh said about a lost connection (a timeout, a reset), for a worker on another host.</summary>
+        private static string SshSaid(Connection.WorkerClient client)
+        {
+            string[] messages = (client.Link as Transport.SshLink)?.Messages;
+            return messages == null || messages.Length == 0 ? string.Empty : " ssh: " + messages[messages.Length - 1];
         }
 
         private static string OnHost(string location) =>

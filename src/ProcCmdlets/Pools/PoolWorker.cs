@@ -18,6 +18,9 @@ namespace ProcCmdlets.Pools
 
         public WorkerClient Client { get; }
 
+        /// <summary>The host it runs on, in a pool on other machines; null for a local worker.</summary>
+        public HostSlot Host { get; set; }
+
         /// <summary>Its initialization script has run.</summary>
         public bool Ready { get; set; }
 

@@ -18,17 +18,19 @@ namespace ProcCmdlets.Pools
     /// </summary>
     internal sealed class WorkerPool
     {
+        private readonly int _processCount;
         private long _chunkId;
         private long _taskId;
         private long _tasksCompleted;
 
-        public WorkerPool(string name, int processCount, int maxTasksPerWorker, WorkerSetup setup, string initScript, object[] initArgs, IWorkerTransport transport, object owner)
+        /// <param name="processCount">Workers in all, or on each host when <paramref name="transports"/> name other hosts.</param>
+        public WorkerPool(string name, int processCount, int maxTasksPerWorker, WorkerSetup setup, string initScript, object[] initArgs, IReadOnlyList<IWorkerTransport> transports, object owner)
         {
             Name = name;
-            ProcessCount = processCount;
+            _processCount = processCount;
             MaxTasksPerWorker = maxTasksPerWorker;
             Owner = owner ?? this;
-            Supervisor = new WorkerSupervisor(this, setup, PoolInit.EncodeScript(initScript, initArgs), transport);
+            Supervisor = new WorkerSupervisor(this, setup, PoolInit.EncodeScript(initScript, initArgs), transports, processCount);
             Router = new FrameRouter(this);
         }
 
@@ -41,7 +43,10 @@ namespace ProcCmdlets.Pools
 
         public string Name { get; }
 
-        public int ProcessCount { get; }
+        public int ProcessCount => Supervisor.Hosts == null ? _processCount : _processCount * Supervisor.Hosts.ActiveCount;
+
+        /// <summary>Where its workers run: this machine, or the hosts that answered.</summary>
+        public string[] Hosts => Supervisor.Hosts?.Locations ?? new[] { Environment.MachineName };
 
         public int MaxTasksPerWorker { get; }
 

@@ -22,42 +22,68 @@ namespace ProcCmdlets.Pools
         private readonly WorkerPool _pool;
         private readonly WorkerSetup _setup;
         private readonly byte[] _initScript;
-        private readonly IWorkerTransport _transport;
+        private readonly RemoteHosts _hosts;
         private int _failedStarts;
         private string _lastStartFailure;
 
-        /// <param name="transport">Where workers start; null for local processes (with the warm spare).</param>
-        public WorkerSupervisor(WorkerPool pool, WorkerSetup setup, byte[] initScript, IWorkerTransport transport)
+        /// <param name="transports">Where workers start, <paramref name="perHost"/> on each; null or empty for local processes (with the warm spare).</param>
+        public WorkerSupervisor(WorkerPool pool, WorkerSetup setup, byte[] initScript, IReadOnlyList<IWorkerTransport> transports, int perHost)
         {
             _pool = pool;
             _setup = setup;
             _initScript = initScript;
-            _transport = transport;
+            _hosts = transports == null || transports.Count == 0 ? null : new RemoteHosts(pool, transports, perHost, StartOn);
         }
+
+        /// <summary>The hosts of a pool on other machines; null for a local pool.</summary>
+        public RemoteHosts Hosts => _hosts;
 
         /// <summary>Starts one worker and sends it its setup; called without the pool's lock.</summary>
         public void StartWorker()
         {
-            WorkerClient client;
-            var environmentChanges = new List<KeyValuePair<string, string>>();
-            if (_transport == null)
+            if (_hosts != null)
             {
-                client = WorkerSpare.Take(_setup.WorkingDirectory, out environmentChanges);
-            }
-            else
-            {
-                client = WorkerClient.Start(_transport, _setup.WorkingDirectory);
+                // A host picks its own moment: after failed connections it waits (back-off).
+                _hosts.StartOne();
+                return;
             }
 
-            var worker = new PoolWorker(client);
+            Launch(WorkerSpare.Take(_setup.WorkingDirectory, out List<KeyValuePair<string, string>> environmentChanges), environmentChanges, null);
+        }
+
+        private void StartOn(HostSlot slot)
+        {
+            WorkerClient client;
+            try
+            {
+                // The session's folder means nothing on another host: its workers start in the login folder.
+                client = WorkerClient.Start(slot.Transport, null);
+            }
+            catch (Exception e)
+            {
+                _pool.Run(_hosts.OnConnectFailed(slot, "ssh could not be started: " + e.Message));
+                return;
+            }
+
+            Launch(client, new List<KeyValuePair<string, string>>(), slot);
+        }
+
+        private void Launch(WorkerClient client, List<KeyValuePair<string, string>> environmentChanges, HostSlot slot)
+        {
+            var worker = new PoolWorker(client) { Host = slot };
             lock (_pool.Lock)
             {
-                if (_pool.State == PoolState.Terminated)
+                if (_pool.State == PoolState.Terminated || (slot != null && slot.Dropped))
                 {
                     worker.Retiring = true;
                 }
 
                 _pool.Workers.Add(worker);
+                if (slot != null)
+                {
+                    slot.Pending--;
+                    slot.Workers.Add(worker);
+                }
             }
 
             if (worker.Retiring)
@@ -65,7 +91,7 @@ namespace ProcCmdlets.Pools
                 client.Kill();
             }
 
-            var setup = new WorkerSetup { WorkingDirectory = _setup.WorkingDirectory };
+            var setup = new WorkerSetup { WorkingDirectory = slot == null ? _setup.WorkingDirectory : null };
             setup.Environment.AddRange(environmentChanges);
             setup.Environment.AddRange(_setup.Environment);
             setup.Variables.AddRange(_setup.Variables);
@@ -82,6 +108,7 @@ namespace ProcCmdlets.Pools
             {
                 worker.Ready = true;
                 _failedStarts = 0;
+                _hosts?.OnReadyLocked(worker);
                 _pool.DispatchLocked(effects);
             }
             else
@@ -115,14 +142,21 @@ namespace ProcCmdlets.Pools
                 CrashBlame.Settle(worker, intentional, effects);
                 worker.LastSeen = null;
                 WorkerClient client = worker.Client;
-                if (!intentional && (worker.InitFailed || (!worker.Ready && !ExitStatus.KilledFromOutside(client.ExitCode))))
+                worker.Host?.Workers.Remove(worker);
+                if (worker.Host != null && !intentional && client.Hello == null)
+                {
+                    // The connection failed or the host could not start the worker: that host's
+                    // business (back-off, or leave it out); the other hosts go on.
+                    _hosts.OnConnectFailedLocked(worker.Host, client, effects);
+                }
+                else if (!intentional && (worker.InitFailed || (!worker.Ready && !ExitStatus.KilledFromOutside(client.ExitCode))))
                 {
                     _failedStarts++;
                     _lastStartFailure = _lastStartFailure ?? client.ChannelFault
                         ?? $"a worker process ended with exit status {client.ExitCode} while starting: {client.ConsoleTail()}";
                 }
 
-                if (_pool.State != PoolState.Terminated && !worker.Retiring)
+                if (_pool.State != PoolState.Terminated && !worker.Retiring && _pool.Broken == null)
                 {
                     if (_failedStarts >= MaxFailedStarts)
                     {

@@ -45,6 +45,15 @@ namespace ProcCmdlets.Records
         public static ErrorRecord PoolBroken(string name, object pool, string detail) =>
             Create(new WorkerCrashedException($"The process pool '{name}' cannot start workers: {detail}"), "PoolStartFailed", ErrorCategory.ResourceUnavailable, pool);
 
+        public static ErrorRecord HostUnreachable(string host, string reason) =>
+            Create(new HostUnreachableException($"Cannot start workers on host '{host}': {reason}", host), "HostUnreachable", ErrorCategory.ConnectionError, host);
+
+        public static ErrorRecord NoHostReachable(string detail, object target) =>
+            Create(new HostUnreachableException($"No host could start workers: {detail}", null), "NoHostReachable", ErrorCategory.ConnectionError, target);
+
+        public static ErrorRecord SshNotFound(Exception e) =>
+            Create(new System.IO.FileNotFoundException("The OpenSSH client 'ssh' was not found on PATH; workers on other hosts need it: " + e.Message, "ssh", e), "SshNotFound", ErrorCategory.ObjectNotFound, "ssh");
+
         public static ErrorRecord NotCarried(ValueNotCarriedException e, ErrorCategory category, object target) =>
             Create(e, "ValueNotCarried", category, target);
     }

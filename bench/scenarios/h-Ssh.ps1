@@ -1,0 +1,145 @@
+<#
+.SYNOPSIS
+    h. Workers on other hosts over loopback SSH: throughput (h1) and cold start (h2).
+.DESCRIPTION
+    A private sshd on 127.0.0.2 and 127.0.0.3 (tests/pester/SshTestHost.psm1) stands for two
+    hosts; the remote pwsh is the benchmark's own. Nothing is returned, so nothing is measured,
+    when that sshd cannot run here (not Linux, or sshd missing and not root).
+#>
+param($Bench)
+
+Import-Module (Join-Path $PSScriptRoot '../../tests/pester/SshTestHost.psm1') -Force -Global
+$skip = Get-SshTestHostSkipReason
+if ($skip) {
+    Write-Warning "h (SSH) skipped: $skip"
+    return
+}
+
+$items = 20000
+@{
+    Id           = 'h1'
+    Title        = 'Trivial map over SSH'
+    Description  = "$('{0:N0}' -f $items) integers through ``{ `$_ * `$_ }`` on two workers, both warm: a local pool of 2, and a pool of one worker on each of two hosts reached over loopback SSH (a private sshd on 127.0.0.2 and 127.0.0.3, the same machine)."
+    Unit         = 'items/s'
+    Ratio        = 'Throughput'
+    Parameters   = @{ Items = $items }
+
+    Setup        = {
+        param($State)
+        $State.Ssh = Start-SshTestHost
+        $State.Connection = @{
+            Port = $State.Ssh.Port; KeyFilePath = $State.Ssh.KeyFilePath; Options = $State.Ssh.Options
+            PowerShellPath = $State.Ssh.PowerShellPath
+        }
+        $State.Local = New-ProcessPool 2
+        $c = $State.Connection
+        $State.Remote = New-ProcessPool -HostName 127.0.0.2, 127.0.0.3 -ProcessCount 1 @c
+        foreach ($pool in $State.Local, $State.Remote) {
+            $warm = 1..200 | Invoke-ProcessPoolMap { $_ * $_ } -Pool $pool
+            Assert-BenchResult (@($warm).Count -eq 200) 'the warm-up map'
+        }
+    }
+    Cleanup      = {
+        param($State)
+        foreach ($pool in $State.Local, $State.Remote) { if ($pool) { Remove-ProcessPool $pool -Force } }
+        Stop-SshTestHost $State.Ssh
+    }
+
+    Rows         = @(
+        @{ Key = 'Local'; Name = 'Invoke-ProcessPoolMap, warm local pool of 2'; Baseline = $true }
+        @{
+            Key = 'Ssh'; Name = 'Invoke-ProcessPoolMap, warm pool of 1 on each of 2 SSH hosts'; Product = $true
+            Targets = @(@{ Text = '≥ 0.5x local'; Against = 'Local'; Op = '>='; Ratio = 0.5 })
+        }
+    )
+
+    Measurements = @(
+        @{
+            Keys   = 'Local', 'Ssh'
+            Warmup = $true
+            Run    = {
+                param($State)
+                $n = $State.Items
+                $figures = @{}
+                foreach ($key in 'Local', 'Ssh') {
+                    $pool = if ($key -eq 'Local') { $State.Local } else { $State.Remote }
+                    $stopwatch = [Diagnostics.Stopwatch]::StartNew()
+                    $results = 1..$n | Invoke-ProcessPoolMap { $_ * $_ } -Pool $pool
+                    $stopwatch.Stop()
+                    Assert-BenchResult ($results.Count -eq $n -and $results[-1] -eq $n * $n) "map ($key)"
+                    $figures[$key] = $n / $stopwatch.Elapsed.TotalSeconds
+                }
+                $figures
+            }
+        }
+    )
+}
+
+@{
+    Id           = 'h2'
+    Title        = 'Cold start over SSH'
+    Description  = 'A fresh session creates a pool and maps one item, timed from just before New-ProcessPool to the first result: a local pool of 2, and a pool of one worker on each of two hosts over loopback SSH (ssh connects, the remote pwsh starts, the module is sent and loaded there).'
+    Unit         = 'ms'
+    Ratio        = 'Relative'
+    Parameters   = @{}
+
+    Setup        = {
+        param($State)
+        $State.Ssh = Start-SshTestHost
+    }
+    Cleanup      = {
+        param($State)
+        Stop-SshTestHost $State.Ssh
+    }
+
+    Rows         = @(
+        @{ Key = 'Local'; Name = 'New-ProcessPool 2 to first result'; Baseline = $true }
+        @{
+            Key = 'Ssh'; Name = 'New-ProcessPool -HostName (2 hosts) to first result'; Product = $true
+            Targets = @(@{ Text = '≤ 2x local'; Against = 'Local'; Op = '<='; Ratio = 2 })
+        }
+    )
+
+    Measurements = @(
+        @{
+            Keys = 'Local'
+            Run  = {
+                param($State)
+                $result = Invoke-FreshPwsh -ArgumentList $State.Bench.ModulePath -ScriptBlock {
+                    param([string] $ModulePath)
+                    $ErrorActionPreference = 'Stop'
+                    Import-Module $ModulePath
+                    $stopwatch = [Diagnostics.Stopwatch]::StartNew()
+                    $p = New-ProcessPool -ProcessCount 2
+                    $first = 1 | Invoke-ProcessPoolMap { $_ } -Pool $p
+                    $ms = $stopwatch.Elapsed.TotalMilliseconds
+                    Remove-ProcessPool $p -Force
+                    if ($first -ne 1) { throw "unexpected result '$first'" }
+                    "BENCH_RESULT $(@{ ms = $ms } | ConvertTo-Json -Compress)"
+                }
+                $result.ms
+            }
+        }
+        @{
+            Keys = 'Ssh'
+            Run  = {
+                param($State)
+                $s = $State.Ssh
+                $result = Invoke-FreshPwsh -ArgumentList $State.Bench.ModulePath, $s.Port, $s.KeyFilePath, $s.KnownHosts, $s.PowerShellPath -ScriptBlock {
+                    param([string] $ModulePath, [int] $Port, [string] $Key, [string] $KnownHosts, [string] $Pwsh)
+                    $ErrorActionPreference = 'Stop'
+                    Import-Module $ModulePath
+                    $options = @{ UserKnownHostsFile = $KnownHosts; GlobalKnownHostsFile = '/dev/null' }
+                    $stopwatch = [Diagnostics.Stopwatch]::StartNew()
+                    $p = New-ProcessPool -HostName 127.0.0.2, 127.0.0.3 -ProcessCount 1 -Port $Port -KeyFilePath $Key -Options $options -PowerShellPath $Pwsh
+                    $first = 1 | Invoke-ProcessPoolMap { $_ } -Pool $p
+                    $ms = $stopwatch.Elapsed.TotalMilliseconds
+                    Remove-ProcessPool $p -Force
+                    if ($first -ne 1) { throw "unexpected result '$first'" }
+                    "BENCH_RESULT $(@{ ms = $ms } | ConvertTo-Json -Compress)"
+                }
+                $result.ms
+            }
+        }
+    )
+}

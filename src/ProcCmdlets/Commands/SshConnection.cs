@@ -1,0 +1,146 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Runtime.InteropServices;
+using System.Threading;
+using ProcCmdlets.Connection;
+using ProcCmdlets.Pools;
+using ProcCmdlets.Records;
+using ProcCmdlets.Transport;
+
+namespace ProcCmdlets.Commands
+{
+    /// <summary>The -HostName parameter set of New-ProcessPool and Start-WorkerProcess: hosts to transports, and waiting for them to answer.</summary>
+    internal static class SshConnection
+    {
+        public const string ParameterSet = "HostName";
+
+        /// <summary>How long a host may take, once connected, to start pwsh and the worker (a cold pwsh on a busy host).</summary>
+        private static readonly TimeSpan StartAllowance = TimeSpan.FromSeconds(60);
+
+        /// <summary>One transport per host entry; a terminating error for an entry or option that cannot be used.</summary>
+        public static List<SshTransport> Transports(PSCmdlet cmdlet, string[] hostNames, string userName, int port, string keyFilePath, Hashtable options, string powerShellPath)
+        {
+            RequireSsh(cmdlet);
+            string key = keyFilePath == null ? null : cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(keyFilePath);
+            var transports = new List<SshTransport>();
+            foreach (string entry in hostNames)
+            {
+                try
+                {
+                    transports.Add(new SshTransport(new SshTarget(entry, userName, port, key, options, powerShellPath)));
+                }
+                catch (ArgumentException e)
+                {
+                    cmdlet.ThrowTerminatingError(Errors.Create(e, "InvalidHostName", ErrorCategory.InvalidArgument, entry));
+                }
+            }
+
+            return transports;
+        }
+
+        /// <summary>How long to wait for the hosts of <paramref name="transports"/> to answer.</summary>
+        public static TimeSpan AnswerTimeout(IEnumerable<SshTransport> transports) =>
+            TimeSpan.FromSeconds(transports.Max(t => t.Target.ConnectTimeout)) + StartAllowance;
+
+        /// <summary>
+        /// Waits until each host of a new pool runs a worker or has failed; the pool goes on with the
+        /// hosts that answered (a warning names the others) and fails when none did.
+        /// </summary>
+        public static void WaitForHosts(PSCmdlet cmdlet, ProcessPool pool, TimeSpan timeout, CancellationToken cancellation)
+        {
+            RemoteHosts hosts = pool.Core.Supervisor.Hosts;
+            List<HostSlot> dropped = hosts.WaitForAnswers(timeout, cancellation);
+            if (cancellation.IsCancellationRequested)
+            {
+                pool.Terminate();
+                throw new PipelineStoppedException();
+            }
+
+            foreach (HostSlot slot in hosts.Slots)
+            {
+                WriteMessages(cmdlet, slot.Location, slot.Messages);
+            }
+
+            if (dropped.Count == hosts.Slots.Count)
+            {
+                pool.Terminate();
+                cmdlet.ThrowTerminatingError(Errors.NoHostReachable(RemoteHosts.Describe(dropped), pool.Name));
+            }
+
+            foreach (HostSlot slot in dropped)
+            {
+                cmdlet.WriteWarning($"Host '{slot.Location}' is left out of process pool '{pool.Name}': {slot.LastFailure}");
+            }
+        }
+
+        /// <summary>Connects one worker for Start-WorkerProcess and waits until it runs; a terminating error naming the host otherwise.</summary>
+        public static WorkerClient ConnectOne(PSCmdlet cmdlet, SshTransport transport, CancellationToken cancellation)
+        {
+            var link = (SshLink)transport.Start(null);
+            bool ready;
+            try
+            {
+                ready = link.WaitUntilReady(AnswerTimeout(new[] { transport }), cancellation);
+            }
+            catch (OperationCanceledException)
+            {
+                link.Kill();
+                link.Dispose();
+                throw new PipelineStoppedException();
+            }
+
+            if (!ready)
+            {
+                link.Kill();
+                link.WaitForExit(TimeSpan.FromSeconds(5));
+                string reason = link.Failure();
+                link.Dispose();
+                cmdlet.ThrowTerminatingError(Errors.HostUnreachable(transport.Location, reason));
+            }
+
+            WriteMessages(cmdlet, transport.Location, link.Messages);
+            return new WorkerClient(link);
+        }
+
+        /// <summary>ssh's own messages: warnings when ssh says so, verbose otherwise.</summary>
+        private static void WriteMessages(PSCmdlet cmdlet, string host, string[] messages)
+        {
+            foreach (string line in messages ?? new string[0])
+            {
+                if (line.StartsWith("Warning:", StringComparison.OrdinalIgnoreCase) || line.StartsWith("WARNING", StringComparison.Ordinal))
+                {
+                    cmdlet.WriteWarning($"ssh {host}: {line}");
+                }
+                else
+                {
+                    cmdlet.WriteVerbose($"ssh {host}: {line}");
+                }
+            }
+        }
+
+        private static void RequireSsh(PSCmdlet cmdlet)
+        {
+            string exe = RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? "ssh.exe" : "ssh";
+            string path = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
+            foreach (string dir in path.Split(Path.PathSeparator))
+            {
+                try
+                {
+                    if (dir.Length > 0 && File.Exists(Path.Combine(dir, exe)))
+                    {
+                        return;
+                    }
+                }
+                catch (ArgumentException)
+                {
+                }
+            }
+
+            cmdlet.ThrowTerminatingError(Errors.SshNotFound(new FileNotFoundException(exe + " is not in any folder of PATH.")));
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using System;
+using System.IO;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace ProcCmdlets.Transport
+{
+    /// <summary>
+    /// What the remote pwsh runs: a fixed script (the same for every pool and every user script) that
+    /// reads this assembly from the connection, checks it against the SHA-256 written into the script,
+    /// loads it from memory and runs the worker loop on the rest of the same connection. Nothing is
+    /// installed or written on the remote host.
+    /// </summary>
+    internal static class SshBootstrap
+    {
+        /// <summary>The line the bootstrap writes to standard error once the worker loop starts; everything before it is ssh's.</summary>
+        public const string ReadyPrefix = "ProcCmdlets.Ssh.Ready ";
+
+        // The assembly is at most this big; a larger length means the stream is not what it should be.
+        private const int MaxImageLength = 64 * 1024 * 1024;
+
+        private static readonly Lazy<byte[]> LazyImage = new Lazy<byte[]>(() => File.ReadAllBytes(typeof(SshBootstrap).Assembly.Location));
+
+        private static readonly Lazy<string> LazyEncoded = new Lazy<string>(Encode);
+
+        /// <summary>This assembly's bytes, as the remote side loads them.</summary>
+        public static byte[] Image => LazyImage.Value;
+
+        /// <summary>The bootstrap for pwsh's -EncodedCommand.</summary>
+        public static string EncodedCommand => LazyEncoded.Value;
+
+        /// <summary>What the session writes before the channel: the image's length (4 bytes, little-endian), then the image.</summary>
+        public static void WriteImage(Stream stream)
+        {
+            byte[] image = Image;
+            stream.Write(BitConverter.GetBytes(image.Length), 0, 4);
+            stream.Write(image, 0, image.Length);
+            stream.Flush();
+        }
+
+        public static string Script()
+        {
+            string hash;
+            using (SHA256 sha = SHA256.Create())
+            {
+                hash = BitConverter.ToString(sha.ComputeHash(Image));
+            }
+
+            // pwsh itself never reads standard input for -EncodedCommand, and the stream from
+            // OpenStandardInput is unbuffered: exactly the image is read, the channel's bytes stay.
+            return string.Join("\n", new[]
+            {
+                "try {",
+                "if ($PSVersionTable.PSVersion -lt [version]'7.2') { throw \"ProcCmdlets needs PowerShell 7.2 or later on this host; $PSHOME is $($PSVersionTable.PSVersion).\" }",
+                "$s = [Console]::OpenStandardInput()",
+                "function Read-Exactly([int]$n) { $b = [byte[]]::new($n); $o = 0; while ($o -lt $n) { $r = $s.Read($b, $o, $n - $o); if ($r -le 0) { throw 'the connection closed while ProcCmdlets was being sent.' }; $o += $r }; , $b }",
+                "$n = [BitConverter]::ToInt32((Read-Exactly 4), 0)",
+                $"if ($n -le 0 -or $n -gt {MaxImageLength}) {{ throw 'the connection does not carry ProcCmdlets.' }}",
+                "$i = Read-Exactly $n",
+                $"if ([BitConverter]::ToString([Security.Cryptography.SHA256]::Create().ComputeHash($i)) -ne '{hash}') {{ throw 'ProcCmdlets arrived damaged (its SHA-256 differs).' }}",
+                "$t = [Reflection.Assembly]::Load($i).GetType('ProcCmdlets.Worker.WorkerMain', $true)",
+                $"[Console]::Error.WriteLine('{ReadyPrefix}' + $PID)",
+                "} catch { [Console]::Error.WriteLine('ProcCmdlets could not start on this host: ' + $_.Exception.Message); exit 250 }",
+                "exit $t::Run()",
+            });
+        }
+
+        private static string Encode() => Convert.ToBase64String(Encoding.Unicode.GetBytes(Script()));
+    }
+}

@@ -1,0 +1,247 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text;
+
+namespace ProcCmdlets.Transport
+{
+    /// <summary>
+    /// One host to reach over OpenSSH and how: a <c>[user@]host[:port]</c> entry plus the options the
+    /// cmdlet was given, turned into the arguments of the system's <c>ssh</c> client.
+    /// </summary>
+    internal sealed class SshTarget
+    {
+        /// <summary>Seconds ssh waits for a host to answer; used unless -Options sets ConnectTimeout.</summary>
+        public const int DefaultConnectTimeout = 10;
+
+        // A dead connection is noticed after ServerAliveInterval * ServerAliveCountMax seconds.
+        private const int AliveInterval = 5;
+        private const int AliveCountMax = 3;
+
+        private readonly List<KeyValuePair<string, string>> _options = new List<KeyValuePair<string, string>>();
+
+        public SshTarget(string entry, string userName, int port, string keyFilePath, IDictionary options, string powerShellPath)
+        {
+            if (string.IsNullOrWhiteSpace(entry))
+            {
+                throw new ArgumentException("A host name is empty.");
+            }
+
+            Entry = entry.Trim();
+            string rest = Entry;
+            int at = rest.LastIndexOf('@');
+            if (at >= 0)
+            {
+                UserName = rest.Substring(0, at);
+                rest = rest.Substring(at + 1);
+            }
+
+            if (rest.StartsWith("[", StringComparison.Ordinal) && rest.IndexOf(']') > 0)
+            {
+                // [IPv6]:port
+                int close = rest.IndexOf(']');
+                HostName = rest.Substring(1, close - 1);
+                rest = rest.Substring(close + 1);
+                Port = rest.StartsWith(":", StringComparison.Ordinal) ? ParsePort(rest.Substring(1), entry) : 0;
+            }
+            else if (rest.IndexOf(':') >= 0 && rest.IndexOf(':') == rest.LastIndexOf(':'))
+            {
+                int colon = rest.IndexOf(':');
+                HostName = rest.Substring(0, colon);
+                Port = ParsePort(rest.Substring(colon + 1), entry);
+            }
+            else
+            {
+                HostName = rest;
+            }
+
+            if (HostName.Length == 0 || HostName.StartsWith("-", StringComparison.Ordinal) || HostName.IndexOfAny(new[] { ' ', '\t', '"', '\'' }) >= 0)
+            {
+                throw new ArgumentException($"'{entry}' is not a host name of the form [user@]host[:port].");
+            }
+
+            UserName = string.IsNullOrEmpty(UserName) ? userName : UserName;
+            Location = Port > 0 ? (HostName.IndexOf(':') >= 0 ? $"[{HostName}]:{Port}" : $"{HostName}:{Port}") : HostName;
+            Port = Port == 0 ? port : Port;
+            KeyFilePath = keyFilePath;
+            PowerShellPath = string.IsNullOrEmpty(powerShellPath) ? "pwsh" : powerShellPath;
+            if (options != null)
+            {
+                foreach (DictionaryEntry option in options)
+                {
+                    string key = option.Key?.ToString();
+                    if (string.IsNullOrEmpty(key) || key.IndexOfAny(new[] { '=', ' ', '\t' }) >= 0 || key.StartsWith("-", StringComparison.Ordinal))
+                    {
+                        throw new ArgumentException($"'{key}' is not an ssh option name.");
+                    }
+
+                    _options.Add(new KeyValuePair<string, string>(key, Convert.ToString(option.Value, CultureInfo.InvariantCulture)));
+                }
+            }
+        }
+
+        /// <summary>The entry as the user wrote it.</summary>
+        public string Entry { get; }
+
+        public string HostName { get; }
+
+        public string UserName { get; }
+
+        /// <summary>0 for ssh's own choice.</summary>
+        public int Port { get; }
+
+        public string KeyFilePath { get; }
+
+        public string PowerShellPath { get; }
+
+        /// <summary>How errors and a worker's Location name it: the host, with the port when the entry names one.</summary>
+        public string Location { get; }
+
+        /// <summary>The connect timeout ssh will use, in seconds.</summary>
+        public int ConnectTimeout
+        {
+            get
+            {
+                string value = Option("ConnectTimeout");
+                return value != null && int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int seconds) && seconds > 0
+                    ? seconds : DefaultConnectTimeout;
+            }
+        }
+
+        /// <summary>
+        /// The ssh arguments, as one command line. ssh keeps the first value it is given for an option,
+        /// so BatchMode comes before the user's options (it can never prompt), and the defaults after
+        /// them (the user's values win).
+        /// </summary>
+        public string Arguments(string remoteCommand)
+        {
+            var args = new List<string> { "-T", "-o", "BatchMode=yes" };
+            foreach (var option in _options)
+            {
+                args.Add("-o");
+                args.Add(option.Key + "=" + option.Value);
+            }
+
+            AddDefault(args, "ConnectTimeout", DefaultConnectTimeout.ToString(CultureInfo.InvariantCulture));
+            AddDefault(args, "ServerAliveInterval", AliveInterval.ToString(CultureInfo.InvariantCulture));
+            AddDefault(args, "ServerAliveCountMax", AliveCountMax.ToString(CultureInfo.InvariantCulture));
+
+            // Workers need no forwarded agent, display or ports (a forward in the user's config would
+            // also fail to bind for the second worker).
+            AddDefault(args, "ForwardAgent", "no");
+            AddDefault(args, "ForwardX11", "no");
+            AddDefault(args, "ClearAllForwardings", "yes");
+            if (!string.IsNullOrEmpty(UserName))
+            {
+                args.Add("-l");
+                args.Add(UserName);
+            }
+
+            if (Port > 0)
+            {
+                args.Add("-p");
+                args.Add(Port.ToString(CultureInfo.InvariantCulture));
+            }
+
+            if (!string.IsNullOrEmpty(KeyFilePath))
+            {
+                args.Add("-i");
+                args.Add(KeyFilePath);
+            }
+
+            args.Add("--");
+            args.Add(HostName);
+            args.Add(remoteCommand);
+            var line = new StringBuilder();
+            foreach (string arg in args)
+            {
+                if (line.Length > 0)
+                {
+                    line.Append(' ');
+                }
+
+                AppendQuoted(line, arg);
+            }
+
+            return line.ToString();
+        }
+
+        /// <summary>The remote command: the remote pwsh running the fixed bootstrap.</summary>
+        public string RemoteCommand(string encodedBootstrap)
+        {
+            string pwsh = PowerShellPath.IndexOfAny(new[] { ' ', '\t' }) >= 0 ? "\"" + PowerShellPath + "\"" : PowerShellPath;
+            return pwsh + " -NoLogo -NoProfile -NonInteractive -EncodedCommand " + encodedBootstrap;
+        }
+
+        public override string ToString() => Location;
+
+        private string Option(string name)
+        {
+            foreach (var option in _options)
+            {
+                if (string.Equals(option.Key, name, StringComparison.OrdinalIgnoreCase))
+                {
+                    return option.Value;
+                }
+            }
+
+            return null;
+        }
+
+        private void AddDefault(List<string> args, string name, string value)
+        {
+            if (Option(name) == null)
+            {
+                args.Add("-o");
+                args.Add(name + "=" + value);
+            }
+        }
+
+        private static int ParsePort(string text, string entry)
+        {
+            if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port < 1 || port > 65535)
+            {
+                throw new ArgumentException($"'{entry}' does not end with a port number from 1 to 65535.");
+            }
+
+            return port;
+        }
+
+        /// <summary>Quotes one argument as .NET splits ProcessStartInfo.Arguments (the Windows rules, on every platform).</summary>
+        private static void AppendQuoted(StringBuilder line, string arg)
+        {
+            if (arg.Length > 0 && arg.IndexOfAny(new[] { ' ', '\t', '"', '\\' }) < 0)
+            {
+                line.Append(arg);
+                return;
+            }
+
+            line.Append('"');
+            int backslashes = 0;
+            foreach (char c in arg)
+            {
+                if (c == '\\')
+                {
+                    backslashes++;
+                    continue;
+                }
+
+                if (c == '"')
+                {
+                    line.Append('\\', (backslashes * 2) + 1);
+                }
+                else
+                {
+                    line.Append('\\', backslashes);
+                }
+
+                backslashes = 0;
+                line.Append(c);
+            }
+
+            line.Append('\\', backslashes * 2);
+            line.Append('"');
+        }
+    }
+}
