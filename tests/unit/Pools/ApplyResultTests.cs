@@ -4,6 +4,7 @@ using System.Management.Automation;
 using System.Threading;
 using ProcCmdlets.Channel.Protocol;
 using ProcCmdlets.Pools;
+using ProcCmdlets.Transport;
 using Xunit;
 
 namespace ProcCmdlets.Tests.Pools
@@ -17,7 +18,7 @@ namespace ProcCmdlets.Tests.Pools
         [Fact]
         public void AnApplyJobCompletesWithTheScriptsOutput()
         {
-            using (var pool = new ProcessPool("Fake", 1, 0, new WorkerSetup(), null, null, new FakeTransport(_ => FakeOutcome.Of(42))))
+            using (var pool = new ProcessPool("Fake", 1, 0, new WorkerSetup(), null, null, new IWorkerTransport[] { new FakeTransport(_ => FakeOutcome.Of(42)) }))
             using (ProcessPoolApplyJob job = Apply(pool))
             {
                 Assert.True(job.Finished.WaitOne(TimeSpan.FromSeconds(10)));
@@ -31,7 +32,7 @@ namespace ProcCmdlets.Tests.Pools
         {
             int calls = 0;
             var transport = new FakeTransport(_ => Interlocked.Increment(ref calls) == 1 ? new FakeOutcome { Undecodable = true } : FakeOutcome.Of("fine"));
-            using (var pool = new ProcessPool("Fake", 1, 0, new WorkerSetup(), null, null, transport))
+            using (var pool = new ProcessPool("Fake", 1, 0, new WorkerSetup(), null, null, new IWorkerTransport[] { transport }))
             {
                 using (ProcessPoolApplyJob bad = Apply(pool))
                 {

@@ -6,6 +6,7 @@ using ProcCmdlets.Channel;
 using ProcCmdlets.Channel.Protocol;
 using ProcCmdlets.Pools;
 using ProcCmdlets.Records;
+using ProcCmdlets.Transport;
 
 namespace ProcCmdlets.Tests.Pools
 {
@@ -15,7 +16,7 @@ namespace ProcCmdlets.Tests.Pools
         public MapHarness(FakeTransport transport, int workers, int maxTasksPerWorker = 0)
         {
             Transport = transport;
-            Pool = new WorkerPool("Fake", workers, maxTasksPerWorker, new WorkerSetup(), null, null, transport, null);
+            Pool = new WorkerPool("Fake", workers, maxTasksPerWorker, new WorkerSetup(), null, null, new IWorkerTransport[] { transport }, null);
             Pool.Start();
         }
 
