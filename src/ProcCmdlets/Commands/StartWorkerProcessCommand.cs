@@ -46,6 +46,7 @@ namespace ProcCmdlets.Commands
 
         protected override void BeginProcessing()
         {
+            base.BeginProcessing();
             string directory = ResolveWorkingDirectory();
             PreparedScript script = PreparedScript.From(ScriptBlock, SessionState);
             PreparedScript init = InitializationScript == null ? null : PreparedScript.From(InitializationScript, SessionState);
