@@ -29,5 +29,6 @@ namespace ProcCmdlets.Channel
         // Worker to session: shared objects (docs/protocol-shared.md).
         SharedCall = 48,
         SharedCancel = 49,
+        SharedPost = 50,
     }
 }

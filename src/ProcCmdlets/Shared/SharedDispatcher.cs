@@ -27,6 +27,7 @@ namespace ProcCmdlets.Shared
             switch (frame.Kind)
             {
                 case FrameKind.SharedCall:
+                case FrameKind.SharedPost:
                     OnCall(client, peer, frame);
                     break;
                 case FrameKind.SharedCancel:

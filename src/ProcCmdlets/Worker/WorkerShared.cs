@@ -69,7 +69,8 @@ namespace ProcCmdlets.Worker
                     throw new InvalidOperationException(refusal);
                 }
 
-                Send(FrameKind.SharedCall, 0, target, op, thread, timeout, args);
+                // Batched with its neighbours (up to the writer's batch delay): a producer's puts cross in bulk.
+                Send(FrameKind.SharedPost, 0, target, op, thread, timeout, args);
                 return null;
             }
 
