@@ -35,7 +35,8 @@ $script:MamlNamespace = @{
     MSHelp  = 'http://msdn.microsoft.com/mshelp'
 }
 
-$script:CommandFilePattern = '^[A-Za-z]+-[A-Za-z0-9]+\.md$'
+# docs/protocol-<feature>.md pages describe the channel, not a command.
+$script:CommandFilePattern = '^(?!protocol-)[A-Za-z]+-[A-Za-z0-9]+\.md$'
 $script:FencePattern = '^\s{0,3}(`{3,}|~{3,})\s*([\w.+-]*)'
 $script:ListItemPattern = '^(\s*)([-*+]|\d+[.)])\s+(.*)$'
 

@@ -158,6 +158,26 @@ namespace ProcCmdlets.Tests
         }
 
         [Fact]
+        public void AWorkersLeaseIsRevokedWhenAnotherCallerWaitsAndAfterAGrantToOneOthersWaitFor()
+        {
+            var revoked = new System.Collections.Generic.List<string>();
+            var carol = new SharedPeer("worker process 3") { Revoke = id => revoked.Add("carol") };
+            var dave = new SharedPeer("worker process 4") { Revoke = id => revoked.Add("dave") };
+            var gate = new LockState();
+            Assert.Equal(true, Value(Call(gate, SharedOp.Acquire, carol, 5)));
+            Assert.Empty(revoked);
+            Probe daveWaits = Call(gate, SharedOp.Acquire, dave, 6);
+            Probe aliceWaits = Call(gate, SharedOp.Acquire, Alice, 1);
+            Assert.Equal(new[] { "carol" }, revoked);
+            Value(Call(gate, SharedOp.Release, carol, 5));
+            Assert.Equal(true, Value(daveWaits));
+            Assert.Equal(new[] { "carol", "dave" }, revoked);
+            Value(Call(gate, SharedOp.Release, dave, 6));
+            Assert.Equal(true, Value(aliceWaits));
+            Assert.Equal(2, revoked.Count);
+        }
+
+        [Fact]
         public void ASemaphoreGivesBackWhatAnEndedPeerHeld()
         {
             var semaphore = new SemaphoreState(2);

@@ -16,6 +16,7 @@ namespace ProcCmdlets.Channel
 
         // Session to worker: shared objects (docs/protocol-shared.md).
         SharedReply = 16,
+        SharedRevoke = 17,
 
         // Worker to session.
         Hello = 32,

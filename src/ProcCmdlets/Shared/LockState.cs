@@ -3,10 +3,18 @@ using ProcCmdlets.Channel.Protocol;
 
 namespace ProcCmdlets.Shared
 {
-    /// <summary>A lock: its holder (one thread of one process) and the calls waiting for it, served in order.</summary>
+    /// <summary>
+    /// A lock: its holder (one thread of one process) and the calls waiting for it, served in order.
+    /// A worker's thread that gets the lock holds it as a lease: it may release and take it again
+    /// without a round trip until the session asks for it back (a SharedRevoke frame, sent when
+    /// another caller waits) or it lets the lease go itself. The session sees one hold for the
+    /// whole lease.
+    /// </summary>
     internal sealed class LockState : SharedState
     {
         private SharedCaller? _holder;
+        private bool _leased;
+        private bool _revokeSent;
 
         public LockState()
             : base(SharedKinds.Lock, 0)
@@ -32,8 +40,14 @@ namespace ProcCmdlets.Shared
                 case SharedOp.Acquire:
                     if (_holder == null)
                     {
-                        _holder = request.Caller;
+                        Grant(request.Caller);
                         return SharedResult.True;
+                    }
+
+                    if (_leased && !_revokeSent)
+                    {
+                        _revokeSent = true;
+                        _holder.Value.Peer.Revoke(Id);
                     }
 
                     return Park(request);
@@ -52,18 +66,32 @@ namespace ProcCmdlets.Shared
             }
         }
 
+        private void Grant(SharedCaller caller)
+        {
+            _holder = caller;
+            _leased = caller.Peer.Revoke != null;
+            _revokeSent = false;
+        }
+
         private void HandOver()
         {
             SharedRequest next = FirstWaiting(SharedOp.Acquire);
             if (next == null)
             {
                 _holder = null;
+                _leased = false;
                 return;
             }
 
             Unpark(next);
-            _holder = next.Caller;
+            Grant(next.Caller);
             next.Finish(SharedResult.True);
+            if (_leased && FirstWaiting(SharedOp.Acquire) != null)
+            {
+                // Others wait already; sent after the grant, so the worker reads them in that order.
+                _revokeSent = true;
+                next.Caller.Peer.Revoke(Id);
+            }
         }
 
         protected override SharedResult TimeoutResult(SharedRequest request) => SharedResult.False;

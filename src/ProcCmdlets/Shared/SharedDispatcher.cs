@@ -23,7 +23,7 @@ namespace ProcCmdlets.Shared
 
         private static void OnFrame(WorkerClient client, Frame frame)
         {
-            SharedPeer peer = Peers.GetOrAdd(client, c => new SharedPeer($"worker process {c.ProcessId}"));
+            SharedPeer peer = Peers.GetOrAdd(client, c => new SharedPeer($"worker process {c.ProcessId}") { Revoke = id => SendRevoke(c, id) });
             switch (frame.Kind)
             {
                 case FrameKind.SharedCall:
@@ -85,6 +85,13 @@ namespace ProcCmdlets.Shared
             {
                 request.Finish(SharedResult.Failed(e.Message));
             }
+        }
+
+        private static void SendRevoke(WorkerClient client, long objectId)
+        {
+            var w = new PayloadWriter(16);
+            Marker.Write(w, objectId);
+            client.TryPost(FrameKind.SharedRevoke, w.ToArray());
         }
 
         private static long TryReadCallId(Frame frame)

@@ -12,6 +12,9 @@ namespace ProcCmdlets.Shared
             Name = name;
         }
 
+        /// <summary>Asks the worker to give back its lease of lock <c>id</c> (null for the session, which takes no leases).</summary>
+        public System.Action<long> Revoke { get; set; }
+
         /// <summary>How warnings name it.</summary>
         public string Name { get; }
 

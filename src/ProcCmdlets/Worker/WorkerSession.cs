@@ -160,6 +160,7 @@ namespace ProcCmdlets.Worker
                             Stop(Marker.Read(frame.Reader()));
                             break;
                         case FrameKind.SharedReply:
+                        case FrameKind.SharedRevoke:
                             _shared.Deliver(frame);
                             break;
                         default:

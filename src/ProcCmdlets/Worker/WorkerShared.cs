@@ -19,7 +19,7 @@ namespace ProcCmdlets.Worker
         private readonly FrameWriter _writer;
         private readonly ConcurrentDictionary<long, PendingCall> _pending = new ConcurrentDictionary<long, PendingCall>();
         private readonly ConcurrentDictionary<long, ProcessSharedObject> _proxies = new ConcurrentDictionary<long, ProcessSharedObject>();
-        private readonly ConcurrentDictionary<long, int> _lockHolders = new ConcurrentDictionary<long, int>();
+        private readonly ConcurrentDictionary<long, LockLease> _leases = new ConcurrentDictionary<long, LockLease>();
         private readonly ConcurrentDictionary<long, string> _refused = new ConcurrentDictionary<long, string>();
         private long _nextCallId;
 
@@ -50,16 +50,26 @@ namespace ProcCmdlets.Worker
         public object Call(ProcessSharedObject target, SharedOp op, TimeSpan? timeout, object[] args)
         {
             int thread = Environment.CurrentManagedThreadId;
-            if (target is ProcessLock && op == SharedOp.Release)
+            if (target is ProcessLock)
             {
-                if (!_lockHolders.TryGetValue(target.Id, out int holder) || holder != thread)
+                LockLease lease = _leases.GetOrAdd(target.Id, _ => new LockLease());
+                if (op == SharedOp.Acquire)
                 {
-                    throw new InvalidOperationException($"{target} is not held by this thread; only its holder may release it.");
+                    lock (lease)
+                    {
+                        if (lease.Thread == thread && !lease.Held)
+                        {
+                            lease.Held = true;
+                            lease.Uses++;
+                            return true;
+                        }
+                    }
                 }
-
-                _lockHolders.TryRemove(target.Id, out _);
-                Send(FrameKind.SharedCall, 0, target, op, thread, timeout, args);
-                return null;
+                else if (op == SharedOp.Release)
+                {
+                    Release(target, lease, thread);
+                    return null;
+                }
             }
 
             if (target is ProcessQueue && op == SharedOp.Put && target.Capacity == 0)
@@ -75,19 +85,13 @@ namespace ProcCmdlets.Worker
             }
 
             long callId = Interlocked.Increment(ref _nextCallId);
-            var call = new PendingCall();
+            var call = new PendingCall { LeaseOf = target is ProcessLock && op == SharedOp.Acquire ? target.Id : 0, Thread = thread };
             _pending[callId] = call;
             try
             {
                 Send(FrameKind.SharedCall, callId, target, op, thread, timeout, args);
                 SharedReply reply = call.Wait(() => SendCancel(callId));
-                object result = SharedOutcome.Unwrap(reply.Status, reply.Value, reply.Message);
-                if (target is ProcessLock && op == SharedOp.Acquire && ProcessSharedObject.IsTrue(result))
-                {
-                    _lockHolders[target.Id] = thread;
-                }
-
-                return result;
+                return SharedOutcome.Unwrap(reply.Status, reply.Value, reply.Message);
             }
             finally
             {
@@ -101,6 +105,70 @@ namespace ProcCmdlets.Worker
             int milliseconds = timeout.HasValue ? (int)Math.Min(int.MaxValue, timeout.Value.TotalMilliseconds) : -1;
             SharedCall.Write(w, callId, target.Id, op, thread, milliseconds, args);
             _writer.Send(kind, w);
+        }
+
+        private void Release(ProcessSharedObject target, LockLease lease, int thread)
+        {
+            lock (lease)
+            {
+                if (lease.Thread != thread || !lease.Held)
+                {
+                    throw new InvalidOperationException($"{target} is not held by this thread; only its holder may release it.");
+                }
+
+                lease.Held = false;
+                if (!lease.ShouldYield())
+                {
+                    if (lease.Linger == null)
+                    {
+                        long id = target.Id;
+                        lease.Linger = new Timer(_ => GiveBackIfIdle(id));
+                    }
+
+                    lease.Linger.Change(LockLease.LingerMilliseconds, Timeout.Infinite);
+                    return;
+                }
+
+                lease.Thread = 0;
+            }
+
+            SendRelease(target.Id, thread);
+        }
+
+        private void GiveBackIfIdle(long lockId)
+        {
+            if (!_leases.TryGetValue(lockId, out LockLease lease))
+            {
+                return;
+            }
+
+            int thread;
+            lock (lease)
+            {
+                if (lease.Thread == 0 || lease.Held)
+                {
+                    return;
+                }
+
+                thread = lease.Thread;
+                lease.Thread = 0;
+            }
+
+            SendRelease(lockId, thread);
+        }
+
+        /// <summary>Gives a lease back: a release as its thread, posted without waiting (the holder's own check passed here).</summary>
+        private void SendRelease(long lockId, int thread)
+        {
+            var w = new PayloadWriter(32);
+            SharedCall.Write(w, 0, lockId, SharedOp.Release, thread, -1, null);
+            try
+            {
+                _writer.Send(FrameKind.SharedCall, w);
+            }
+            catch (Exception e) when (e is System.IO.IOException || e is ObjectDisposedException)
+            {
+            }
         }
 
         private void SendCancel(long callId)
@@ -119,6 +187,12 @@ namespace ProcCmdlets.Worker
         /// <summary>A reply from the session, on the reader thread.</summary>
         public void Deliver(Frame frame)
         {
+            if (frame.Kind == FrameKind.SharedRevoke)
+            {
+                Revoke(Marker.Read(frame.Reader()));
+                return;
+            }
+
             SharedReply reply = SharedReply.Read(frame.Reader());
             if (reply.CallId == 0)
             {
@@ -129,8 +203,47 @@ namespace ProcCmdlets.Worker
 
             if (_pending.TryGetValue(reply.CallId, out PendingCall call))
             {
+                if (call.LeaseOf != 0 && reply.Status == SharedStatus.Ok && ProcessSharedObject.IsTrue(reply.Value))
+                {
+                    // Recorded here, before any later frame, so that a revoke that follows the grant finds the lease.
+                    LockLease lease = _leases.GetOrAdd(call.LeaseOf, _ => new LockLease());
+                    lock (lease)
+                    {
+                        lease.Grant(call.Thread);
+                    }
+                }
+
                 call.Complete(reply);
             }
+        }
+
+        /// <summary>The session asks for a lease back: at once if it is idle, else at a release soon.</summary>
+        private void Revoke(long lockId)
+        {
+            if (!_leases.TryGetValue(lockId, out LockLease lease))
+            {
+                return;
+            }
+
+            int thread;
+            lock (lease)
+            {
+                if (lease.Thread == 0)
+                {
+                    return;
+                }
+
+                if (lease.Held)
+                {
+                    lease.Revoked = true;
+                    return;
+                }
+
+                thread = lease.Thread;
+                lease.Thread = 0;
+            }
+
+            SendRelease(lockId, thread);
         }
 
         /// <summary>The pipeline is being stopped: every waiting call asks the session to withdraw it.</summary>
@@ -144,6 +257,11 @@ namespace ProcCmdlets.Worker
 
         private sealed class PendingCall
         {
+            /// <summary>The lock this call acquires (0 for other calls): its grant starts a lease.</summary>
+            public long LeaseOf { get; set; }
+
+            public int Thread { get; set; }
+
             private SharedReply? _reply;
             private bool _interrupted;
             private bool _cancelSent;
