@@ -25,7 +25,7 @@ $python = {
 @{
     Id           = 'g1'
     Title        = 'Shared queue, worker to session'
-    Description  = "A worker puts $('{0:N0}' -f $queueItems) small integers in a ``New-ProcessQueue`` and the session gets them; the clock starts when the session sets the event the waiting worker is blocked on. Python: a ``Process`` puts into a ``multiprocessing.Queue`` and the parent gets. The baseline puts and gets the same items in the session alone."
+    Description  = "A worker puts $('{0:N0}' -f $queueItems) small integers in a ``New-ProcessQueue`` and the session gets them; the clock starts when the session sets the event the worker waits on, once it is running. Python: a ``Process`` puts into a ``multiprocessing.Queue`` and the parent gets. The baseline puts and gets the same items in the session alone."
     Unit         = 'items/s'
     Ratio        = 'Throughput'
     Parameters   = @{ Items = $queueItems; PythonScript = $pythonScript; Python = $python }
@@ -62,9 +62,9 @@ $python = {
                 $n = $State.Items
                 $queue = New-ProcessQueue
                 $go = New-ProcessEvent
-                $worker = Start-WorkerProcess -ArgumentList $queue, $go, $n { param($q, $go, $n) $go.Wait(); for ($i = 0; $i -lt $n; $i++) { $q.Put($i) } }
+                $worker = Start-WorkerProcess -ArgumentList $queue, $go, $n { param($q, $go, $n) $q.Put('ready'); $go.Wait(); for ($i = 0; $i -lt $n; $i++) { $q.Put($i) } }
                 try {
-                    Start-Sleep -Milliseconds 500
+                    $null = $queue.Get(120)
                     $stopwatch = [Diagnostics.Stopwatch]::StartNew()
                     $go.Set()
                     $sum = 0
@@ -146,7 +146,7 @@ $python = {
 @{
     Id           = 'g3'
     Title        = 'Shared lock, four workers'
-    Description  = "Four workers take one ``New-ProcessLock`` $('{0:N0}' -f $acquisitions) times in all (``Acquire()`` then ``Release()``); the clock starts when the session sets the event the waiting workers are blocked on. Python: four ``Process``es and a ``multiprocessing.Lock`` (a semaphore in shared memory, which does not survive its holder's death). The baseline takes the lock as often in the session alone."
+    Description  = "Four workers take one ``New-ProcessLock`` $('{0:N0}' -f $acquisitions) times in all (``Acquire()`` then ``Release()``); the clock starts when the session sets the event the workers wait on, once all four are running. Python: four ``Process``es and a ``multiprocessing.Lock`` (a semaphore in shared memory, which does not survive its holder's death). The baseline takes the lock as often in the session alone."
     Unit         = 'items/s'
     Ratio        = 'Throughput'
     Parameters   = @{ Acquisitions = $acquisitions; PythonScript = $pythonScript; Python = $python }
@@ -178,12 +178,13 @@ $python = {
                 param($State)
                 $lock = New-ProcessLock
                 $go = New-ProcessEvent
+                $ready = New-ProcessQueue
                 $each = [int]($State.Acquisitions / 4)
                 $workers = 1..4 | ForEach-Object {
-                    Start-WorkerProcess -ArgumentList $lock, $go, $each { param($l, $go, $n) $go.Wait(); for ($i = 0; $i -lt $n; $i++) { $l.Acquire(); $l.Release() }; $n }
+                    Start-WorkerProcess -ArgumentList $lock, $go, $ready, $each { param($l, $go, $ready, $n) $ready.Put($PID); $go.Wait(); for ($i = 0; $i -lt $n; $i++) { $l.Acquire(); $l.Release() }; $n }
                 }
                 try {
-                    Start-Sleep -Milliseconds 1000
+                    1..4 | ForEach-Object { $null = $ready.Get(120) }
                     $stopwatch = [Diagnostics.Stopwatch]::StartNew()
                     $go.Set()
                     $taken = Wait-WorkerProcess -Worker $workers -Timeout 300

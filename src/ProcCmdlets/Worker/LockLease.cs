@@ -6,13 +6,14 @@ namespace ProcCmdlets.Worker
     /// A worker thread's lease of a session-owned lock: once granted, the thread releases and takes
     /// it again here, without a round trip, until it gives the lease back. It gives it back when
     /// the session has asked (another caller waits) and it has used the lease
-    /// <see cref="UsesBeforeYield"/> times or for <see cref="YieldAfterTicks"/>, after
+    /// <see cref="UsesBeforeYield"/> times or for <see cref="YieldAfterTicks"/> since its first
+    /// release (counted from there, since the thread may wake long after the grant), after
     /// <see cref="MaxUses"/> uses in any case, or when it stays released for a moment (the linger
     /// timer). The bound keeps waiters from waiting long while a busy holder saves most round trips.
     /// </summary>
     internal sealed class LockLease
     {
-        public const int UsesBeforeYield = 32;
+        public const int UsesBeforeYield = 64;
         public const int MaxUses = 1000;
         public const int LingerMilliseconds = 1;
         public static readonly long YieldAfterTicks = Stopwatch.Frequency / 500;
@@ -27,7 +28,8 @@ namespace ProcCmdlets.Worker
 
         public int Uses { get; set; }
 
-        public long GrantedAt { get; set; }
+        /// <summary>When the lease's thread first released the lock under this lease (0 before).</summary>
+        public long FirstReleaseAt { get; set; }
 
         public System.Threading.Timer Linger { get; set; }
 
@@ -37,11 +39,19 @@ namespace ProcCmdlets.Worker
             Held = true;
             Revoked = false;
             Uses = 1;
-            GrantedAt = Stopwatch.GetTimestamp();
+            FirstReleaseAt = 0;
         }
 
         /// <summary>Whether a release by the lease's thread should give the lease back to the session.</summary>
-        public bool ShouldYield() =>
-            Uses >= MaxUses || (Revoked && (Uses >= UsesBeforeYield || Stopwatch.GetTimestamp() - GrantedAt >= YieldAfterTicks));
+        public bool ShouldYield()
+        {
+            long now = Stopwatch.GetTimestamp();
+            if (FirstReleaseAt == 0)
+            {
+                FirstReleaseAt = now;
+            }
+
+            return Uses >= MaxUses || (Revoked && (Uses >= UsesBeforeYield || now - FirstReleaseAt >= YieldAfterTicks));
+        }
     }
 }
