@@ -15,6 +15,10 @@ $rounds = if ($Bench.Quick) { 1000 } else { 5000 }
 $acquisitions = if ($Bench.Quick) { 4000 } else { 20000 }
 $pythonScript = Join-Path $PSScriptRoot '../python/shared.py'
 
+# No warm spare: it would outlive each scenario as a process left behind.
+$noSpare = { param($State) $State.Spare = $global:ProcCmdletsWarmSpare; $global:ProcCmdletsWarmSpare = $false }
+$restoreSpare = { param($State) $global:ProcCmdletsWarmSpare = $State.Spare }
+
 # Runs bench/python/shared.py and returns the seconds it timed.
 $python = {
     param($State, [string] $Command, [int] $Count)
@@ -29,6 +33,8 @@ $python = {
     Unit         = 'items/s'
     Ratio        = 'Throughput'
     Parameters   = @{ Items = $queueItems; PythonScript = $pythonScript; Python = $python }
+    Setup        = $noSpare
+    Cleanup      = $restoreSpare
     Rows         = @(
         @{ Key = 'InProcess'; Name = 'Put and Get in the session alone'; Baseline = $true }
         @{
@@ -93,6 +99,8 @@ $python = {
     Unit         = 'ms'
     Ratio        = 'Relative'
     Parameters   = @{ Rounds = $rounds; PythonScript = $pythonScript; Python = $python }
+    Setup        = $noSpare
+    Cleanup      = $restoreSpare
     Rows         = @(
         @{ Key = 'InProcess'; Name = 'Put and Get in the session alone'; Baseline = $true }
         @{
@@ -150,6 +158,8 @@ $python = {
     Unit         = 'items/s'
     Ratio        = 'Throughput'
     Parameters   = @{ Acquisitions = $acquisitions; PythonScript = $pythonScript; Python = $python }
+    Setup        = $noSpare
+    Cleanup      = $restoreSpare
     Rows         = @(
         @{ Key = 'InProcess'; Name = 'Acquire and Release in the session alone'; Baseline = $true }
         @{

@@ -82,6 +82,7 @@ namespace ProcCmdlets.Worker
             {
                 Frame frame = _tasks.TakeDeferred() ?? _inbox.Take();
                 int? exit = Handle(frame);
+                _shared.ReturnIdleLeases();
                 if (exit.HasValue)
                 {
                     Writer.Flush(TimeSpan.FromSeconds(10));

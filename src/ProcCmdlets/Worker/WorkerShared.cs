@@ -217,6 +217,18 @@ namespace ProcCmdlets.Worker
             }
         }
 
+        /// <summary>
+        /// Gives back every lease whose lock is not held now: called when a script or chunk has ended,
+        /// so that a worker that ends next is not taken for a holder that died.
+        /// </summary>
+        public void ReturnIdleLeases()
+        {
+            foreach (var pair in _leases)
+            {
+                GiveBackIfIdle(pair.Key);
+            }
+        }
+
         /// <summary>The session asks for a lease back: at once if it is idle, else at a release soon.</summary>
         private void Revoke(long lockId)
         {
