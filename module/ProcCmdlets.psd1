@@ -22,6 +22,13 @@
         'Invoke-ProcessPoolApply'
         'Remove-ProcessPool'
         'Get-ProcessPool'
+        'New-ProcessQueue'
+        'New-ProcessLock'
+        'New-ProcessSemaphore'
+        'New-ProcessEvent'
+        'New-ProcessBarrier'
+        'New-ProcessValue'
+        'New-ProcessDictionary'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -23,8 +23,8 @@ BeforeAll {
 }
 
 Describe 'The module' {
-    It 'exports the eleven cmdlets of the contract' {
-        @(Get-Command -Module ProcCmdlets -CommandType Cmdlet).Count | Should -Be 11
+    It 'exports the eighteen cmdlets of the contract' {
+        @(Get-Command -Module ProcCmdlets -CommandType Cmdlet).Count | Should -Be 18
     }
 }
 

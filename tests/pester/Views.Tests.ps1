@@ -16,6 +16,13 @@ BeforeDiscovery {
         @{ Name = 'Invoke-ProcessPoolApply'; Types = @('System.Management.Automation.PSObject', 'ProcCmdlets.ProcessPoolApplyJob') }
         @{ Name = 'Remove-ProcessPool'; Types = @('System.Void') }
         @{ Name = 'Get-ProcessPool'; Types = @('ProcCmdlets.ProcessPool') }
+        @{ Name = 'New-ProcessQueue'; Types = @('ProcCmdlets.ProcessQueue') }
+        @{ Name = 'New-ProcessLock'; Types = @('ProcCmdlets.ProcessLock') }
+        @{ Name = 'New-ProcessSemaphore'; Types = @('ProcCmdlets.ProcessSemaphore') }
+        @{ Name = 'New-ProcessEvent'; Types = @('ProcCmdlets.ProcessEvent') }
+        @{ Name = 'New-ProcessBarrier'; Types = @('ProcCmdlets.ProcessBarrier') }
+        @{ Name = 'New-ProcessValue'; Types = @('ProcCmdlets.ProcessValue') }
+        @{ Name = 'New-ProcessDictionary'; Types = @('ProcCmdlets.ProcessDictionary') }
     )
 }
 
@@ -219,7 +226,7 @@ Describe 'Output types' {
     It 'every exported cmdlet declares an [OutputType]' {
         $commands = @(Get-Command -Module ProcCmdlets -CommandType Cmdlet)
 
-        $commands | Should -HaveCount 11
+        $commands | Should -HaveCount 18
         foreach ($command in $commands) {
             @($command.OutputType) | Should -Not -BeNullOrEmpty -Because "$($command.Name) declares what it writes"
             foreach ($type in $command.OutputType) {

@@ -14,6 +14,10 @@ namespace ProcCmdlets.Channel
         DropTask = 8,
         ConsoleSync = 9,
 
+        // Session to worker: shared objects (docs/protocol-shared.md).
+        SharedReply = 16,
+        SharedRevoke = 17,
+
         // Worker to session.
         Hello = 32,
         Record = 33,
@@ -22,5 +26,10 @@ namespace ProcCmdlets.Channel
         ScriptDone = 36,
         InitDone = 37,
         ChunkStarted = 39,
+
+        // Worker to session: shared objects (docs/protocol-shared.md).
+        SharedCall = 48,
+        SharedCancel = 49,
+        SharedPost = 50,
     }
 }

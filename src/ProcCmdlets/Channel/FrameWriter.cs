@@ -119,7 +119,7 @@ namespace ProcCmdlets.Channel
         }
 
         private static bool CanWait(FrameKind kind) =>
-            kind == FrameKind.Record || kind == FrameKind.ItemDone || kind == FrameKind.ChunkStarted;
+            kind == FrameKind.Record || kind == FrameKind.ItemDone || kind == FrameKind.ChunkStarted || kind == FrameKind.SharedPost;
 
         /// <summary>Waits until every queued frame has been written (or the channel failed).</summary>
         public void Flush(TimeSpan timeout)

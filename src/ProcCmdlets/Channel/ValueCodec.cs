@@ -51,7 +51,11 @@ namespace ProcCmdlets.Channel
             UInt16 = 24,
             SwitchParameter = 25,
             Utf16String = 26,
+            SharedObject = 27,
         }
+
+        /// <summary>Shared objects' handles, registered by the side this process plays (session or worker).</summary>
+        public static ISharedObjectCodec SharedObjects { get; set; }
 
         public static void Write(PayloadWriter writer, object value) => Write(writer, value, 0);
 
@@ -154,6 +158,14 @@ namespace ProcCmdlets.Channel
                     w.WriteByte((byte)Tag.ByteArray);
                     w.WriteBytes(bytes);
                     return;
+            }
+
+            ISharedObjectCodec shared = SharedObjects;
+            if (shared != null && shared.TryGetHandle(raw, out SharedHandle handle))
+            {
+                w.WriteByte((byte)Tag.SharedObject);
+                handle.Write(w);
+                return;
             }
 
             if (depth >= MaxFastDepth)
@@ -391,6 +403,13 @@ namespace ProcCmdlets.Channel
                         {
                             throw new InvalidDataException("A value's CLIXML could not be deserialized: " + e.Message, e);
                         }
+                    }
+
+                case Tag.SharedObject:
+                    {
+                        SharedHandle handle = SharedHandle.Read(r);
+                        return SharedObjects?.Resolve(handle)
+                            ?? throw new InvalidDataException("A shared object arrived where none can be resolved.");
                     }
 
                 default:

@@ -54,6 +54,7 @@ namespace ProcCmdlets.Commands
 
         protected override void BeginProcessing()
         {
+            base.BeginProcessing();
             if (MyInvocation.BoundParameters.ContainsKey(nameof(ChunkSize)) && ChunkSize < 1)
             {
                 ThrowTerminatingError(Errors.OutOfRange(nameof(ChunkSize), ChunkSize, "must be at least 1"));

@@ -142,6 +142,7 @@ namespace ProcCmdlets.Commands
             }
 
             _run.Drain(_cmdlet);
+            ProcCmdlets.Shared.SharedWarnings.Drain(_cmdlet.WriteWarning);
             if (_run.TimeoutSeconds > 0)
             {
                 _pool.Supervisor.CheckTimeouts();

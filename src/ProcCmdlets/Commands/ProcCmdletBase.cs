@@ -16,6 +16,11 @@ namespace ProcCmdlets.Commands
 
         protected override void StopProcessing() => _cancellation.Cancel();
 
+        protected override void BeginProcessing() => WriteSharedWarnings();
+
+        /// <summary>Writes the warnings shared objects left from background threads (a dead holder's lock released).</summary>
+        internal void WriteSharedWarnings() => ProcCmdlets.Shared.SharedWarnings.Drain(WriteWarning);
+
         public void Dispose()
         {
             Dispose(true);

@@ -70,6 +70,8 @@ namespace ProcCmdlets.Commands
 
         protected override void BeginProcessing()
         {
+            base.BeginProcessing();
+
             // On another host the folder is the host's, not checked here; it starts in the login folder by default.
             string directory = HostName != null ? WorkingDirectory : ResolveWorkingDirectory();
             PreparedScript script = PreparedScript.From(ScriptBlock, SessionState);

@@ -55,6 +55,8 @@ namespace ProcCmdlets.Commands
                     }
                 }
             }
+
+            WriteSharedWarnings();
         }
 
         private void Wait(List<WorkerProcess> pending, SemaphoreSlim signal)

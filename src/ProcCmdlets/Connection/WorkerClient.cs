@@ -33,6 +33,12 @@ namespace ProcCmdlets.Connection
         private Action<WorkerClient> _onExit;
         private int _disposed;
 
+        /// <summary>Where workers' shared-object frames go instead of to the owner, once the session has shared objects.</summary>
+        internal static Action<WorkerClient, Frame> SharedFrames;
+
+        /// <summary>Told when a worker's channel ends, so its shared-object calls are withdrawn and what it held released.</summary>
+        internal static Action<WorkerClient> SharedEnded;
+
         public WorkerClient(WorkerLink link)
         {
             _link = link;
@@ -160,6 +166,12 @@ namespace ProcCmdlets.Connection
 
                 while (reader.TryRead(out Frame frame))
                 {
+                    if ((byte)frame.Kind >= (byte)FrameKind.SharedCall && (byte)frame.Kind <= 55 && SharedFrames != null)
+                    {
+                        SharedFrames(this, frame);
+                        continue;
+                    }
+
                     Action<Frame> handler;
                     lock (_lock)
                     {
@@ -178,6 +190,15 @@ namespace ProcCmdlets.Connection
                 // A corrupt channel cannot be trusted further: end the worker.
                 ChannelFault = e.Message;
                 Kill();
+            }
+
+            try
+            {
+                SharedEnded?.Invoke(this);
+            }
+            catch (Exception)
+            {
+                // Releasing what the worker held must not keep its exit from being reported.
             }
 
             if (!_link.WaitForExit(TimeSpan.FromSeconds(5)))

@@ -23,6 +23,7 @@ namespace ProcCmdlets.Worker
         private volatile PowerShell _current;
         private volatile bool _stopRequested;
         private TaskRunner _tasks;
+        private WorkerShared _shared;
 
         public FrameWriter Writer { get; private set; }
 
@@ -52,6 +53,8 @@ namespace ProcCmdlets.Worker
 
             StdioChannel.Take(out Stream input, out Stream output);
             Writer = new FrameWriter(output, "ProcCmdlets worker writer");
+            _shared = new WorkerShared(Writer);
+            ValueCodec.SharedObjects = _shared;
 
             // A script that calls [Environment]::Exit still gets what it wrote, and its item's end, to the session.
             AppDomain.CurrentDomain.ProcessExit += (s, e) => Writer.Flush(TimeSpan.FromSeconds(2));
@@ -82,6 +85,7 @@ namespace ProcCmdlets.Worker
             {
                 Frame frame = _tasks.TakeDeferred() ?? _inbox.Take();
                 int? exit = Handle(frame);
+                _shared.ReturnIdleLeases();
                 if (exit.HasValue)
                 {
                     Writer.Flush(TimeSpan.FromSeconds(10));
@@ -160,6 +164,10 @@ namespace ProcCmdlets.Worker
                         case FrameKind.StopPipeline:
                             Stop(Marker.Read(frame.Reader()));
                             break;
+                        case FrameKind.SharedReply:
+                        case FrameKind.SharedRevoke:
+                            _shared.Deliver(frame);
+                            break;
                         default:
                             _inbox.Add(frame);
                             break;
@@ -181,11 +189,13 @@ namespace ProcCmdlets.Worker
             {
                 _stopRequested = true;
                 _current?.BeginStop(null, null);
+                _shared.Interrupt();
             }
             else if (_tasks != null && _tasks.Cancel(chunkId))
             {
                 // The chunk is running now; one still queued here is skipped when its turn comes.
                 _current?.BeginStop(null, null);
+                _shared.Interrupt();
             }
         }
 

@@ -1,0 +1,30 @@
+namespace ProcCmdlets.Channel.Protocol
+{
+    /// <summary>The operation a SharedCall frame asks for; docs/protocol-shared.md lists each one's arguments and result.</summary>
+    internal enum SharedOp : byte
+    {
+        Put = 1,
+        Get = 2,
+        Count = 3,
+        TaskDone = 4,
+        Join = 5,
+        Close = 6,
+        Acquire = 7,
+        Release = 8,
+        Set = 9,
+        Clear = 10,
+        IsSet = 11,
+        Wait = 12,
+        GetValue = 13,
+        SetValue = 14,
+        Add = 15,
+        CompareExchange = 16,
+        GetItem = 17,
+        SetItem = 18,
+        Keys = 19,
+        ContainsKey = 20,
+        Remove = 21,
+        AddItem = 22,
+        ToHashtable = 23,
+    }
+}

@@ -1,0 +1,166 @@
+using System;
+using System.Collections.Generic;
+
+namespace ProcCmdlets.Shared
+{
+    /// <summary>
+    /// The session-side state of one shared object. Calls run under its gate and either end at once
+    /// or park among its waiters; a later call, a timer or a withdrawal ends a parked one.
+    /// </summary>
+    internal abstract class SharedState
+    {
+        protected readonly object Gate = new object();
+        protected readonly LinkedList<SharedRequest> Waiters = new LinkedList<SharedRequest>();
+
+        protected SharedState(byte kind, int capacity)
+        {
+            Kind = kind;
+            Capacity = capacity;
+        }
+
+        public byte Kind { get; }
+
+        public int Capacity { get; }
+
+        public long Id { get; internal set; }
+
+        /// <summary>The public object the session hands out.</summary>
+        public ProcessSharedObject Public { get; internal set; }
+
+        /// <summary>How messages name the object.</summary>
+        public string Name => $"{GetType().Name.Replace("State", string.Empty)} {Id}";
+
+        public void Invoke(SharedRequest request)
+        {
+            SharedResult? result;
+            try
+            {
+                lock (Gate)
+                {
+                    result = Run(request);
+                }
+            }
+            catch (Exception e) when (e is ArgumentException || e is InvalidCastException || e is FormatException || e is OverflowException)
+            {
+                result = SharedResult.Failed(e.Message);
+            }
+
+            if (result.HasValue)
+            {
+                request.Finish(result.Value);
+            }
+        }
+
+        /// <summary>Runs a call under the gate: its result, or null once it is parked (or finished by the object).</summary>
+        protected abstract SharedResult? Run(SharedRequest request);
+
+        /// <summary>What running out of time means for a parked call (false, or a TimeoutException).</summary>
+        protected abstract SharedResult TimeoutResult(SharedRequest request);
+
+        /// <summary>Called under the gate when a parked call leaves without being satisfied.</summary>
+        protected virtual void OnWithdrawn(SharedRequest request)
+        {
+        }
+
+        /// <summary>Gives back what <paramref name="peer"/> holds; the warnings to show. Called once the peer has ended.</summary>
+        public virtual IEnumerable<string> ReleaseHeldBy(SharedPeer peer) => Array.Empty<string>();
+
+        /// <summary>Parks a call (under the gate); a zero timeout ends it at once.</summary>
+        protected SharedResult? Park(SharedRequest request)
+        {
+            if (request.Timeout == TimeSpan.Zero)
+            {
+                return TimeoutResult(request);
+            }
+
+            request.ParkedIn = this;
+            request.Node = Waiters.AddLast(request);
+            request.Arm(this);
+            return null;
+        }
+
+        /// <summary>Takes a parked call out of the waiters (under the gate).</summary>
+        protected void Unpark(SharedRequest request)
+        {
+            if (request.Node != null && request.Node.List != null)
+            {
+                Waiters.Remove(request.Node);
+            }
+
+            request.Node = null;
+        }
+
+        /// <summary>The first parked call doing <paramref name="op"/>, or null.</summary>
+        protected SharedRequest FirstWaiting(Channel.Protocol.SharedOp op)
+        {
+            for (var node = Waiters.First; node != null; node = node.Next)
+            {
+                if (node.Value.Op == op)
+                {
+                    return node.Value;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>The parked calls doing <paramref name="op"/>, taken out of the waiters.</summary>
+        protected List<SharedRequest> TakeAllWaiting(Channel.Protocol.SharedOp op)
+        {
+            var taken = new List<SharedRequest>();
+            for (var node = Waiters.First; node != null;)
+            {
+                var next = node.Next;
+                if (node.Value.Op == op)
+                {
+                    Waiters.Remove(node);
+                    node.Value.Node = null;
+                    taken.Add(node.Value);
+                }
+
+                node = next;
+            }
+
+            return taken;
+        }
+
+        /// <summary>The call's timer fired.</summary>
+        internal void Expire(SharedRequest request)
+        {
+            SharedResult result;
+            lock (Gate)
+            {
+                if (request.IsFinished || request.Node == null)
+                {
+                    return;
+                }
+
+                Unpark(request);
+                OnWithdrawn(request);
+                result = TimeoutResult(request);
+            }
+
+            request.Finish(result);
+        }
+
+        /// <summary>Withdraws a parked call (its worker stopped or ended); false when it had been satisfied already.</summary>
+        public bool Withdraw(SharedRequest request)
+        {
+            lock (Gate)
+            {
+                if (request.IsFinished || request.Node == null)
+                {
+                    return false;
+                }
+
+                Unpark(request);
+                OnWithdrawn(request);
+            }
+
+            return request.Finish(SharedResult.Cancelled());
+        }
+
+        protected static string Seconds(SharedRequest request) =>
+            request.Timeout.HasValue ? request.Timeout.Value.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) : "?";
+    }
+}
