@@ -1,0 +1,156 @@
+using System;
+using System.Collections;
+using System.Collections.Specialized;
+using System.IO;
+using System.Management.Automation;
+
+namespace ProcCmdlets.Channel
+{
+    /// <summary>
+    /// Reads values back from the channel: the binary forms <see cref="ValueCodec"/> writes, and
+    /// CLIXML as PowerShell remoting deserializes it. A malformed value throws InvalidDataException.
+    /// </summary>
+    internal static class ValueDecoder
+    {
+        public static object Read(PayloadReader r, int depth)
+        {
+            if (depth > ValueCodec.MaxFastDepth + 1)
+            {
+                throw new InvalidDataException("A value in a frame nests deeper than the channel allows.");
+            }
+
+            var tag = (ValueCodec.Tag)r.ReadByte();
+            switch (tag)
+            {
+                case ValueCodec.Tag.Null: return null;
+                case ValueCodec.Tag.True: return true;
+                case ValueCodec.Tag.False: return false;
+                case ValueCodec.Tag.Int32: return checked((int)r.ReadVarInt());
+                case ValueCodec.Tag.Int64: return r.ReadVarInt();
+                case ValueCodec.Tag.Double: return r.ReadDouble();
+                case ValueCodec.Tag.String: return r.ReadString();
+                case ValueCodec.Tag.Utf16String:
+                    {
+                        int count = r.ReadCount();
+                        if (count > r.Remaining)
+                        {
+                            throw new InvalidDataException("A string in a frame is longer than the frame.");
+                        }
+
+                        var chars = new char[count];
+                        for (int i = 0; i < chars.Length; i++)
+                        {
+                            chars[i] = (char)r.ReadVarUInt();
+                        }
+
+                        return new string(chars);
+                    }
+
+                case ValueCodec.Tag.Char: return (char)r.ReadVarUInt();
+                case ValueCodec.Tag.Byte: return r.ReadByte();
+                case ValueCodec.Tag.SByte: return (sbyte)r.ReadVarInt();
+                case ValueCodec.Tag.Int16: return (short)r.ReadVarInt();
+                case ValueCodec.Tag.UInt16: return (ushort)r.ReadVarUInt();
+                case ValueCodec.Tag.UInt32: return (uint)r.ReadVarUInt();
+                case ValueCodec.Tag.UInt64: return r.ReadVarUInt();
+                case ValueCodec.Tag.Single: return (float)r.ReadDouble();
+                case ValueCodec.Tag.Decimal:
+                    return new decimal(new[] { (int)r.ReadVarInt(), (int)r.ReadVarInt(), (int)r.ReadVarInt(), (int)r.ReadVarInt() });
+                case ValueCodec.Tag.DateTime: return DateTime.FromBinary(r.ReadInt64());
+                case ValueCodec.Tag.TimeSpan: return new TimeSpan(r.ReadVarInt());
+                case ValueCodec.Tag.Guid: return new Guid(r.ReadBytes());
+                case ValueCodec.Tag.SwitchParameter: return new SwitchParameter(r.ReadBool());
+                case ValueCodec.Tag.ByteArray: return r.ReadBytes();
+                case ValueCodec.Tag.Array:
+                    {
+                        int length = r.ReadCount();
+                        if (length > r.Remaining)
+                        {
+                            throw new InvalidDataException("An array in a frame declares more elements than the frame holds.");
+                        }
+
+                        var array = new object[length];
+                        for (int i = 0; i < array.Length; i++)
+                        {
+                            array[i] = Read(r, depth + 1);
+                        }
+
+                        return array;
+                    }
+
+                case ValueCodec.Tag.Hashtable:
+                    {
+                        int count = r.ReadCount();
+                        var table = new Hashtable(Math.Min(count, 1024), StringComparer.OrdinalIgnoreCase);
+                        for (int i = 0; i < count; i++)
+                        {
+                            object key = Read(r, depth + 1);
+                            table[key ?? string.Empty] = Read(r, depth + 1);
+                        }
+
+                        return table;
+                    }
+
+                case ValueCodec.Tag.Ordered:
+                    {
+                        int count = r.ReadCount();
+                        var table = new OrderedDictionary(StringComparer.OrdinalIgnoreCase);
+                        for (int i = 0; i < count; i++)
+                        {
+                            object key = Read(r, depth + 1);
+                            table[key ?? string.Empty] = Read(r, depth + 1);
+                        }
+
+                        return table;
+                    }
+
+                case ValueCodec.Tag.CustomObject:
+                    {
+                        var result = new PSObject();
+                        int names = r.ReadCount();
+                        result.TypeNames.Clear();
+                        for (int i = 0; i < names; i++)
+                        {
+                            result.TypeNames.Add(DeserializedName(r.ReadString()));
+                        }
+
+                        int count = r.ReadCount();
+                        for (int i = 0; i < count; i++)
+                        {
+                            string name = r.ReadString();
+                            // Names come from one object, so they are distinct: no need to check each.
+                            result.Properties.Add(new PSNoteProperty(name, Read(r, depth + 1)), true);
+                        }
+
+                        return result;
+                    }
+
+                case ValueCodec.Tag.Clixml:
+                    {
+                        string xml = r.ReadString();
+                        try
+                        {
+                            return PSSerializer.Deserialize(xml);
+                        }
+                        catch (Exception e)
+                        {
+                            throw new InvalidDataException("A value's CLIXML could not be deserialized: " + e.Message, e);
+                        }
+                    }
+
+                case ValueCodec.Tag.SharedObject:
+                    {
+                        SharedHandle handle = SharedHandle.Read(r);
+                        return ValueCodec.SharedObjects?.Resolve(handle)
+                            ?? throw new InvalidDataException("A shared object arrived where none can be resolved.");
+                    }
+
+                default:
+                    throw new InvalidDataException($"Unknown value tag {(byte)tag} in a frame.");
+            }
+        }
+
+        private static string DeserializedName(string name) =>
+            name.StartsWith("Deserialized.", StringComparison.Ordinal) ? name : "Deserialized." + name;
+    }
+}
