@@ -14,7 +14,7 @@ namespace ProcCmdlets.Channel
         DropTask = 8,
         ConsoleSync = 9,
 
-        // Session to worker: shared objects (docs/protocol-shared.md).
+        // Session to worker: shared objects (docs/protocol.md, "Shared objects").
         SharedReply = 16,
         SharedRevoke = 17,
 
@@ -27,7 +27,7 @@ namespace ProcCmdlets.Channel
         InitDone = 37,
         ChunkStarted = 39,
 
-        // Worker to session: shared objects (docs/protocol-shared.md).
+        // Worker to session: shared objects (docs/protocol.md, "Shared objects").
         SharedCall = 48,
         SharedCancel = 49,
         SharedPost = 50,

@@ -1,6 +1,6 @@
 namespace ProcCmdlets.Channel.Protocol
 {
-    /// <summary>The operation a SharedCall frame asks for; docs/protocol-shared.md lists each one's arguments and result.</summary>
+    /// <summary>The operation a SharedCall frame asks for; docs/protocol.md, "Shared objects" lists each one's arguments and result.</summary>
     internal enum SharedOp : byte
     {
         Put = 1,
