@@ -13,6 +13,7 @@ namespace ProcCmdlets.Channel
         StopPipeline = 7,
         DropTask = 8,
         ConsoleSync = 9,
+        DefineCode = 12,
 
         // Worker to session.
         Hello = 32,

@@ -52,6 +52,14 @@ namespace ProcCmdlets.Commands
         [Parameter]
         public int TimeoutSeconds { get; set; }
 
+        [Parameter]
+        [ValidateNotNull]
+        public string[] Function { get; set; }
+
+        [Parameter]
+        [ValidateNotNull]
+        public string[] Module { get; set; }
+
         protected override void BeginProcessing()
         {
             if (MyInvocation.BoundParameters.ContainsKey(nameof(ChunkSize)) && ChunkSize < 1)
@@ -64,7 +72,10 @@ namespace ProcCmdlets.Commands
                 ThrowTerminatingError(Errors.OutOfRange(nameof(TimeoutSeconds), TimeoutSeconds, "must be 0 (no limit) or more"));
             }
 
+            PreparedScript script = PreparedScript.FromCaller(ScriptBlock, this);
             ProcessPool pool = Pool;
+            DefineCode code = pool != null ? SessionCode.Resolve(this, new[] { ScriptBlock }, Function, Module)
+                : SessionCode.Resolve(this, new[] { ScriptBlock }, null, null);
             if (pool != null)
             {
                 if (pool.State != PoolState.Running)
@@ -80,14 +91,13 @@ namespace ProcCmdlets.Commands
             }
             else
             {
-                pool = _temporary = PoolFactory.Create(this, ProcessCount, "Map", InitializationScript, null, 0);
+                pool = _temporary = PoolFactory.Create(this, ProcessCount, "Map", InitializationScript, null, 0, Function, Module);
             }
 
-            PreparedScript script = PreparedScript.From(ScriptBlock, SessionState);
             TaskMode mode = Splat ? TaskMode.Splat
                 : script.CanInline && (ArgumentList == null || ArgumentList.Length == 0) ? TaskMode.Inline
                 : TaskMode.Positional;
-            PoolTask task = PoolFactory.NewTask(this, pool, mode, script, ArgumentList);
+            PoolTask task = PoolFactory.NewTask(this, pool, mode, script, ArgumentList, code);
             var run = new MapResult(task, MyInvocation.BoundParameters.ContainsKey(nameof(ChunkSize)) ? ChunkSize : 0, TimeoutSeconds, Unordered);
             _driver = new MapDriver(this, pool, run, Cancellation, progress: true);
         }

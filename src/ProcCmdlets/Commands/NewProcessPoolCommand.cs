@@ -29,9 +29,17 @@ namespace ProcCmdlets.Commands
         [ValidateRange(0, int.MaxValue)]
         public int MaxTasksPerWorker { get; set; }
 
+        [Parameter]
+        [ValidateNotNull]
+        public string[] Function { get; set; }
+
+        [Parameter]
+        [ValidateNotNull]
+        public string[] Module { get; set; }
+
         protected override void EndProcessing()
         {
-            ProcessPool pool = PoolFactory.Create(this, ProcessCount, Name ?? Registry.NextPoolName(), InitializationScript, InitializationArgumentList, MaxTasksPerWorker);
+            ProcessPool pool = PoolFactory.Create(this, ProcessCount, Name ?? Registry.NextPoolName(), InitializationScript, InitializationArgumentList, MaxTasksPerWorker, Function, Module);
             Registry.Add(pool);
             WriteObject(pool);
         }

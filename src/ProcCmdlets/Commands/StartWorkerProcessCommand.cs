@@ -44,11 +44,20 @@ namespace ProcCmdlets.Commands
         [Parameter]
         public Hashtable Environment { get; set; }
 
+        [Parameter]
+        [ValidateNotNull]
+        public string[] Function { get; set; }
+
+        [Parameter]
+        [ValidateNotNull]
+        public string[] Module { get; set; }
+
         protected override void BeginProcessing()
         {
             string directory = ResolveWorkingDirectory();
-            PreparedScript script = PreparedScript.From(ScriptBlock, SessionState);
-            PreparedScript init = InitializationScript == null ? null : PreparedScript.From(InitializationScript, SessionState);
+            PreparedScript script = PreparedScript.FromCaller(ScriptBlock, this);
+            PreparedScript init = InitializationScript == null ? null : PreparedScript.FromCaller(InitializationScript, this);
+            DefineCode code = SessionCode.Resolve(this, new[] { InitializationScript, ScriptBlock }, Function, Module);
 
             var setup = new WorkerSetup { WorkingDirectory = directory };
             if (Environment != null)
@@ -100,6 +109,13 @@ namespace ProcCmdlets.Commands
             // Differences since the spare started come first, so -Environment wins over them.
             setup.Environment.InsertRange(0, environmentChanges);
             var payload = new PayloadWriter();
+            if (!code.IsEmpty)
+            {
+                code.Write(payload);
+                _worker.Send(FrameKind.DefineCode, payload);
+                payload = new PayloadWriter();
+            }
+
             request.Write(payload);
             _worker.Send(FrameKind.RunScript, payload);
 
