@@ -11,6 +11,10 @@ namespace ProcCmdlets.Worker
         /// where no engine code has run yet, so the services the worker leaves out are never started.
         /// It returns only by ending the process.
         /// </summary>
-        public static int Run(bool engineStartsHere) => new WorkerSession().Run(engineStartsHere);
+        public static int Run(bool engineStartsHere)
+        {
+            ModuleHome.Expose();
+            return new WorkerSession().Run(engineStartsHere);
+        }
     }
 }

@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.IO;
 using System.Management.Automation.Language;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -70,8 +69,7 @@ namespace ProcCmdlets.Channel.Protocol
             var text = new StringBuilder();
             foreach (string module in modules)
             {
-                string parameter = Path.IsPathRooted(module) ? "-LiteralPath" : "-Name";
-                text.Append("Import-Module ").Append(parameter).Append(" '").Append(CodeGeneration.EscapeSingleQuotedStringContent(module))
+                text.Append("Import-Module -Name '").Append(CodeGeneration.EscapeSingleQuotedStringContent(module))
                     .Append("' -Global -ErrorAction Stop\n");
             }
 
