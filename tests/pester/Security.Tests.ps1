@@ -261,7 +261,12 @@ Describe 'Security: the environment a worker sees' {
 
 Describe 'Security: what a worker leaves on disk' -Skip:(-not $IsLinux) {
     It 'no file under the temp directory or $TestDrive contains a script, argument, $using: value, initialization script or item after the run' {
-        # The workers of this file have run; make sure every one has ended.
+        # The workers of this file have run; make sure every one has ended. The warm spare an earlier
+        # test turned on ends at the next start made with it turned off.
+        $previous = Get-Variable -Name ProcCmdletsWarmSpare -Scope Global -ErrorAction SilentlyContinue
+        $global:ProcCmdletsWarmSpare = $false
+        Start-WorkerProcess { } | Wait-WorkerProcess -Timeout 60
+        if ($previous) { $global:ProcCmdletsWarmSpare = $previous.Value } else { Remove-Variable -Name ProcCmdletsWarmSpare -Scope Global }
         Get-WorkerProcess | Remove-WorkerProcess -Force
         Get-ProcessPool | Remove-ProcessPool -Force
         Wait-Until -TimeoutSeconds 10 { @(Get-WorkerChildProcess).Count -eq 0 } | Should -BeTrue

@@ -1,0 +1,251 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.IO;
+using System.IO.Pipes;
+using System.Threading;
+using ProcCmdlets.Channel;
+using ProcCmdlets.Channel.Protocol;
+using ProcCmdlets.Transport;
+
+namespace ProcCmdlets.Tests.Pools
+{
+    /// <summary>
+    /// Starts fake workers: threads in this process that speak the channel over real pipes, so the
+    /// pool's logic runs exactly as with processes. <see cref="Behaviour"/> decides what each item does.
+    /// </summary>
+    internal sealed class FakeTransport : IWorkerTransport
+    {
+        private int _nextProcessId = 100000;
+
+        public FakeTransport(Func<object, FakeOutcome> behaviour, Func<int, bool> freezes = null)
+        {
+            Behaviour = behaviour;
+            Freezes = freezes ?? (_ => false);
+        }
+
+        /// <summary>Which workers (by start number, from 1) stop answering as soon as they get a chunk, before starting it.</summary>
+        public Func<int, bool> Freezes { get; }
+
+        public Func<object, FakeOutcome> Behaviour { get; }
+
+        public ConcurrentQueue<FakeWorker> Started { get; } = new ConcurrentQueue<FakeWorker>();
+
+        public string Location => "fake";
+
+        public WorkerLink Start(string workingDirectory)
+        {
+            int id = Interlocked.Increment(ref _nextProcessId);
+            var worker = new FakeWorker(id, Behaviour, Freezes(id - 100000));
+            Started.Enqueue(worker);
+            return worker;
+        }
+    }
+
+    /// <summary>What a fake worker does with an item.</summary>
+    internal sealed class FakeOutcome
+    {
+        public object Output { get; set; }
+
+        /// <summary>The worker dies before finishing the item.</summary>
+        public bool Crash { get; set; }
+
+        /// <summary>The worker stops answering at this item, as a process under SIGSTOP does.</summary>
+        public bool Hang { get; set; }
+
+        public int DelayMilliseconds { get; set; }
+
+        public static FakeOutcome Of(object output) => new FakeOutcome { Output = output };
+    }
+
+    /// <summary>One fake worker: its link (for the session) and its loop (a thread).</summary>
+    internal sealed class FakeWorker : WorkerLink
+    {
+        private readonly AnonymousPipeServerStream _toWorker = new AnonymousPipeServerStream(PipeDirection.Out);
+        private readonly AnonymousPipeServerStream _fromWorker = new AnonymousPipeServerStream(PipeDirection.In);
+        private readonly AnonymousPipeClientStream _workerIn;
+        private readonly AnonymousPipeClientStream _workerOut;
+        private readonly ManualResetEventSlim _exited = new ManualResetEventSlim();
+        private readonly Func<object, FakeOutcome> _behaviour;
+        private readonly Dictionary<long, DefineTask> _tasks = new Dictionary<long, DefineTask>();
+        private readonly bool _frozen;
+        private int? _exitCode;
+
+        public FakeWorker(int processId, Func<object, FakeOutcome> behaviour, bool frozen)
+        {
+            ProcessId = processId;
+            _behaviour = behaviour;
+            _frozen = frozen;
+            _workerIn = new AnonymousPipeClientStream(PipeDirection.In, _toWorker.ClientSafePipeHandle);
+            _workerOut = new AnonymousPipeClientStream(PipeDirection.Out, _fromWorker.ClientSafePipeHandle);
+            new Thread(Loop) { IsBackground = true, Name = "fake worker " + processId }.Start();
+        }
+
+        public override int ProcessId { get; }
+
+        public override string Location => "fake";
+
+        public override Stream ToWorker => _toWorker;
+
+        public override Stream FromWorker => _fromWorker;
+
+        public override TextReader Console => new BlockingConsole(_exited);
+
+        public override int? ExitCode => _exitCode;
+
+        /// <summary>Items this worker finished, in order.</summary>
+        public List<object> Ran { get; } = new List<object>();
+
+        public int Chunks { get; private set; }
+
+        public override void Kill() => Exit(137);
+
+        public override bool WaitForExit(TimeSpan timeout) => _exited.Wait(timeout);
+
+        private void Exit(int code)
+        {
+            lock (_exited)
+            {
+                if (_exited.IsSet)
+                {
+                    return;
+                }
+
+                _exitCode = code;
+
+                // As the kernel does for a dead process: the session reads the end of its channel. The
+                // worker's own input is left to its thread (closing a pipe another thread reads from blocks).
+                try
+                {
+                    _workerOut.Dispose();
+                }
+                catch (Exception)
+                {
+                }
+
+                _exited.Set();
+            }
+        }
+
+        private void Send(FrameKind kind, Action<PayloadWriter> write)
+        {
+            var w = new PayloadWriter();
+            write(w);
+            var frame = new byte[5 + w.Length];
+            BitConverter.GetBytes((uint)(w.Length + 1)).CopyTo(frame, 0);
+            frame[4] = (byte)kind;
+            Buffer.BlockCopy(w.Buffer, 0, frame, 5, w.Length);
+            lock (_exited)
+            {
+                if (!_exited.IsSet)
+                {
+                    _workerOut.Write(frame, 0, frame.Length);
+                    _workerOut.Flush();
+                }
+            }
+        }
+
+        private void Loop()
+        {
+            try
+            {
+                Send(FrameKind.Hello, Hello.ForThisProcess("fake", ProcessId).Write);
+                var reader = new FrameReader(_workerIn);
+                while (reader.TryRead(out Frame frame))
+                {
+                    PayloadReader r = frame.Reader();
+                    switch (frame.Kind)
+                    {
+                        case FrameKind.PoolInit:
+                            Send(FrameKind.InitDone, w => InitDone.Write(w, true));
+                            break;
+                        case FrameKind.DefineTask:
+                            DefineTask task = DefineTask.Read(r);
+                            _tasks[task.Id] = task;
+                            break;
+                        case FrameKind.RunChunk:
+                            if (!RunChunk(ProcCmdlets.Channel.Protocol.RunChunk.Read(r)))
+                            {
+                                return;
+                            }
+
+                            break;
+                    }
+                }
+
+                Exit(0);
+            }
+            catch (Exception)
+            {
+                Exit(1);
+            }
+        }
+
+        private bool RunChunk(RunChunk chunk)
+        {
+            if (!_tasks.ContainsKey(chunk.TaskId))
+            {
+                throw new InvalidDataException("A chunk of an undefined task.");
+            }
+
+            Chunks++;
+            if (_frozen)
+            {
+                _exited.Wait();
+                return false;
+            }
+
+            Send(FrameKind.ChunkStarted, w => Marker.Write(w, chunk.ChunkId));
+            for (int i = 0; i < chunk.Items.Length; i++)
+            {
+                FakeOutcome outcome = _behaviour(chunk.Items[i]);
+                if (outcome.DelayMilliseconds > 0)
+                {
+                    Thread.Sleep(outcome.DelayMilliseconds);
+                }
+
+                if (outcome.Hang)
+                {
+                    _exited.Wait();
+                    return false;
+                }
+
+                if (outcome.Crash)
+                {
+                    Exit(1);
+                    return false;
+                }
+
+                int index = i;
+                Send(FrameKind.Record, w =>
+                {
+                    ProcCmdlets.Channel.Protocol.Record.WriteHeader(w, StreamKind.Output, chunk.ChunkId, index);
+                    ValueCodec.Write(w, outcome.Output);
+                });
+                lock (Ran)
+                {
+                    Ran.Add(chunk.Items[i]);
+                }
+
+                Send(FrameKind.ItemDone, w => ItemDone.Write(w, chunk.ChunkId, index));
+            }
+
+            Send(FrameKind.ChunkDone, w => Marker.Write(w, chunk.ChunkId));
+            return true;
+        }
+
+        /// <summary>A console that stays silent until the worker exits.</summary>
+        private sealed class BlockingConsole : TextReader
+        {
+            private readonly ManualResetEventSlim _exited;
+
+            public BlockingConsole(ManualResetEventSlim exited) => _exited = exited;
+
+            public override string ReadLine()
+            {
+                _exited.Wait();
+                return null;
+            }
+        }
+    }
+}
