@@ -115,6 +115,16 @@ Describe 'Session functions in workers' {
         }
     }
 
+    It 'leaves the caller''s module auto-loading preference as it was' {
+        function Square($x) { $x * $x }
+        $PSModuleAutoLoadingPreference = 'ModuleQualified'
+
+        Invoke-ProcessPoolApply { Square 3 } -Pool $script:pool | Should -Be 9
+        $PSModuleAutoLoadingPreference | Should -Be 'ModuleQualified'
+        & { Invoke-ProcessPoolApply { Square 3 } -Pool $script:pool; Get-Variable -Name PSModuleAutoLoadingPreference -Scope Local -ErrorAction SilentlyContinue } |
+            Should -Be 9
+    }
+
     It 'refuses a -Function name that is not defined, naming it, before any item runs' {
         { 1 | Invoke-ProcessPoolMap { 'ran' } -Pool $script:pool -Function 'No-SuchFunction' } |
             Should -Throw -ErrorId 'CommandNotCarried,*' -ExpectedMessage '*No-SuchFunction*'
@@ -157,6 +167,18 @@ $script:loads++
     It 'imports it once per worker' {
         1..3 | Invoke-ProcessPoolMap { Get-FromModule $_ } -Pool $script:pool | Out-Null
         1..10 | Invoke-ProcessPoolMap { Get-ModuleLoads } -Pool $script:pool -ChunkSize 1 | Select-Object -Unique | Should -Be 1
+    }
+
+    It 'imports a module the session loaded, named by -Module, from the file it was loaded from' {
+        # A fresh worker, whose PSModulePath does not lead to the module.
+        $name = 'Get-FromModule'
+        $worker = Start-WorkerProcess { & $using:name 'by name' } -Module 'CarriedForTest'
+        try {
+            Wait-WorkerProcess -Worker $worker -Timeout 60 | Should -Be 'module by name'
+        }
+        finally {
+            Remove-WorkerProcess -Worker $worker -Force
+        }
     }
 
     It 'imports a module named by -Module for a call no analysis sees' {

@@ -118,7 +118,7 @@ namespace ProcCmdlets.Commands
             }
         }
 
-        private void AddModule(PSModuleInfo module, string command, bool mustCarry)
+        private void AddModule(PSModuleInfo module, string command, bool mustCarry, bool named = false)
         {
             if (module == null)
             {
@@ -144,7 +144,7 @@ namespace ProcCmdlets.Commands
             }
 
             // A module that comes with PowerShell loads in a worker on its own when a command of it runs.
-            if (_psHome != null && path.StartsWith(_psHome.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.OrdinalIgnoreCase))
+            if (!named && _psHome != null && path.StartsWith(_psHome.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.OrdinalIgnoreCase))
             {
                 return;
             }
@@ -181,11 +181,41 @@ namespace ProcCmdlets.Commands
                 }
             }
 
-            // A name the session has not loaded is imported by name in the worker, from its PSModulePath.
+            // A module the session has loaded is imported from the same file; another name is imported
+            // by name in the worker, from its PSModulePath.
+            if (!isPath)
+            {
+                PSModuleInfo loaded = LoadedModule(module);
+                if (loaded != null && !string.IsNullOrEmpty(loaded.Path) && File.Exists(loaded.Path))
+                {
+                    AddModule(loaded, module, mustCarry: false, named: true);
+                    return;
+                }
+            }
+
             if (_modules.Add(entry))
             {
                 _code.Modules.Add(entry);
             }
+        }
+
+        private PSModuleInfo LoadedModule(string name)
+        {
+            try
+            {
+                foreach (PSObject found in _cmdlet.SessionState.InvokeCommand.InvokeScript(false, ScriptBlock.Create("param($n) Get-Module -Name $n"), null, name))
+                {
+                    if (found?.BaseObject is PSModuleInfo info)
+                    {
+                        return info;
+                    }
+                }
+            }
+            catch (RuntimeException)
+            {
+            }
+
+            return null;
         }
 
         private void Fail(string name, string reason) => _cmdlet.ThrowTerminatingError(Errors.CommandNotCarried(name, reason));
