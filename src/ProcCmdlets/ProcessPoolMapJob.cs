@@ -139,14 +139,10 @@ namespace ProcCmdlets
 
         protected override void Dispose(bool disposing)
         {
-            if (disposing)
+            // The token source is not disposed: the drain thread may still be looking at its token.
+            if (disposing && !IsFinishedState(JobStateInfo.State))
             {
-                if (!IsFinishedState(JobStateInfo.State))
-                {
-                    StopJob();
-                }
-
-                _stop.Dispose();
+                StopJob();
             }
 
             base.Dispose(disposing);

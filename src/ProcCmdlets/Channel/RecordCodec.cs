@@ -69,8 +69,12 @@ namespace ProcCmdlets.Channel
             ScriptStackTraceSetter.Set(record, stackTrace);
 
             // Written to the session's pipeline, the record keeps the worker's id: the engine would
-            // otherwise append the name of the cmdlet that relays it.
-            PreserveInvocationInfo?.SetValue(record, true);
+            // otherwise append the name of the cmdlet that relays it. The module's own errors made in
+            // a worker (ValueNotCarried) get that name, as the same errors made in the session do.
+            if (typeName == null || !typeName.StartsWith("ProcCmdlets.", StringComparison.Ordinal))
+            {
+                PreserveInvocationInfo?.SetValue(record, true);
+            }
             return record;
         }
 
