@@ -44,6 +44,32 @@ namespace ProcCmdlets
 
         public override void UnblockJobAsync() => UnblockJob();
 
+        private static readonly System.Reflection.MethodInfo SetStateWithReason = typeof(Job).GetMethod(
+            "SetJobState", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic,
+            null, new[] { typeof(JobState), typeof(Exception) }, null);
+
+        /// <summary>
+        /// Sets the state with its reason (JobStateInfo.Reason), as Start-Job's and ThreadJob's jobs do; the
+        /// engine's method for it is not in the reference assemblies the module builds against.
+        /// </summary>
+        internal void SetJobState(JobState state, Exception reason)
+        {
+            if (reason == null || SetStateWithReason == null)
+            {
+                SetJobState(state);
+                return;
+            }
+
+            try
+            {
+                SetStateWithReason.Invoke(this, new object[] { state, reason });
+            }
+            catch (System.Reflection.TargetInvocationException e) when (e.InnerException is InvalidJobStateException)
+            {
+                throw e.InnerException;
+            }
+        }
+
         internal static bool IsFinishedState(JobState state) =>
             state == JobState.Completed || state == JobState.Failed || state == JobState.Stopped;
     }

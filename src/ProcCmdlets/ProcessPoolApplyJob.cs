@@ -40,7 +40,9 @@ namespace ProcCmdlets
             if (!IsFinishedState(JobStateInfo.State))
             {
                 _pool.Core.Unregister(_result);
-                SetJobState(state);
+
+                // As Start-Job's and ThreadJob's, a failed job says why in JobStateInfo.Reason.
+                SetJobState(state, state == JobState.Failed ? _result.LastError?.Exception : null);
             }
         }
 

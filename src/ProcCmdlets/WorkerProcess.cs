@@ -21,6 +21,7 @@ namespace ProcCmdlets
         private readonly JobRecordSink _sink;
         private int _stopping;
         private int? _reportedExitCode;
+        private ErrorRecord _lastError;
 
         internal WorkerProcess(string command, string name, WorkerClient connection)
             : base(command, name)
@@ -67,6 +68,11 @@ namespace ProcCmdlets
                         break;
                     }
 
+                    if (header.Stream == StreamKind.Error)
+                    {
+                        _lastError = record as ErrorRecord;
+                    }
+
                     _sink.Write(header.Stream, record);
                     break;
                 case FrameKind.ScriptDone:
@@ -83,20 +89,26 @@ namespace ProcCmdlets
             ExitCode = code;
             if (connection.ChannelFault != null)
             {
-                Error.Add(Errors.Create(new System.IO.InvalidDataException("The channel to the worker process failed: " + connection.ChannelFault),
-                    "ChannelCorrupt", ErrorCategory.ProtocolError, this));
+                _lastError = Errors.Create(new System.IO.InvalidDataException("The channel to the worker process failed: " + connection.ChannelFault),
+                    "ChannelCorrupt", ErrorCategory.ProtocolError, this);
+                Error.Add(_lastError);
             }
             else if (_reportedExitCode == null && Volatile.Read(ref _stopping) == 0)
             {
                 string tail = connection.ConsoleTail();
-                Error.Add(Errors.WorkerCrashed(
+                _lastError = Errors.WorkerCrashed(
                     $"The worker process {ProcessId}{(Location == System.Environment.MachineName ? string.Empty : " on " + Location)} ended with exit status {code} before its script finished." +
-                    (tail.Length > 0 ? " Its last console output: " + tail : string.Empty), this));
+                    (tail.Length > 0 ? " Its last console output: " + tail : string.Empty), this);
+                Error.Add(_lastError);
             }
 
             JobState state = Volatile.Read(ref _stopping) != 0 ? JobState.Stopped
                 : code == 0 ? JobState.Completed : JobState.Failed;
-            SetJobState(state);
+
+            // As Start-Job's and ThreadJob's, a failed job says why in JobStateInfo.Reason.
+            Exception reason = state != JobState.Failed ? null
+                : _lastError?.Exception ?? new WorkerCrashedException($"The worker process {ProcessId} exited with code {code}.");
+            SetJobState(state, reason);
             WorkerSpare.Forget(connection);
         }
 

@@ -158,6 +158,16 @@ Describe 'Invoke-ProcessPoolApply' {
         }
     }
 
+    Context 'session functions' {
+        It 'calls a session function, and one named by -Function for a dynamic call' {
+            function Get-Greeting($Name) { "hello $Name" }
+            $command = 'Get-Greeting'
+
+            Invoke-ProcessPoolApply -Pool $script:pool { Get-Greeting 'pool' } | Should -Be 'hello pool'
+            Invoke-ProcessPoolApply -Pool $script:pool -Function Get-Greeting { & $using:command 'dynamic' } | Should -Be 'hello dynamic'
+        }
+    }
+
     Context 'cleanup' {
         It 'leaves no worker process behind' {
             Assert-NoWorkerLeft

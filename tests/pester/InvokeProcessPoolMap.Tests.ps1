@@ -284,6 +284,23 @@ Describe 'Invoke-ProcessPoolMap' {
         }
     }
 
+    Context 'session functions and -AsJob' {
+        It 'calls a session function and the functions it calls' {
+            function Get-Half($x) { $x / 2 }
+            function Get-Quarter($x) { Get-Half (Get-Half $x) }
+
+            4, 8 | Invoke-ProcessPoolMap -Pool $script:pool { Get-Quarter $_ } | Should -Be @(1, 2)
+        }
+
+        It 'returns a ProcessPoolMap job with -AsJob whose output Receive-Job gets in input order' {
+            $job = Invoke-ProcessPoolMap -Pool $script:pool -InputObject (1..6) -AsJob { $_ * 10 }
+
+            $job.PSJobTypeName | Should -Be 'ProcessPoolMap'
+            $job.PoolName | Should -Be $script:pool.Name
+            Receive-Job -Job $job -Wait -AutoRemoveJob | Should -Be @(10, 20, 30, 40, 50, 60)
+        }
+    }
+
     Context 'cleanup' {
         It 'leaves no worker process behind' {
             Assert-NoWorkerLeft

@@ -62,6 +62,13 @@ Describe 'New-ProcessPool' {
             Get-ProcessPool | Remove-ProcessPool -Force
         }
 
+        It 'defines -Function functions in every worker, for every task' {
+            function Get-PoolHelper { 'helper' }
+            $pool = New-ProcessPool 1 -Function Get-PoolHelper
+
+            Invoke-ProcessPoolApply -Pool $pool { & ('Get-' + 'PoolHelper') } | Should -Be 'helper'
+        }
+
         It 'takes the process count as the first positional parameter and the name from -Name' {
             $pool = New-ProcessPool 1 -Name 'NewPoolNamed'
 

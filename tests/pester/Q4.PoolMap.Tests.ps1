@@ -25,6 +25,12 @@ Describe 'Q4: a pool maps a function over many values' {
             $script:pool.WorkerProcessIds | Should -HaveCount 4
         }
 
+        It 'maps the session function Square over 1..5, as pool.map(square, [1, 2, 3, 4, 5])' {
+            function Square($x) { $x * $x }
+
+            1..5 | Invoke-ProcessPoolMap { Square $_ } -Pool $script:pool | Should -Be @(1, 4, 9, 16, 25)
+        }
+
         It 'squares 1..5 with $_' {
             1..5 | Invoke-ProcessPoolMap { $_ * $_ } -Pool $script:pool | Should -Be @(1, 4, 9, 16, 25)
         }
@@ -47,9 +53,10 @@ Describe 'Q4: a pool maps a function over many values' {
 
     Context 'a temporary pool' {
         It 'squares 1..5 on a temporary pool of four workers and removes it after' {
+            function Square($x) { $x * $x }
             $poolsBefore = @(Get-ProcessPool).Count
 
-            1..5 | Invoke-ProcessPoolMap { $_ * $_ } -ProcessCount 4 | Should -Be @(1, 4, 9, 16, 25)
+            1..5 | Invoke-ProcessPoolMap { Square $_ } -ProcessCount 4 | Should -Be @(1, 4, 9, 16, 25)
 
             @(Get-ProcessPool).Count | Should -Be $poolsBefore
         }

@@ -12,20 +12,30 @@ AfterAll {
 
 Describe 'Q5: a pool with map, apply and starmap' {
     BeforeAll {
+        function global:WorkerFunction($x) { $x * $x }
+        function global:Multiply($a, $b) { $a * $b }
         $script:pool = New-ProcessPool -ProcessCount 4
         $script:workerPids = @($script:pool.WorkerProcessIds)
     }
 
+    AfterAll {
+        Remove-Item -Path function:global:WorkerFunction, function:global:Multiply -ErrorAction SilentlyContinue
+    }
+
     It 'maps worker_function over 1..5' {
+        1..5 | Invoke-ProcessPoolMap -Pool $script:pool { WorkerFunction $_ } | Should -Be @(1, 4, 9, 16, 25)
+    }
+
+    It 'maps a script block with a param block over 1..5' {
         1..5 | Invoke-ProcessPoolMap -Pool $script:pool { param($x) $x * $x } | Should -Be @(1, 4, 9, 16, 25)
     }
 
-    It 'applies a script block once' {
-        Invoke-ProcessPoolApply -Pool $script:pool -ArgumentList 7 { param($x) $x * $x } | Should -Be 49
+    It 'applies the session function once' {
+        Invoke-ProcessPoolApply -Pool $script:pool -ArgumentList 7 { param($x) WorkerFunction $x } | Should -Be 49
     }
 
     It 'starmaps pairs of arguments with -Splat' {
-        @(1, 2), @(3, 4) | Invoke-ProcessPoolMap -Pool $script:pool -Splat { param($a, $b) $a * $b } |
+        @(1, 2), @(3, 4) | Invoke-ProcessPoolMap -Pool $script:pool -Splat { param($a, $b) Multiply $a $b } |
             Should -Be @(2, 12)
     }
 

@@ -255,11 +255,14 @@ Describe 'Reliability: a pool worker dies while it runs an item' {
 
             $killed | Should -BeGreaterThan 0
             $job.State | Should -Be 'Failed'
-            $output = Receive-Job -Job $job -ErrorVariable failures -ErrorAction SilentlyContinue
+            $output = Receive-Job -Job $job -ErrorVariable received -ErrorAction SilentlyContinue
             $output | Should -BeNullOrEmpty
+            # Receive-Job adds the failed job's JobStateInfo.Reason as a JobStateFailed error, as for any failed job.
+            $failures = @($received | Where-Object { $_.FullyQualifiedErrorId -notlike 'JobStateFailed*' })
             $failures | Should -HaveCount 1
             $failures[0].FullyQualifiedErrorId | Should -BeLike 'WorkerCrashed*'
             $failures[0].Exception.Message | Should -Match 'exit status -?\d+'
+            $job.JobStateInfo.Reason.Message | Should -Be $failures[0].Exception.Message
             Remove-Job -Job $job -Force
             Assert-PoolRecovered -Pool $script:pool -DeadProcessId $killed
         }

@@ -253,6 +253,19 @@ Describe 'Start-WorkerProcess' {
         }
     }
 
+    Context 'session functions' {
+        It 'defines a session function the script block calls' {
+            function Get-Answer { 42 }
+
+            $worker = Start-WorkerProcess { Get-Answer }
+            Wait-WorkerProcess -Worker $worker -Timeout 60 | Should -Be 42
+        }
+
+        It 'refuses a -Function name the session does not define' {
+            { Start-WorkerProcess { 1 } -Function 'No-SuchFunction' } | Should -Throw -ErrorId 'CommandNotCarried,*'
+        }
+    }
+
     Context 'cleanup' {
         It 'leaves no worker process behind' {
             Assert-NoWorkerLeft

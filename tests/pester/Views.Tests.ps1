@@ -12,7 +12,7 @@ BeforeDiscovery {
         @{ Name = 'Get-WorkerProcess'; Types = @('ProcCmdlets.WorkerProcess') }
         @{ Name = 'Remove-WorkerProcess'; Types = @('System.Void') }
         @{ Name = 'New-ProcessPool'; Types = @('ProcCmdlets.ProcessPool') }
-        @{ Name = 'Invoke-ProcessPoolMap'; Types = @('System.Management.Automation.PSObject') }
+        @{ Name = 'Invoke-ProcessPoolMap'; Types = @('System.Management.Automation.PSObject', 'ProcCmdlets.ProcessPoolMapJob') }
         @{ Name = 'Invoke-ProcessPoolApply'; Types = @('System.Management.Automation.PSObject', 'ProcCmdlets.ProcessPoolApplyJob') }
         @{ Name = 'Remove-ProcessPool'; Types = @('System.Void') }
         @{ Name = 'Get-ProcessPool'; Types = @('ProcCmdlets.ProcessPool') }

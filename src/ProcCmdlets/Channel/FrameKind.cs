@@ -13,6 +13,7 @@ namespace ProcCmdlets.Channel
         StopPipeline = 7,
         DropTask = 8,
         ConsoleSync = 9,
+        DefineCode = 12,
 
         // Session to worker: shared objects (docs/protocol.md, "Shared objects").
         SharedReply = 16,

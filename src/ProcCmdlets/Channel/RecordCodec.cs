@@ -67,6 +67,14 @@ namespace ProcCmdlets.Channel
             }
 
             ScriptStackTraceSetter.Set(record, stackTrace);
+
+            // Written to the session's pipeline, the record keeps the worker's id: the engine would
+            // otherwise append the name of the cmdlet that relays it. The module's own errors made in
+            // a worker (ValueNotCarried) get that name, as the same errors made in the session do.
+            if (typeName == null || !typeName.StartsWith("ProcCmdlets.", StringComparison.Ordinal))
+            {
+                PreserveInvocationInfo?.SetValue(record, true);
+            }
             return record;
         }
 
@@ -177,6 +185,9 @@ namespace ProcCmdlets.Channel
         }
 
         /// <summary>ErrorRecord.ScriptStackTrace has no public setter; the engine's internal one is used where present.</summary>
+        private static readonly PropertyInfo PreserveInvocationInfo = typeof(ErrorRecord).GetProperty(
+            "PreserveInvocationInfoOnce", BindingFlags.Instance | BindingFlags.NonPublic);
+
         private static class ScriptStackTraceSetter
         {
             private static readonly MethodInfo Method = typeof(ErrorRecord).GetMethod(

@@ -31,8 +31,18 @@ namespace ProcCmdlets.Commands
         [Parameter]
         public SwitchParameter AsJob { get; set; }
 
+        [Parameter]
+        [ValidateNotNull]
+        public string[] Function { get; set; }
+
+        [Parameter]
+        [ValidateNotNull]
+        public string[] Module { get; set; }
+
         protected override void EndProcessing()
         {
+            PreparedScript script = PreparedScript.FromCaller(ScriptBlock, this);
+            DefineCode code = SessionCode.Resolve(this, new[] { ScriptBlock }, Function, Module);
             ProcessPool pool = Pool;
             if (pool == null)
             {
@@ -48,8 +58,7 @@ namespace ProcCmdlets.Commands
                 ThrowTerminatingError(Errors.PoolRemoved(pool.Name, pool));
             }
 
-            PreparedScript script = PreparedScript.From(ScriptBlock, SessionState);
-            PoolTask task = PoolFactory.NewTask(this, pool, TaskMode.Apply, script, ArgumentList);
+            PoolTask task = PoolFactory.NewTask(this, pool, TaskMode.Apply, script, ArgumentList, code);
             if (AsJob)
             {
                 ProcessPoolApplyJob job = null;

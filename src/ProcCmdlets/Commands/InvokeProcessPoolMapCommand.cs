@@ -1,5 +1,7 @@
 using System;
 using System.Collections;
+using System.Collections.Generic;
+using ProcCmdlets.Channel;
 using System.Management.Automation;
 using ProcCmdlets.Channel.Protocol;
 using ProcCmdlets.Connection;
@@ -11,11 +13,15 @@ namespace ProcCmdlets.Commands
 {
     /// <summary>Runs a script block once for each input item in a pool's workers [map, imap, imap_unordered, starmap].</summary>
     [Cmdlet(VerbsLifecycle.Invoke, "ProcessPoolMap")]
-    [OutputType(typeof(PSObject))]
+    [OutputType(typeof(PSObject), typeof(ProcessPoolMapJob))]
     public sealed class InvokeProcessPoolMapCommand : ProcCmdletBase
     {
         private ProcessPool _temporary;
         private MapDriver _driver;
+        private ProcessPool _pool;
+        private MapResult _run;
+        private List<KeyValuePair<object, byte[]>> _jobItems;
+        private PayloadWriter _jobEncoder;
 
         [Parameter(Mandatory = true, Position = 0)]
         [ValidateNotNull]
@@ -52,6 +58,17 @@ namespace ProcCmdlets.Commands
         [Parameter]
         public int TimeoutSeconds { get; set; }
 
+        [Parameter]
+        [ValidateNotNull]
+        public string[] Function { get; set; }
+
+        [Parameter]
+        [ValidateNotNull]
+        public string[] Module { get; set; }
+
+        [Parameter]
+        public SwitchParameter AsJob { get; set; }
+
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
@@ -65,7 +82,10 @@ namespace ProcCmdlets.Commands
                 ThrowTerminatingError(Errors.OutOfRange(nameof(TimeoutSeconds), TimeoutSeconds, "must be 0 (no limit) or more"));
             }
 
+            PreparedScript script = PreparedScript.FromCaller(ScriptBlock, this);
             ProcessPool pool = Pool;
+            DefineCode code = pool != null ? SessionCode.Resolve(this, new[] { ScriptBlock }, Function, Module)
+                : SessionCode.Resolve(this, new[] { ScriptBlock }, null, null);
             if (pool != null)
             {
                 if (pool.State != PoolState.Running)
@@ -81,15 +101,24 @@ namespace ProcCmdlets.Commands
             }
             else
             {
-                pool = _temporary = PoolFactory.Create(this, ProcessCount, "Map", InitializationScript, null, 0);
+                pool = _temporary = PoolFactory.Create(this, ProcessCount, "Map", InitializationScript, null, 0, Function, Module);
             }
 
-            PreparedScript script = PreparedScript.From(ScriptBlock, SessionState);
             TaskMode mode = Splat ? TaskMode.Splat
                 : script.CanInline && (ArgumentList == null || ArgumentList.Length == 0) ? TaskMode.Inline
                 : TaskMode.Positional;
-            PoolTask task = PoolFactory.NewTask(this, pool, mode, script, ArgumentList);
+            PoolTask task = PoolFactory.NewTask(this, pool, mode, script, ArgumentList, code);
             var run = new MapResult(task, MyInvocation.BoundParameters.ContainsKey(nameof(ChunkSize)) ? ChunkSize : 0, TimeoutSeconds, Unordered);
+            if (AsJob)
+            {
+                // Pipeline input ends with this command, so the job's input is collected here first.
+                _pool = pool;
+                _run = run;
+                _jobItems = new List<KeyValuePair<object, byte[]>>();
+                _jobEncoder = new PayloadWriter();
+                return;
+            }
+
             _driver = new MapDriver(this, pool, run, Cancellation, progress: true);
         }
 
@@ -97,7 +126,7 @@ namespace ProcCmdlets.Commands
         {
             if (MyInvocation.ExpectingInput)
             {
-                _driver.Add(InputObject);
+                Add(InputObject);
                 return;
             }
 
@@ -110,22 +139,71 @@ namespace ProcCmdlets.Commands
             IEnumerable items = LanguagePrimitives.GetEnumerable(InputObject);
             if (items == null)
             {
-                _driver.Add(InputObject);
+                Add(InputObject);
                 return;
             }
 
-            if (items is ICollection collection)
+            if (items is ICollection collection && _driver != null)
             {
                 _driver.ExpectedCount = collection.Count;
             }
 
             foreach (object item in items)
             {
-                _driver.Add(item);
+                Add(item);
             }
         }
 
-        protected override void EndProcessing() => _driver.Complete();
+        private void Add(object item)
+        {
+            if (_driver != null)
+            {
+                _driver.Add(item);
+                return;
+            }
+
+            _jobEncoder.Reset();
+            try
+            {
+                ValueCodec.Write(_jobEncoder, item);
+            }
+            catch (ValueNotCarriedException e)
+            {
+                WriteError(Errors.NotCarried(e, ErrorCategory.InvalidData, item));
+                return;
+            }
+
+            _jobItems.Add(new KeyValuePair<object, byte[]>(item, _jobEncoder.ToArray()));
+        }
+
+        protected override void EndProcessing()
+        {
+            if (_driver != null)
+            {
+                _driver.Complete();
+                return;
+            }
+
+            ProcessPoolMapJob job = null;
+            try
+            {
+                job = new ProcessPoolMapJob(ScriptBlock.ToString(), _pool, _temporary != null, _run, _jobItems);
+            }
+            catch (PoolBrokenException e)
+            {
+                ThrowTerminatingError(e.Error);
+            }
+            catch (InvalidOperationException)
+            {
+                ThrowTerminatingError(Errors.PoolRemoved(_pool.Name, _pool));
+            }
+
+            // The job ends a temporary pool when it ends.
+            _temporary = null;
+            job.Name = "Map" + job.Id;
+            ProcCmdletsJobSourceAdapter.Register(this, job);
+            WriteObject(job);
+        }
 
         protected override void Dispose(bool disposing)
         {

@@ -29,6 +29,14 @@ namespace ProcCmdlets.Commands
         [ValidateRange(0, int.MaxValue)]
         public int MaxTasksPerWorker { get; set; }
 
+        [Parameter]
+        [ValidateNotNull]
+        public string[] Function { get; set; }
+
+        [Parameter]
+        [ValidateNotNull]
+        public string[] Module { get; set; }
+
         /// <summary>Hosts to run the workers on over SSH, each <c>[user@]host[:port]</c>; -ProcessCount workers on each.</summary>
         [Parameter(Mandatory = true, ParameterSetName = SshConnection.ParameterSet)]
         [ValidateNotNullOrEmpty]
@@ -59,14 +67,14 @@ namespace ProcCmdlets.Commands
             {
                 var transports = SshConnection.Transports(this, HostName, UserName, Port, KeyFilePath, Options, PowerShellPath);
                 int perHost = MyInvocation.BoundParameters.ContainsKey(nameof(ProcessCount)) ? ProcessCount : 1;
-                ProcessPool remote = PoolFactory.Create(this, perHost, Name ?? Registry.NextPoolName(), InitializationScript, InitializationArgumentList, MaxTasksPerWorker, transports);
+                ProcessPool remote = PoolFactory.Create(this, perHost, Name ?? Registry.NextPoolName(), InitializationScript, InitializationArgumentList, MaxTasksPerWorker, Function, Module, transports);
                 SshConnection.WaitForHosts(this, remote, SshConnection.AnswerTimeout(transports), Cancellation);
                 Registry.Add(remote);
                 WriteObject(remote);
                 return;
             }
 
-            ProcessPool pool = PoolFactory.Create(this, ProcessCount, Name ?? Registry.NextPoolName(), InitializationScript, InitializationArgumentList, MaxTasksPerWorker);
+            ProcessPool pool = PoolFactory.Create(this, ProcessCount, Name ?? Registry.NextPoolName(), InitializationScript, InitializationArgumentList, MaxTasksPerWorker, Function, Module);
             Registry.Add(pool);
             WriteObject(pool);
         }

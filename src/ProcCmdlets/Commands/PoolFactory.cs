@@ -11,13 +11,13 @@ namespace ProcCmdlets.Commands
     internal static class PoolFactory
     {
         /// <summary>A task for <paramref name="pool"/>: the script with its $using: values and the caller's preferences.</summary>
-        public static PoolTask NewTask(PSCmdlet cmdlet, ProcessPool pool, TaskMode mode, PreparedScript script, object[] args)
+        public static PoolTask NewTask(PSCmdlet cmdlet, ProcessPool pool, TaskMode mode, PreparedScript script, object[] args, DefineCode code = null)
         {
             var variables = new List<KeyValuePair<string, object>>(script.UsingValues);
             variables.AddRange(Preferences.Capture(cmdlet));
             try
             {
-                return new PoolTask(pool.Core.NextTaskId(), mode, script.Text, variables, args);
+                return new PoolTask(pool.Core.NextTaskId(), mode, script.Text, variables, args) { Code = code == null || code.IsEmpty ? null : code.Encode() };
             }
             catch (ValueNotCarriedException e)
             {
@@ -26,7 +26,7 @@ namespace ProcCmdlets.Commands
             }
         }
 
-        public static ProcessPool Create(PSCmdlet cmdlet, int processCount, string name, ScriptBlock init, object[] initArgs, int maxTasks, IReadOnlyList<Transport.IWorkerTransport> transports = null)
+        public static ProcessPool Create(PSCmdlet cmdlet, int processCount, string name, ScriptBlock init, object[] initArgs, int maxTasks, string[] functions = null, string[] modules = null, IReadOnlyList<Transport.IWorkerTransport> transports = null)
         {
             if (processCount < 1)
             {
@@ -35,15 +35,23 @@ namespace ProcCmdlets.Commands
 
             var setup = new WorkerSetup { WorkingDirectory = cmdlet.SessionState.Path.CurrentFileSystemLocation?.ProviderPath };
             setup.Variables.AddRange(Preferences.Capture(cmdlet));
-            PreparedScript initScript = init == null ? null : PreparedScript.From(init, cmdlet.SessionState);
+            PreparedScript initScript = init == null ? null : PreparedScript.FromCaller(init, cmdlet);
             if (initScript != null)
             {
                 setup.Variables.AddRange(initScript.UsingValues);
             }
 
+            // The session's functions and modules go first in the initialization script, which runs once per worker.
+            DefineCode code = SessionCode.Resolve(cmdlet, new[] { init }, functions, modules);
+            string initText = initScript?.Text;
+            if (!code.IsEmpty)
+            {
+                initText = DefineCode.Script(code.Modules, code.Functions) + (initText == null ? string.Empty : ". {\n" + initText + "\n} @args");
+            }
+
             try
             {
-                return new ProcessPool(name, processCount, maxTasks, setup, initScript?.Text, initArgs, transports);
+                return new ProcessPool(name, processCount, maxTasks, setup, initText, initArgs, transports);
             }
             catch (ValueNotCarriedException e)
             {

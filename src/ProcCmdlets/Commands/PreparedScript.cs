@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using ProcCmdlets.Records;
 
 namespace ProcCmdlets.Commands
 {
@@ -26,6 +27,32 @@ namespace ProcCmdlets.Commands
         /// <summary>True when the body can run directly as a process block (no param block, no $args, no named blocks).</summary>
         public bool CanInline { get; }
 
+        /// <summary>
+        /// Commands whose script block runs elsewhere and takes its own <c>$using:</c> values: a
+        /// <c>$using:</c> inside a script block given to one of them is that call's, read where it runs.
+        /// </summary>
+        private static readonly HashSet<string> NestedUsingOwners = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+        {
+            "ForEach-Object", "%", "foreach", "Start-ThreadJob", "Start-Job", "sajb", "Invoke-Command", "icm",
+            "Start-WorkerProcess", "Invoke-ProcessPoolMap", "Invoke-ProcessPoolApply", "New-ProcessPool",
+        };
+
+        /// <summary>As <see cref="From(ScriptBlock, SessionState)"/>; what it cannot take is the cmdlet's terminating error.</summary>
+        public static PreparedScript FromCaller(ScriptBlock script, PSCmdlet cmdlet)
+        {
+            try
+            {
+                return From(script, cmdlet.SessionState);
+            }
+            catch (RuntimeException e) when (e.ErrorRecord.FullyQualifiedErrorId == UndefinedId)
+            {
+                cmdlet.ThrowTerminatingError(e.ErrorRecord);
+                return null;
+            }
+        }
+
+        private const string UndefinedId = "UsingVariableIsUndefined";
+
         public static PreparedScript From(ScriptBlock script, SessionState caller)
         {
             var ast = (ScriptBlockAst)script.Ast;
@@ -37,6 +64,11 @@ namespace ProcCmdlets.Commands
 
             foreach (UsingExpressionAst usingAst in ast.FindAll(a => a is UsingExpressionAst, true).Cast<UsingExpressionAst>())
             {
+                if (BelongsToNestedCall(usingAst, ast))
+                {
+                    continue;
+                }
+
                 VariableExpressionAst variable = UsingExpressionAst.ExtractUsingVariable(usingAst);
                 string name = variable.VariablePath.UserPath;
                 int colon = name.IndexOf(':');
@@ -48,7 +80,15 @@ namespace ProcCmdlets.Commands
                 string local = "__pcUsing_" + Sanitize(name);
                 if (seen.Add(local))
                 {
-                    values.Add(new KeyValuePair<string, object>(local, caller.PSVariable.GetValue(name)));
+                    // A drive-qualified name ($using:env:PATH) is read as a value; a plain one must be set.
+                    PSVariable defined = caller == null || name.IndexOf(':') >= 0 ? null : caller.PSVariable.Get(name);
+                    if (caller != null && name.IndexOf(':') < 0 && defined == null)
+                    {
+                        ErrorRecord undefined = Errors.UsingVariableIsUndefined(usingAst.Extent.Text);
+                        throw new RuntimeException(undefined.Exception.Message, undefined.Exception, undefined);
+                    }
+
+                    values.Add(new KeyValuePair<string, object>(local, defined != null ? defined.Value : caller?.PSVariable.GetValue(name)));
                 }
 
                 string replacement = (variable.Splatted ? "@" : "$") + "global:" + local;
@@ -71,6 +111,26 @@ namespace ProcCmdlets.Commands
                 && (ast.EndBlock == null || ast.EndBlock.Unnamed) && !usesArgs && ast.UsingStatements.Count == 0
                 && ast.ScriptRequirements == null;
             return new PreparedScript(body, values, canInline);
+        }
+
+        /// <summary>True when <paramref name="usingAst"/> lies in a script block handed to a command that runs it elsewhere.</summary>
+        internal static bool BelongsToNestedCall(Ast usingAst, Ast root)
+        {
+            for (Ast node = usingAst.Parent; node != null && node != root; node = node.Parent)
+            {
+                if (!(node is ScriptBlockExpressionAst block))
+                {
+                    continue;
+                }
+
+                Ast owner = block.Parent is CommandParameterAst parameter ? parameter.Parent : block.Parent;
+                if (owner is CommandAst command && command.GetCommandName() is string name && NestedUsingOwners.Contains(name))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static string Sanitize(string name)

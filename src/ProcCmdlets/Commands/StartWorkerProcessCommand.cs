@@ -44,6 +44,14 @@ namespace ProcCmdlets.Commands
         [Parameter]
         public Hashtable Environment { get; set; }
 
+        [Parameter]
+        [ValidateNotNull]
+        public string[] Function { get; set; }
+
+        [Parameter]
+        [ValidateNotNull]
+        public string[] Module { get; set; }
+
         /// <summary>A host to run the worker on over SSH, <c>[user@]host[:port]</c>.</summary>
         [Parameter(Mandatory = true, ParameterSetName = SshConnection.ParameterSet)]
         [ValidateNotNullOrEmpty]
@@ -74,8 +82,9 @@ namespace ProcCmdlets.Commands
 
             // On another host the folder is the host's, not checked here; it starts in the login folder by default.
             string directory = HostName != null ? WorkingDirectory : ResolveWorkingDirectory();
-            PreparedScript script = PreparedScript.From(ScriptBlock, SessionState);
-            PreparedScript init = InitializationScript == null ? null : PreparedScript.From(InitializationScript, SessionState);
+            PreparedScript script = PreparedScript.FromCaller(ScriptBlock, this);
+            PreparedScript init = InitializationScript == null ? null : PreparedScript.FromCaller(InitializationScript, this);
+            DefineCode code = SessionCode.Resolve(this, new[] { InitializationScript, ScriptBlock }, Function, Module);
 
             var setup = new WorkerSetup { WorkingDirectory = directory };
             if (Environment != null)
@@ -133,6 +142,13 @@ namespace ProcCmdlets.Commands
             // Differences since the spare started come first, so -Environment wins over them.
             setup.Environment.InsertRange(0, environmentChanges);
             var payload = new PayloadWriter();
+            if (!code.IsEmpty)
+            {
+                code.Write(payload);
+                _worker.Send(FrameKind.DefineCode, payload);
+                payload = new PayloadWriter();
+            }
+
             request.Write(payload);
             _worker.Send(FrameKind.RunScript, payload);
 

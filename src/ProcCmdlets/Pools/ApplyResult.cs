@@ -25,7 +25,18 @@ namespace ProcCmdlets.Pools
             _finished = finished;
         }
 
-        public override void OnRecord(Chunk chunk, int index, StreamKind stream, object record) => _sink.Write(stream, record);
+        /// <summary>The last error the script wrote or met: a failed job's reason.</summary>
+        public ErrorRecord LastError { get; private set; }
+
+        public override void OnRecord(Chunk chunk, int index, StreamKind stream, object record)
+        {
+            if (stream == StreamKind.Error)
+            {
+                LastError = (ErrorRecord)record;
+            }
+
+            _sink.Write(stream, record);
+        }
 
         public override void OnItemDone(Chunk chunk, int index) =>
             _finished(Volatile.Read(ref _failed) != 0 || _job.Error.Count > 0);
@@ -33,12 +44,14 @@ namespace ProcCmdlets.Pools
         public override void OnItemFailed(Chunk chunk, int index, ErrorRecord error)
         {
             Interlocked.Exchange(ref _failed, 1);
+            LastError = error;
             _sink.Write(StreamKind.Error, error);
             _finished(true);
         }
 
         public override void OnFatal(ErrorRecord error)
         {
+            LastError = error;
             _sink.Write(StreamKind.Error, error);
             _finished(true);
         }

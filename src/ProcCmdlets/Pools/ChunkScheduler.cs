@@ -82,6 +82,11 @@ namespace ProcCmdlets.Pools
                     Chunk chunk = result.Pending.Take(nextChunkId(), result, size);
                     if (result.DefinedOn.Add(worker))
                     {
+                        if (result.Task.Code != null)
+                        {
+                            worker.Post(FrameKind.DefineCode, result.Task.Code);
+                        }
+
                         worker.Post(FrameKind.DefineTask, result.Task.Encoded);
                     }
 

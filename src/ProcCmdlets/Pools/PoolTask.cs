@@ -19,6 +19,9 @@ namespace ProcCmdlets.Pools
 
         public long Id { get; }
 
+        /// <summary>The DefineCode payload sent before the task to each worker, or null when the task needs nothing of the session's.</summary>
+        public byte[] Code { get; set; }
+
         /// <summary>The DefineTask payload.</summary>
         public byte[] Encoded { get; }
     }

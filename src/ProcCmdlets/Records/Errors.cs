@@ -56,5 +56,13 @@ namespace ProcCmdlets.Records
 
         public static ErrorRecord NotCarried(ValueNotCarriedException e, ErrorCategory category, object target) =>
             Create(e, "ValueNotCarried", category, target);
+
+        public static ErrorRecord CommandNotCarried(string name, string reason) =>
+            Create(new CommandNotCarriedException(name, reason), "CommandNotCarried", ErrorCategory.InvalidArgument, name);
+
+        /// <summary>As PowerShell reports a $using: variable the caller has not set (ForEach-Object -Parallel, Start-Job).</summary>
+        public static ErrorRecord UsingVariableIsUndefined(string usingText) =>
+            Create(new RuntimeException($"The value of the using variable '{usingText}' cannot be retrieved because it has not been set in the local session."),
+                "UsingVariableIsUndefined", ErrorCategory.InvalidOperation, null);
     }
 }

@@ -31,9 +31,15 @@ namespace ProcCmdlets.Worker
                     input.Complete();
                 }
 
+                ErrorRecord notDefined = _session.Code.TakeFailure();
                 if (_session.StopRequested)
                 {
                     exitCode = StoppedExitCode;
+                }
+                else if (notDefined != null)
+                {
+                    relay.SendError(notDefined);
+                    exitCode = 1;
                 }
                 else if (request.InitScript != null && !_session.Invoke(relay, request.InitScript, null, null))
                 {

@@ -23,6 +23,8 @@ namespace ProcCmdlets.Worker
         /// </summary>
         private const string RunWrapper = "param($__pcWrapper, $__pcFeed) & $__pcWrapper $__pcFeed";
 
+        private const string CodeFailureVariable = "__pcCodeFailure";
+
         private readonly WorkerSession _session;
         private readonly Dictionary<long, DefinedTask> _tasks = new Dictionary<long, DefinedTask>();
         private readonly ConcurrentDictionary<long, bool> _cancelled = new ConcurrentDictionary<long, bool>();
@@ -67,6 +69,15 @@ namespace ProcCmdlets.Worker
         public void Define(DefineTask task)
         {
             _session.SetVariables(task.Variables);
+            ErrorRecord notDefined = _session.Code.TakeFailure();
+            if (notDefined != null)
+            {
+                // Each item of the task fails with the error that kept its functions or modules out.
+                _session.SetVariables(new[] { new KeyValuePair<string, object>(CodeFailureVariable, notDefined) });
+                _tasks[task.Id] = new DefinedTask(TaskWrapper.For(TaskMode.Inline, "throw $global:" + CodeFailureVariable), new object[0]);
+                return;
+            }
+
             _tasks[task.Id] = new DefinedTask(TaskWrapper.For(task.Mode, task.Script), task.Args);
         }
 

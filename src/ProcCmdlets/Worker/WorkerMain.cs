@@ -17,7 +17,10 @@ namespace ProcCmdlets.Worker
         /// The worker loop; <paramref name="skipByteOrderMark"/> when the session's runtime may write
         /// a byte-order mark before the first frame (.NET Framework).
         /// </summary>
-        public static int Run(bool engineStartsHere, bool skipByteOrderMark) =>
-            new WorkerSession { SkipByteOrderMark = skipByteOrderMark }.Run(engineStartsHere);
+        public static int Run(bool engineStartsHere, bool skipByteOrderMark)
+        {
+            ModuleHome.Expose();
+            return new WorkerSession { SkipByteOrderMark = skipByteOrderMark }.Run(engineStartsHere);
+        }
     }
 }

@@ -31,6 +31,9 @@ namespace ProcCmdlets.Worker
 
         public WorkerHost Host { get; } = new WorkerHost();
 
+        /// <summary>The session's functions and modules defined here so far.</summary>
+        public WorkerCode Code { get; } = new WorkerCode();
+
         /// <summary>A stop of the one-off script was asked for.</summary>
         public bool StopRequested => _stopRequested;
 
@@ -125,6 +128,9 @@ namespace ProcCmdlets.Worker
                     return null;
                 case FrameKind.RunChunk:
                     return _tasks.Run(RunChunk.Read(r));
+                case FrameKind.DefineCode:
+                    Code.Apply(this, DefineCode.Read(r));
+                    return null;
                 case FrameKind.DropTask:
                     _tasks.Drop(Marker.Read(r));
                     return null;

@@ -101,6 +101,9 @@ namespace ProcCmdlets.Tests.Pools
 
         public int Chunks { get; private set; }
 
+        /// <summary>The kinds of the frames it was sent, in order.</summary>
+        public ConcurrentQueue<FrameKind> Received { get; } = new ConcurrentQueue<FrameKind>();
+
         public override void Kill() => Exit(137);
 
         public override bool WaitForExit(TimeSpan timeout) => _exited.Wait(timeout);
@@ -157,6 +160,7 @@ namespace ProcCmdlets.Tests.Pools
                 while (reader.TryRead(out Frame frame))
                 {
                     PayloadReader r = frame.Reader();
+                    Received.Enqueue(frame.Kind);
                     switch (frame.Kind)
                     {
                         case FrameKind.PoolInit:
