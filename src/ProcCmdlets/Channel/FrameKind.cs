@@ -13,6 +13,8 @@ namespace ProcCmdlets.Channel
         StopPipeline = 7,
         DropTask = 8,
         ConsoleSync = 9,
+        PauseRecords = 10,
+        ResumeRecords = 11,
 
         // Worker to session.
         Hello = 32,

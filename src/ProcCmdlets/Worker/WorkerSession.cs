@@ -154,7 +154,15 @@ namespace ProcCmdlets.Worker
                             WriteConsoleSync(Marker.Read(frame.Reader()));
                             break;
                         case FrameKind.StopPipeline:
+                            // A pipeline held back by the session must be able to reach its stop.
+                            Writer.SetPaused(false);
                             Stop(Marker.Read(frame.Reader()));
+                            break;
+                        case FrameKind.PauseRecords:
+                            Writer.SetPaused(true);
+                            break;
+                        case FrameKind.ResumeRecords:
+                            Writer.SetPaused(false);
                             break;
                         default:
                             _inbox.Add(frame);
