@@ -68,16 +68,20 @@ namespace ProcCmdlets.Worker
 
             _tasks = new TaskRunner(this);
             StartTrace.Mark("ready");
-            if (_inbox.Count == 0)
-            {
-                // Nothing to do yet (a spare, or a pool waiting for work): compile the paths work will take.
-                _tasks.WarmUp();
-                StartTrace.Mark("warmed up");
-            }
-
+            bool warmed = false;
             while (true)
             {
-                Frame frame = _tasks.TakeDeferred() ?? _inbox.Take();
+                Frame? deferred = _tasks.TakeDeferred();
+                if (deferred == null && !warmed && _inbox.Count == 0)
+                {
+                    // Nothing to do yet (a spare, or a pool that has run its set-up and waits for work):
+                    // compile the paths work will take, giving way as soon as work arrives.
+                    warmed = true;
+                    _tasks.WarmUp(() => _inbox.Count > 0);
+                    StartTrace.Mark("warmed up");
+                }
+
+                Frame frame = deferred ?? _inbox.Take();
                 int? exit = Handle(frame);
                 if (exit.HasValue)
                 {
