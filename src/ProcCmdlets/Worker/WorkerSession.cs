@@ -47,6 +47,17 @@ namespace ProcCmdlets.Worker
                 Environment.SetEnvironmentVariable(LaunchContract.DiagnosticsVariable, null);
             }
 
+            string tuning = Environment.GetEnvironmentVariable(LaunchContract.UnsetTuningVariable);
+            if (tuning != null)
+            {
+                foreach (string name in tuning.Split(new[] { ';' }, StringSplitOptions.RemoveEmptyEntries))
+                {
+                    Environment.SetEnvironmentVariable(name, null);
+                }
+
+                Environment.SetEnvironmentVariable(LaunchContract.UnsetTuningVariable, null);
+            }
+
             StdioChannel.Take(out Stream input, out Stream output);
             Writer = new FrameWriter(output, "ProcCmdlets worker writer");
 
