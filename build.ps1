@@ -114,6 +114,13 @@ function Invoke-Demo {
 function Invoke-Bench {
     Invoke-Build
     & (Join-Path $root 'bench/Invoke-Benchmarks.ps1') -ModulePath (Join-Path $root 'output/ProcCmdlets')
+    if ($IsLinux) {
+        # Again as users run it: under the self-contained ReadyToRun pwsh (its own section of the docs).
+        $pwshR2R = Invoke-PwshR2RBuild -Root $root
+        if ($pwshR2R) {
+            & $pwshR2R -NoProfile -File (Join-Path $root 'bench/Invoke-Benchmarks.ps1') -ModulePath (Join-Path $root 'output/ProcCmdlets') -OutputDirectory (Join-Path $root 'output/bench/r2r') -DocsSection bench-r2r
+        }
+    }
 }
 
 function Invoke-Package {

@@ -309,9 +309,9 @@ function ConvertTo-BenchMarkdown {
 
 function Update-BenchDocument {
     <# Replaces the text between <!-- bench:begin --> and <!-- bench:end --> (creating the file if needed). #>
-    param([Parameter(Mandatory)] [string] $Path, [Parameter(Mandatory)] [string] $Section)
-    $begin = '<!-- bench:begin -->'
-    $end = '<!-- bench:end -->'
+    param([Parameter(Mandatory)] [string] $Path, [Parameter(Mandatory)] [string] $Section, [string] $Marker = 'bench')
+    $begin = "<!-- ${Marker}:begin -->"
+    $end = "<!-- ${Marker}:end -->"
     if (Test-Path -LiteralPath $Path) {
         $text = (Get-Content -LiteralPath $Path -Raw) -replace "`r`n", "`n"
     } else {

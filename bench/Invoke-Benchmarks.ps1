@@ -56,7 +56,12 @@ param(
 
     [string[]] $Scenario,
 
-    [switch] $NoDocs
+    [switch] $NoDocs,
+
+    # Which generated section of docs/performance.md (and which chart) this run writes: 'bench' for
+    # the session's pwsh, 'bench-r2r' when run under the self-contained ReadyToRun pwsh.
+    [ValidateSet('bench', 'bench-r2r')]
+    [string] $DocsSection = 'bench'
 )
 
 $ErrorActionPreference = 'Stop'
@@ -296,9 +301,10 @@ if ($NoDocs -or $Scenario) {
     if ($Scenario) { Write-Host 'Docs left alone (only some scenarios ran).' }
 } else {
     $docs = Join-Path $repositoryRoot 'docs'
-    Export-BenchChart -Report $report -Path (Join-Path $docs 'performance.svg')
-    Update-BenchDocument -Path (Join-Path $docs 'performance.md') -Section (ConvertTo-BenchMarkdown -Report $report)
-    Write-Host "Docs: $(Join-Path $docs 'performance.md'), $(Join-Path $docs 'performance.svg')"
+    $chart = if ($DocsSection -eq 'bench') { 'performance.svg' } else { 'performance-r2r.svg' }
+    Export-BenchChart -Report $report -Path (Join-Path $docs $chart)
+    Update-BenchDocument -Path (Join-Path $docs 'performance.md') -Section (ConvertTo-BenchMarkdown -Report $report -ChartFile $chart) -Marker $DocsSection
+    Write-Host "Docs: $(Join-Path $docs 'performance.md'), $(Join-Path $docs $chart)"
 }
 
 $targets = @($report.Scenarios.Rows.Targets | Where-Object { $_ })
