@@ -35,7 +35,9 @@ $script:MamlNamespace = @{
     MSHelp  = 'http://msdn.microsoft.com/mshelp'
 }
 
-$script:CommandFilePattern = '^[A-Za-z]+-[A-Za-z0-9]+\.md$'
+# Cmdlet help pages are named like a command, Verb-Noun.md with capitals; lower-case pages such as
+# protocol-backpressure.md are other documents.
+$script:CommandFilePattern = '^[A-Z][A-Za-z]+-[A-Z][A-Za-z0-9]+\.md$'
 $script:FencePattern = '^\s{0,3}(`{3,}|~{3,})\s*([\w.+-]*)'
 $script:ListItemPattern = '^(\s*)([-*+]|\d+[.)])\s+(.*)$'
 
@@ -735,7 +737,7 @@ function ConvertTo-MamlHelp {
     # Only files named like a command (Verb-Noun.md) are cmdlet help; about topics and other
     # pages (README.md, performance.md) are left alone.
     $files = Get-ChildItem -LiteralPath $source -Filter '*.md' -File |
-        Where-Object { $_.Name -match $script:CommandFilePattern } |
+        Where-Object { $_.Name -cmatch $script:CommandFilePattern } |
         Sort-Object Name
     if (-not $files) { throw "No cmdlet markdown files were found in '$source'." }
 
