@@ -7,7 +7,7 @@ BeforeDiscovery {
     # One case per cmdlet markdown file: its name and the parameters it documents.
     $commandCases = @(
         Get-ChildItem -LiteralPath $docs -Filter '*.md' -File |
-            Where-Object { $_.Name -match '^[A-Za-z]+-[A-Za-z0-9]+\.md$' } |
+            Where-Object { $_.Name -cmatch '^[A-Z][A-Za-z]+-[A-Z][A-Za-z0-9]+\.md$' } |
             Sort-Object Name |
             ForEach-Object {
                 $lines = Get-Content -LiteralPath $_.FullName
