@@ -224,14 +224,17 @@ function Get-BenchCpuSeconds {
 function Wait-BenchPoolIdle {
     <# Waits (untimed) until a new pool's workers have started and gone quiet: its start is not part of the first map. #>
     param($Pool, [int] $TimeoutSeconds = 60)
+    # Quiet means no CPU used for four windows in a row: on a busy machine a worker still warming up
+    # can go a window without a core, and a first item that meets its warm-up is not a first use.
     $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
     $last = -1.0
-    while ([DateTime]::UtcNow -lt $deadline) {
+    $quiet = 0
+    while ([DateTime]::UtcNow -lt $deadline -and $quiet -lt 4) {
         Start-Sleep -Milliseconds 300
         $ids = @($Pool.WorkerProcessIds)
         if ($ids.Count -lt $Pool.ProcessCount) { continue }
         $cpu = Get-BenchCpuSeconds -Id $ids
-        if ([math]::Abs($cpu - $last) -lt 0.02) { return }
+        if ([math]::Abs($cpu - $last) -lt 0.015) { $quiet++ } else { $quiet = 0 }
         $last = $cpu
     }
 }
