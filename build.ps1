@@ -7,7 +7,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Package')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Package', 'BuildPwsh')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -21,6 +21,9 @@ $version = $manifest.ModuleVersion
 $moduleDir = Join-Path $root "output/ProcCmdlets/$version"
 # Pester is pinned here and nowhere else.
 $pesterVersion = '5.7.1'
+. (Join-Path $root 'build/PwshR2R.ps1')
+# Run again under the self-contained ReadyToRun pwsh (output/pwsh-r2r) by the Test task.
+$pwshR2RTests = @('StartStrategy.Tests.ps1', 'Q1.*.Tests.ps1', 'Q2.*.Tests.ps1', 'Q3.*.Tests.ps1', 'Q4.*.Tests.ps1', 'Q5.*.Tests.ps1', 'Q6.*.Tests.ps1')
 
 function Invoke-Dotnet {
     & dotnet @args
@@ -82,11 +85,23 @@ function Invoke-Test {
     $config.TestResult.Enabled = $true
     $config.TestResult.OutputPath = Join-Path $trx 'pester.xml'
     $pesterResult = Invoke-Pester -Configuration $config
+    $r2r = @{ Passed = 0; Failed = 0 }
+    if ($IsLinux) {
+        try {
+            $pwshR2R = Invoke-PwshR2RBuild -Root $root
+            $files = @(foreach ($pattern in $pwshR2RTests) { Get-ChildItem (Join-Path $root 'tests/pester') -Filter $pattern | ForEach-Object FullName })
+            Write-Host "Under the self-contained ReadyToRun pwsh: $($files.Count) files"
+            $r2r = Invoke-PesterUnder -Executable $pwshR2R -Path $files -PesterManifest (Get-Pester) -ResultPath (Join-Path $trx 'pester-r2r.xml')
+        } catch {
+            Write-Warning "The self-contained pwsh tests could not run: $($_.Exception.Message)"
+            $r2r = @{ Passed = 0; Failed = 1 }
+        }
+    }
     . (Join-Path $root 'build/StaleEndpoints.ps1')
     Remove-StaleEndpoint -Since $started
-    $passed = $unitPassed + $pesterResult.PassedCount
-    $failed = $unitFailed + $pesterResult.FailedCount
-    Write-Host "xunit: $unitPassed passed, $unitFailed failed; Pester: $($pesterResult.PassedCount) passed, $($pesterResult.FailedCount) failed"
+    $passed = $unitPassed + $pesterResult.PassedCount + $r2r.Passed
+    $failed = $unitFailed + $pesterResult.FailedCount + $r2r.Failed
+    Write-Host "xunit: $unitPassed passed, $unitFailed failed; Pester: $($pesterResult.PassedCount) passed, $($pesterResult.FailedCount) failed; Pester under the self-contained pwsh: $($r2r.Passed) passed, $($r2r.Failed) failed"
     Write-Output "$passed passed, $failed failed"
     if ($failed -gt 0) { exit 1 }
 }
@@ -105,6 +120,13 @@ function Invoke-Demo {
 function Invoke-Bench {
     Invoke-Build
     & (Join-Path $root 'bench/Invoke-Benchmarks.ps1') -ModulePath (Join-Path $root 'output/ProcCmdlets')
+    if ($IsLinux) {
+        # Again as users run it: under the self-contained ReadyToRun pwsh (its own section of the docs).
+        $pwshR2R = Invoke-PwshR2RBuild -Root $root
+        if ($pwshR2R) {
+            & $pwshR2R -NoProfile -File (Join-Path $root 'bench/Invoke-Benchmarks.ps1') -ModulePath (Join-Path $root 'output/ProcCmdlets') -OutputDirectory (Join-Path $root 'output/bench/r2r') -DocsSection bench-r2r
+        }
+    }
 }
 
 function Invoke-Package {
@@ -119,4 +141,5 @@ switch ($Task) {
     'Demo' { Invoke-Demo }
     'Bench' { Invoke-Bench }
     'Package' { Invoke-Package }
+    'BuildPwsh' { $null = Invoke-PwshR2RBuild -Root $root }
 }

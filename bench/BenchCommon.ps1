@@ -206,3 +206,79 @@ function Wait-BenchNoLeftover {
     }
     @($described)
 }
+
+# Helpers every fresh first-use process gets ahead of its body (Invoke-FreshFirstUse).
+$script:BenchFreshPrelude = @'
+param([string] $ModulePath, [string] $Argument)
+$ErrorActionPreference = 'Stop'
+function Get-BenchCpuSeconds {
+    <# CPU seconds (user + system) of processes, this one when no id is given. #>
+    param([int[]] $Id = @($PID))
+    $total = 0.0
+    foreach ($one in $Id) {
+        $process = Get-Process -Id $one -ErrorAction SilentlyContinue
+        if ($process) { $total += $process.TotalProcessorTime.TotalSeconds }
+    }
+    $total
+}
+function Wait-BenchPoolIdle {
+    <# Waits (untimed) until a new pool's workers have started and gone quiet: its start is not part of the first map. #>
+    param($Pool, [int] $TimeoutSeconds = 60)
+    # Quiet means no CPU used for four windows in a row: on a busy machine a worker still warming up
+    # can go a window without a core, and a first item that meets its warm-up is not a first use.
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+    $last = -1.0
+    $quiet = 0
+    while ([DateTime]::UtcNow -lt $deadline -and $quiet -lt 4) {
+        Start-Sleep -Milliseconds 300
+        $ids = @($Pool.WorkerProcessIds)
+        if ($ids.Count -lt $Pool.ProcessCount) { continue }
+        $cpu = Get-BenchCpuSeconds -Id $ids
+        if ([math]::Abs($cpu - $last) -lt 0.015) { $quiet++ } else { $quiet = 0 }
+        $last = $cpu
+    }
+}
+function Measure-BenchFirstUse {
+    <# Runs a block once, timed: wall seconds, this session's CPU seconds and its workers' CPU seconds. #>
+    param([scriptblock] $Block, [int[]] $Workers = @())
+    $cpu = Get-BenchCpuSeconds
+    $workerCpu = if ($Workers.Count) { Get-BenchCpuSeconds -Id $Workers } else { 0 }
+    $stopwatch = [Diagnostics.Stopwatch]::StartNew()
+    $output = @(& $Block)
+    $stopwatch.Stop()
+    $sessionCpu = (Get-BenchCpuSeconds) - $cpu
+    $workersCpu = if ($Workers.Count) { (Get-BenchCpuSeconds -Id $Workers) - $workerCpu } else { 0 }
+    [pscustomobject]@{ Seconds = $stopwatch.Elapsed.TotalSeconds; Cpu = $sessionCpu; WorkerCpu = $workersCpu; Output = $output }
+}
+'@
+
+function Invoke-FreshFirstUse {
+    <#
+    Runs -Body in a new PowerShell process after the helpers of $BenchFreshPrelude ($ModulePath and
+    $Argument are its parameters) and returns the object it printed as `BENCH_RESULT <json>`.
+    Nothing of it runs in this session first: what it measures is a fresh session's first use.
+    #>
+    param([Parameter(Mandatory)] [string] $Body, [string] $Argument = '', [int] $TimeoutSeconds = 900)
+    $context = $script:BenchContext
+    $file = Join-Path $context.TempDirectory ("first-{0}.ps1" -f [guid]::NewGuid().ToString('n'))
+    Set-Content -LiteralPath $file -Value ($script:BenchFreshPrelude + "`n" + $Body) -Encoding utf8
+    try {
+        $arguments = @($context.PwshHost.Prefix) + @('-NoProfile', '-NonInteractive', '-File', $file, '-ModulePath', $context.ModulePath, '-Argument', $Argument)
+        $run = Invoke-BenchProcess -FileName $context.PwshHost.FileName -ArgumentList $arguments -TimeoutSeconds $TimeoutSeconds
+        Get-BenchResultLine -Run $run -What 'The fresh PowerShell process'
+    } finally {
+        Remove-Item -LiteralPath $file -ErrorAction SilentlyContinue
+    }
+}
+
+function Measure-BenchSteady {
+    <# Runs a block in this session, timed: @{ Seconds; Cpu } with this session's CPU seconds. #>
+    param([Parameter(Mandatory)] [scriptblock] $Block)
+    $self = [Diagnostics.Process]::GetCurrentProcess()
+    $cpu = $self.TotalProcessorTime
+    $stopwatch = [Diagnostics.Stopwatch]::StartNew()
+    $output = @(& $Block)
+    $stopwatch.Stop()
+    $self.Refresh()
+    [pscustomobject]@{ Seconds = $stopwatch.Elapsed.TotalSeconds; Cpu = ($self.TotalProcessorTime - $cpu).TotalSeconds; Output = $output }
+}

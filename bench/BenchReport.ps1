@@ -78,6 +78,7 @@ function Write-BenchTable {
             Method        = $row.Method
             $medianHeader = if ($row.Error) { 'error' } else { Format-BenchNumber $row.Median $Result.Unit }
             Ratio         = Format-BenchRatio $row.Ratio
+            'Session CPU' = Format-BenchCpu $row
             Target        = $row.Target
             Met           = $row.Met
         }
@@ -87,6 +88,13 @@ function Write-BenchTable {
     foreach ($row in $Result.Rows | Where-Object Error) {
         Write-Host "  $($row.Method): $($row.Error)" -ForegroundColor Yellow
     }
+}
+
+function Format-BenchCpu {
+    <# A row's session CPU time (median, seconds), or an empty cell when it was not measured. #>
+    param($Row)
+    if ($null -eq $Row.SessionCpu) { return '' }
+    ([double] $Row.SessionCpu).ToString('0.00', $script:Invariant) + ' s'
 }
 
 function Export-BenchData {
@@ -106,6 +114,8 @@ function Export-BenchData {
                 Unit     = $scenario.Unit
                 Median   = & $number $row.Median
                 Ratio    = & $number $row.Ratio
+                FirstUse = $row.FirstUse
+                SessionCpuSeconds = & $number $row.SessionCpu
                 Target   = $row.Target
                 Met      = $row.Met
                 Runs     = ($row.Values | ForEach-Object { & $number $_ }) -join ';'
@@ -272,13 +282,14 @@ function ConvertTo-BenchMarkdown {
         $lines.Add('')
         $lines.Add($scenario.Description)
         $lines.Add('')
-        $lines.Add("| Method | Median ($($scenario.Unit)) | Ratio | Target | Met |")
-        $lines.Add('| --- | ---: | ---: | --- | --- |')
+        $lines.Add("| Method | Use | Median ($($scenario.Unit)) | Ratio | Session CPU | Target | Met |")
+        $lines.Add('| --- | --- | ---: | ---: | ---: | --- | --- |')
         foreach ($row in $scenario.Rows) {
             $median = if ($row.Error) { 'error' } else { Format-BenchNumber $row.Median $scenario.Unit }
             $method = if ($row.Baseline) { "$($row.Method), baseline" } else { $row.Method }
             $metText = ($row.Met -split '; ' | ForEach-Object { if ($_ -eq 'no') { '**no**' } else { $_ } }) -join '; '
-            $lines.Add("| $(& $cell $method) | $median | $(Format-BenchRatio $row.Ratio) | $(& $cell $row.Target) | $metText |")
+            $use = if ($row.FirstUse) { 'first (fresh process)' } else { 'steady' }
+            $lines.Add("| $(& $cell $method) | $use | $median | $(Format-BenchRatio $row.Ratio) | $(Format-BenchCpu $row) | $(& $cell $row.Target) | $metText |")
         }
         $lines.Add('')
         $lines.Add($scenario.RatioNote)
@@ -298,9 +309,9 @@ function ConvertTo-BenchMarkdown {
 
 function Update-BenchDocument {
     <# Replaces the text between <!-- bench:begin --> and <!-- bench:end --> (creating the file if needed). #>
-    param([Parameter(Mandatory)] [string] $Path, [Parameter(Mandatory)] [string] $Section)
-    $begin = '<!-- bench:begin -->'
-    $end = '<!-- bench:end -->'
+    param([Parameter(Mandatory)] [string] $Path, [Parameter(Mandatory)] [string] $Section, [string] $Marker = 'bench')
+    $begin = "<!-- ${Marker}:begin -->"
+    $end = "<!-- ${Marker}:end -->"
     if (Test-Path -LiteralPath $Path) {
         $text = (Get-Content -LiteralPath $Path -Raw) -replace "`r`n", "`n"
     } else {

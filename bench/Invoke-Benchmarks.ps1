@@ -19,8 +19,10 @@
       Rows          @{ Key; Name; Baseline; Product; Python; Targets } in display order; a target is
                     @{ Text; Op; Value } (on the row's median) or @{ Text; Op; Ratio; Against = <Key> }
       Measurements  @{ Keys; Run; Warmup } in run order; Run returns the figure (or a hashtable
-                    Key → figure when it measures several rows at once); with Warmup = $true it is
-                    also run once, untimed, before the first run
+                    Key → figure when it measures several rows at once, where "<Key>#cpu" gives the
+                    session's CPU seconds during that row's timed part); with Warmup = $true it is
+                    also run once, untimed, before the first run. First-use rows (a fresh session, a
+                    new pool, its first map) run in fresh processes and never have a warm-up
     Measurements are interleaved (every measurement once per run) so that a slow drift of the
     machine affects every row alike. A measurement that fails is reported and not repeated.
 .PARAMETER ModulePath
@@ -54,7 +56,12 @@ param(
 
     [string[]] $Scenario,
 
-    [switch] $NoDocs
+    [switch] $NoDocs,
+
+    # Which generated section of docs/performance.md (and which chart) this run writes: 'bench' for
+    # the session's pwsh, 'bench-r2r' when run under the self-contained ReadyToRun pwsh.
+    [ValidateSet('bench', 'bench-r2r')]
+    [string] $DocsSection = 'bench'
 )
 
 $ErrorActionPreference = 'Stop'
@@ -77,7 +84,8 @@ function Invoke-BenchScenario {
     $rowKeys = @($rows.Key)
     $measurements = @($Definition.Measurements | Where-Object { @(@($_.Keys) | Where-Object { $_ -in $rowKeys }).Count -gt 0 })
     $values = @{}
-    foreach ($key in $rowKeys) { $values[$key] = [Collections.Generic.List[double]]::new() }
+    $cpuValues = @{}
+    foreach ($key in $rowKeys) { $values[$key] = [Collections.Generic.List[double]]::new(); $cpuValues[$key] = [Collections.Generic.List[double]]::new() }
     $errors = @{}
     $state = @{ Bench = $script:BenchContext }
     foreach ($entry in $Definition.Parameters.GetEnumerator()) { $state[$entry.Key] = $entry.Value }
@@ -117,6 +125,7 @@ function Invoke-BenchScenario {
                     foreach ($key in $keys) {
                         if ($null -eq $measured[$key]) { throw "the measurement gave no figure for '$key'" }
                         $values[$key].Add([double] $measured[$key])
+                        if ($null -ne $measured["$key#cpu"]) { $cpuValues[$key].Add([double] $measured["$key#cpu"]) }
                     }
                     $shown = foreach ($key in $keys) { "$key $(Format-BenchNumber $measured[$key] $Definition.Unit) $($Definition.Unit)" }
                     Write-Host "  run $run/$Runs  $($shown -join ', ')"
@@ -172,6 +181,8 @@ function Invoke-BenchScenario {
             Product  = [bool] $row.Product
             Median   = $median
             Values   = $values[$row.Key].ToArray()
+            FirstUse = [bool] ($row.FirstUse -or $Definition.FirstUse)
+            SessionCpu = Get-BenchMedian $cpuValues[$row.Key].ToArray()
             Ratio    = Get-BenchRatio -Kind $Definition.Ratio -Value $median -Reference $medians[$baseline.Key]
             Target   = ($targets.Text -join '; ')
             Met      = (@($targets | ForEach-Object { Format-BenchMet $_.Met }) -join '; ')
@@ -290,9 +301,10 @@ if ($NoDocs -or $Scenario) {
     if ($Scenario) { Write-Host 'Docs left alone (only some scenarios ran).' }
 } else {
     $docs = Join-Path $repositoryRoot 'docs'
-    Export-BenchChart -Report $report -Path (Join-Path $docs 'performance.svg')
-    Update-BenchDocument -Path (Join-Path $docs 'performance.md') -Section (ConvertTo-BenchMarkdown -Report $report)
-    Write-Host "Docs: $(Join-Path $docs 'performance.md'), $(Join-Path $docs 'performance.svg')"
+    $chart = if ($DocsSection -eq 'bench') { 'performance.svg' } else { 'performance-r2r.svg' }
+    Export-BenchChart -Report $report -Path (Join-Path $docs $chart)
+    Update-BenchDocument -Path (Join-Path $docs 'performance.md') -Section (ConvertTo-BenchMarkdown -Report $report -ChartFile $chart) -Marker $DocsSection
+    Write-Host "Docs: $(Join-Path $docs 'performance.md'), $(Join-Path $docs $chart)"
 }
 
 $targets = @($report.Scenarios.Rows.Targets | Where-Object { $_ })

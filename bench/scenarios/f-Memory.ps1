@@ -14,6 +14,7 @@ $items = if ($Bench.Quick) { 100000 } else { 1000000 }
     Title        = 'Memory'
     Description  = "In a fresh session with a warm pool of 2: ``1..$items | Invoke-ProcessPoolMap { `$_ } -Pool `$p | Out-Null``; the figure is the growth of the session's ``(Get-Process -Id `$PID).PeakWorkingSet64`` across the map. The baseline is ``1..$items | ForEach-Object { `$_ } | Out-Null`` in a fresh session; Python streams the items through a warm ``Pool(2).imap(..., chunksize=1000)`` and reports the growth of its peak RSS."
     Unit         = 'MB'
+    FirstUse     = $true
     Ratio        = 'Relative'
     Parameters   = @{ Items = $items }
 

@@ -38,8 +38,23 @@ AfterAll {
     Assert-NoWorkerLeft
 }
 
+BeforeDiscovery {
+    # A self-contained pwsh (as installed from Microsoft's packages) carries its own runtime, with no
+    # dotnet executable to run the bundled worker program on.
+    $script:selfContained = [System.Runtime.InteropServices.RuntimeEnvironment]::GetRuntimeDirectory().TrimEnd('/') -eq $PSHOME.TrimEnd('/')
+}
+
 Describe 'How workers start' -Skip:(-not $IsLinux) {
-    It 'runs the bundled worker program on the session''s runtime by default' {
+    It 'runs the session''s own pwsh by default on a self-contained pwsh' -Skip:(-not $script:selfContained) {
+        $result = Invoke-FreshPwsh $script:probe
+        $result.ExitCode | Should -Be 0 -Because $result.Errors
+        $result.Output | Should -Contain "version $($PSVersionTable.PSVersion)"
+        ($result.Output | Where-Object { $_ -like 'cmdline *' }) | Should -BeLike "*$([Environment]::ProcessPath)*-NonInteractive*"
+        $result.Output | Should -Contain 'exit 0'
+        $result.Output | Should -Contain '2,4,6'
+    }
+
+    It 'runs the bundled worker program on the session''s runtime by default' -Skip:$script:selfContained {
         $result = Invoke-FreshPwsh $script:probe
         $result.ExitCode | Should -Be 0 -Because $result.Errors
         $result.Output | Should -Contain "version $($PSVersionTable.PSVersion)"

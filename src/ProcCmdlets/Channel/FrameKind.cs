@@ -13,6 +13,12 @@ namespace ProcCmdlets.Channel
         StopPipeline = 7,
         DropTask = 8,
         ConsoleSync = 9,
+
+        // Session to worker: back-pressure (docs/protocol.md, "Back-pressure").
+        PauseRecords = 10,
+        ResumeRecords = 11,
+
+        // Session to worker: the session's functions and modules (docs/protocol.md).
         DefineCode = 12,
 
         // Session to worker: shared objects (docs/protocol.md, "Shared objects").

@@ -15,6 +15,12 @@ namespace ProcCmdlets.Channel
         private const int MaxQueuedBytes = 16 << 20;
         private const int EagerBytes = 32 << 10;
 
+        /// <summary>
+        /// While paused, a producer of records waits once this much is queued: the output of a worker
+        /// whose session cannot keep up waits in the worker's pipeline, not in anybody's memory.
+        /// </summary>
+        private const int PausedQueuedBytes = 256 << 10;
+
         /// <summary>How long a record may wait for others before it is written.</summary>
         public static readonly TimeSpan BatchDelay = TimeSpan.FromMilliseconds(1);
 
@@ -32,6 +38,7 @@ namespace ProcCmdlets.Channel
         private bool _urgent;
         private bool _full;
         private bool _flushAll;
+        private bool _paused;
         private int _boundary;
         private DateTime _tailSince;
         private Exception _fault;
@@ -68,7 +75,8 @@ namespace ProcCmdlets.Channel
 
             lock (_lock)
             {
-                while (wait && _pendingLength > MaxQueuedBytes && !_closed && _fault == null)
+                while (wait && !_closed && _fault == null
+                    && (_pendingLength > MaxQueuedBytes || (_paused && kind == FrameKind.Record && _pendingLength > PausedQueuedBytes)))
                 {
                     Monitor.Wait(_lock);
                 }
@@ -120,6 +128,19 @@ namespace ProcCmdlets.Channel
 
         private static bool CanWait(FrameKind kind) =>
             kind == FrameKind.Record || kind == FrameKind.ItemDone || kind == FrameKind.ChunkStarted || kind == FrameKind.SharedPost;
+
+        /// <summary>
+        /// Pauses or resumes producers of records (see <see cref="PausedQueuedBytes"/>); other frames
+        /// never wait for it, so item and chunk ends still flow while records are held back.
+        /// </summary>
+        public void SetPaused(bool paused)
+        {
+            lock (_lock)
+            {
+                _paused = paused;
+                Monitor.PulseAll(_lock);
+            }
+        }
 
         /// <summary>Waits until every queued frame has been written (or the channel failed).</summary>
         public void Flush(TimeSpan timeout)

@@ -181,6 +181,8 @@ namespace ProcCmdlets.Commands
                 _run.Cancelled = true;
             }
 
+            // Records of a stopped call are dropped as they come: its workers must run on to their stop.
+            _run.ReleaseWorkers();
             _pool.Unregister(_run);
         }
     }

@@ -27,7 +27,7 @@ namespace ProcCmdlets.Pools
             switch (frame.Kind)
             {
                 case FrameKind.Record:
-                    OnRecord(worker, r);
+                    OnRecord(worker, r, frame.Payload.Length);
                     break;
                 case FrameKind.ChunkStarted:
                     OnChunkStarted(worker, Marker.Read(r));
@@ -45,7 +45,7 @@ namespace ProcCmdlets.Pools
             }
         }
 
-        private void OnRecord(PoolWorker worker, PayloadReader r)
+        private void OnRecord(PoolWorker worker, PayloadReader r, int bytes)
         {
             Record header = Record.ReadHeader(r);
             Chunk chunk = FindOnReader(worker, header.ChunkId);
@@ -71,7 +71,7 @@ namespace ProcCmdlets.Pools
             }
 
             object record = Decode(header, r, chunk.Items[index], out StreamKind stream);
-            chunk.Result.OnRecord(chunk, index, stream, record);
+            chunk.Result.OnRecord(worker, chunk, index, stream, record, bytes);
         }
 
         /// <summary>The record's body; one that cannot be read back becomes an error on its item, and the worker lives on.</summary>

@@ -10,16 +10,22 @@ namespace ProcCmdlets.Pools
 {
     /// <summary>
     /// A map's results [MapResult] as the calling cmdlet writes them: reader threads only queue tagged events;
-    /// the pipeline thread drains them and writes each item's records in input order (or as items
-    /// finish, unordered), never interleaving two items.
+    /// the pipeline thread drains them and writes each item's records in input order (or, unordered,
+    /// one item's records as they come while the others wait for it), never interleaving two items.
+    /// Each worker's records waiting for the pipeline thread are counted (<see cref="RecordFlow"/>):
+    /// a consumer slower than the workers pauses them instead of filling the session's memory.
     /// </summary>
     internal sealed class MapResult : PoolResult
     {
         private readonly ConcurrentQueue<RunEvent> _events = new ConcurrentQueue<RunEvent>();
         private readonly ManualResetEventSlim _signal = new ManualResetEventSlim();
         private readonly Dictionary<long, ItemSlot> _slots = new Dictionary<long, ItemSlot>();
+        private readonly ConcurrentDictionary<PoolWorker, RecordFlow> _flows = new ConcurrentDictionary<PoolWorker, RecordFlow>();
         private readonly bool _unordered;
         private long _nextToEmit;
+
+        // Unordered: the item whose records are written as they come (-1: none yet).
+        private long _streaming = -1;
 
         public MapResult(PoolTask task, int fixedChunkSize, int timeoutSeconds, bool unordered)
             : base(task, fixedChunkSize, timeoutSeconds)
@@ -37,6 +43,37 @@ namespace ProcCmdlets.Pools
 
         public override void OnRecord(Chunk chunk, int index, StreamKind stream, object record) =>
             Post(new RunEvent(chunk.Sequence[index], EventKind.Record, stream, record));
+
+        public override void OnRecord(PoolWorker worker, Chunk chunk, int index, StreamKind stream, object record, int bytes)
+        {
+            RecordFlow flow = _flows.GetOrAdd(worker, w => new RecordFlow(w.Client));
+            flow.Received(bytes);
+            Post(new RunEvent(chunk.Sequence[index], EventKind.Record, stream, record, flow, bytes));
+        }
+
+        /// <summary>Frame bytes of records read and not yet written, over all workers.</summary>
+        public long WaitingBytes
+        {
+            get
+            {
+                long total = 0;
+                foreach (RecordFlow flow in _flows.Values)
+                {
+                    total += flow.WaitingBytes;
+                }
+
+                return total;
+            }
+        }
+
+        /// <summary>The call is over (finished, stopped or failed): no worker stays paused for it.</summary>
+        public void ReleaseWorkers()
+        {
+            foreach (RecordFlow flow in _flows.Values)
+            {
+                flow.Release();
+            }
+        }
 
         public override void OnItemDone(Chunk chunk, int index) => Post(new RunEvent(chunk.Sequence[index], EventKind.Done, default, null));
 
@@ -84,7 +121,7 @@ namespace ProcCmdlets.Pools
                         sink.Write(StreamKind.Information, e.Value);
                         break;
                     case EventKind.Record:
-                        if (!_unordered && e.Sequence == _nextToEmit)
+                        if (_unordered ? StreamsNow(e.Sequence) : e.Sequence == _nextToEmit)
                         {
                             sink.Write(e.Stream, e.Value);
                         }
@@ -93,9 +130,17 @@ namespace ProcCmdlets.Pools
                             Slot(e.Sequence).Records.Add(new KeyValuePair<StreamKind, object>(e.Stream, e.Value));
                         }
 
+                        // Written, or set aside to keep the order: either way the pipeline thread is through with it.
+                        e.Flow?.Delivered(e.Bytes);
                         break;
                     case EventKind.Done:
-                        if (!_unordered && e.Sequence == _nextToEmit && !_slots.ContainsKey(e.Sequence))
+                        if (_unordered)
+                        {
+                            UnorderedDone(sink, e.Sequence);
+                            break;
+                        }
+
+                        if (e.Sequence == _nextToEmit && !_slots.ContainsKey(e.Sequence))
                         {
                             // The common case: the next item in order finished and all of its records are out.
                             _nextToEmit++;
@@ -103,21 +148,67 @@ namespace ProcCmdlets.Pools
                             break;
                         }
 
-                        ItemSlot slot = Slot(e.Sequence);
-                        slot.Done = true;
-                        if (_unordered)
-                        {
-                            EmitSlot(sink, slot);
-                            _slots.Remove(e.Sequence);
-                            Finished++;
-                        }
-
+                        Slot(e.Sequence).Done = true;
                         break;
                 }
 
                 if (!_unordered)
                 {
                     Advance(sink);
+                }
+            }
+        }
+
+        private bool StreamsNow(long sequence)
+        {
+            if (_streaming < 0 && !_slots.ContainsKey(sequence))
+            {
+                _streaming = sequence;
+            }
+
+            return _streaming == sequence;
+        }
+
+        private void UnorderedDone(IRecordSink sink, long sequence)
+        {
+            if (_streaming >= 0 && _streaming != sequence)
+            {
+                // Its records wait until the item being written now has ended.
+                Slot(sequence).Done = true;
+                return;
+            }
+
+            if (_slots.TryGetValue(sequence, out ItemSlot own))
+            {
+                EmitSlot(sink, own);
+                _slots.Remove(sequence);
+            }
+
+            _streaming = -1;
+            Finished++;
+
+            // Items that ended meanwhile go out whole; then one still running takes the stream.
+            var keys = new List<long>(_slots.Keys);
+            keys.Sort();
+            foreach (long key in keys)
+            {
+                ItemSlot slot = _slots[key];
+                if (slot.Done)
+                {
+                    EmitSlot(sink, slot);
+                    _slots.Remove(key);
+                    Finished++;
+                }
+            }
+
+            foreach (long key in keys)
+            {
+                if (_slots.TryGetValue(key, out ItemSlot running) && running.Records.Count > 0)
+                {
+                    EmitSlot(sink, running);
+                    _slots.Remove(key);
+                    _streaming = key;
+                    break;
                 }
             }
         }
@@ -174,13 +265,19 @@ namespace ProcCmdlets.Pools
 
         private readonly struct RunEvent
         {
-            public RunEvent(long sequence, EventKind kind, StreamKind stream, object value)
+            public RunEvent(long sequence, EventKind kind, StreamKind stream, object value, RecordFlow flow = null, int bytes = 0)
             {
                 Sequence = sequence;
                 Kind = kind;
                 Stream = stream;
                 Value = value;
+                Flow = flow;
+                Bytes = bytes;
             }
+
+            public RecordFlow Flow { get; }
+
+            public int Bytes { get; }
 
             public long Sequence { get; }
 

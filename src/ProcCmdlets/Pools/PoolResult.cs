@@ -56,6 +56,10 @@ namespace ProcCmdlets.Pools
         /// <summary>A record an item wrote, already decoded (an undecodable one arrives as an error record).</summary>
         public abstract void OnRecord(Chunk chunk, int index, StreamKind stream, object record);
 
+        /// <summary>A record as read from <paramref name="worker"/>, with its size on the channel (for back-pressure).</summary>
+        public virtual void OnRecord(PoolWorker worker, Chunk chunk, int index, StreamKind stream, object record, int bytes) =>
+            OnRecord(chunk, index, stream, record);
+
         public abstract void OnItemDone(Chunk chunk, int index);
 
         /// <summary>An item ended without finishing (its worker crashed or it timed out).</summary>

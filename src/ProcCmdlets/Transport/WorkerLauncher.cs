@@ -51,6 +51,21 @@ namespace ProcCmdlets.Transport
                 info.Environment[LaunchContract.UnsetDiagnosticsVariable] = "1";
             }
 
+            var added = new StringBuilder();
+            foreach (var (name, value) in LaunchContract.RuntimeTuning)
+            {
+                if (Environment.GetEnvironmentVariable(name) == null)
+                {
+                    info.Environment[name] = value;
+                    added.Append(name).Append(';');
+                }
+            }
+
+            if (added.Length > 0)
+            {
+                info.Environment[LaunchContract.UnsetTuningVariable] = added.ToString();
+            }
+
             if (workingDirectory != null && Directory.Exists(workingDirectory))
             {
                 info.WorkingDirectory = workingDirectory;

@@ -54,6 +54,17 @@ namespace ProcCmdlets.Worker
                 Environment.SetEnvironmentVariable(LaunchContract.DiagnosticsVariable, null);
             }
 
+            string tuning = Environment.GetEnvironmentVariable(LaunchContract.UnsetTuningVariable);
+            if (tuning != null)
+            {
+                foreach (string name in tuning.Split(new[] { ';' }, StringSplitOptions.RemoveEmptyEntries))
+                {
+                    Environment.SetEnvironmentVariable(name, null);
+                }
+
+                Environment.SetEnvironmentVariable(LaunchContract.UnsetTuningVariable, null);
+            }
+
             StdioChannel.Take(out Stream input, out Stream output);
             Writer = new FrameWriter(output, "ProcCmdlets worker writer");
             _shared = new WorkerShared(Writer);
@@ -77,16 +88,20 @@ namespace ProcCmdlets.Worker
 
             _tasks = new TaskRunner(this);
             StartTrace.Mark("ready");
-            if (_inbox.Count == 0)
-            {
-                // Nothing to do yet (a spare, or a pool waiting for work): compile the paths work will take.
-                _tasks.WarmUp();
-                StartTrace.Mark("warmed up");
-            }
-
+            bool warmed = false;
             while (true)
             {
-                Frame frame = _tasks.TakeDeferred() ?? _inbox.Take();
+                Frame? deferred = _tasks.TakeDeferred();
+                if (deferred == null && !warmed && _inbox.Count == 0)
+                {
+                    // Nothing to do yet (a spare, or a pool that has run its set-up and waits for work):
+                    // compile the paths work will take, giving way as soon as work arrives.
+                    warmed = true;
+                    _tasks.WarmUp(() => _inbox.Count > 0);
+                    StartTrace.Mark("warmed up");
+                }
+
+                Frame frame = deferred ?? _inbox.Take();
                 int? exit = Handle(frame);
                 _shared.ReturnIdleLeases();
                 if (exit.HasValue)
@@ -168,11 +183,19 @@ namespace ProcCmdlets.Worker
                             WriteConsoleSync(Marker.Read(frame.Reader()));
                             break;
                         case FrameKind.StopPipeline:
+                            // A pipeline held back by the session must be able to reach its stop.
+                            Writer.SetPaused(false);
                             Stop(Marker.Read(frame.Reader()));
                             break;
                         case FrameKind.SharedReply:
                         case FrameKind.SharedRevoke:
                             _shared.Deliver(frame);
+                            break;
+                        case FrameKind.PauseRecords:
+                            Writer.SetPaused(true);
+                            break;
+                        case FrameKind.ResumeRecords:
+                            Writer.SetPaused(false);
                             break;
                         default:
                             _inbox.Add(frame);
