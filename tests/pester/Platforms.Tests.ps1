@@ -92,6 +92,37 @@ Describe 'Platforms: a worker''s children end with it' {
         Test-ProcessAlive -ProcessId $worker.ProcessId | Should -BeFalse
     }
 
+    It 'ends the child process of a worker whose session is killed (kill -9): the worker ends its process group' -Skip:($IsWindows) {
+        $childFile = Join-Path $TestDrive 'session-death-unix.pid'
+        $script = "Import-Module '$((Get-Module ProcCmdlets).Path)'; `$w = Start-WorkerProcess { Set-Content -LiteralPath '$childFile' -Value (Start-Process -FilePath sleep -ArgumentList 300 -PassThru).Id; Start-Sleep 300 }; Start-Sleep 300"
+        $session = Start-Process -FilePath $script:pwsh -ArgumentList ($script:pwshArguments + '-NoProfile', '-Command', $script) -PassThru
+        try {
+            Wait-Until -TimeoutSeconds 60 { (Test-Path -LiteralPath $childFile) -and (Get-Content -LiteralPath $childFile) } | Should -BeTrue
+            $childId = [int] (Get-Content -LiteralPath $childFile)
+            Test-ProcessAlive -ProcessId $childId | Should -BeTrue
+            & kill -9 $session.Id
+
+            Wait-Until -TimeoutSeconds 20 { -not (Test-ProcessAlive -ProcessId $childId) } | Should -BeTrue
+        }
+        finally {
+            if (-not $session.HasExited) { $session.Kill() }
+        }
+    }
+
+    It 'leaves running the program a worker started when the worker finishes its script, as a shell does' -Skip:($IsWindows) {
+        $childFile = Join-Path $TestDrive 'finished.pid'
+        $start = $script:startChild
+        $worker = Start-WorkerProcess { Set-Content -LiteralPath $using:childFile -Value (& ([scriptblock]::Create($using:start))) }
+        $null = Wait-WorkerProcess -Worker $worker -Timeout 60
+        $childId = [int] (Get-Content -LiteralPath $childFile)
+        try {
+            Test-ProcessAlive -ProcessId $childId | Should -BeTrue
+        }
+        finally {
+            Stop-Process -Id $childId -ErrorAction SilentlyContinue
+        }
+    }
+
     It 'ends the child process of a worker killed by a map''s -TimeoutSeconds' {
         $childFile = Join-Path $TestDrive 'timeout.pid'
         $start = $script:startChild
@@ -127,7 +158,9 @@ Describe 'Platforms: the pwsh bootstrap' {
         $bom = [byte[]] (0xEF, 0xBB, 0xBF)
         # The worker waits for a frame of 12.5 MB or more; closing the channel ends it without running the script.
         $result = Invoke-WorkerByHand $script:pwsh ($script:pwshArguments + '-NoProfile', '-NonInteractive', '-Command', "Invoke-Expression '$bootstrap'") ($bom + (New-RunScriptFrame 'exit 7')) -CloseInput
-        $result.ExitCode | Should -Be 0 -Because 'a channel that closes mid-frame ends the worker as a closed one does'
+        # A closed channel ends the worker; on Unix it ends its own process group with it (SIGKILL, 137).
+        $closed = if ($IsWindows) { 0 } else { 137 }
+        $result.ExitCode | Should -Be $closed -Because 'a channel that closes mid-frame ends the worker as a closed one does, without running the script'
     }
 }
 

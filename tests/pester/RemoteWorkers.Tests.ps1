@@ -90,6 +90,24 @@ Describe 'Workers on other hosts over OpenSSH' -Skip:([bool] $script:skipReason)
             @($results.Server | Sort-Object -Unique) | Should -Be @('127.0.0.2', '127.0.0.3')
         }
 
+        It 'fills a session queue from the workers on both hosts, and takes a session lock there' {
+            $queue = New-ProcessQueue
+            $lock = New-ProcessLock
+            $counter = New-ProcessValue 0
+            $null = 1..40 | Invoke-ProcessPoolMap -Pool $script:pool -ChunkSize 2 -ArgumentList $queue, $lock, $counter {
+                param($item, $q, $l, $c)
+                $q.Put([pscustomobject]@{ Item = $item; Server = ($env:SSH_CONNECTION -split ' ')[2] })
+                $null = $l.Acquire()
+                try { $c.Value = $c.Value + 1 } finally { $l.Release() }
+            }
+
+            $taken = 1..40 | ForEach-Object { $queue.Get(30) }
+            @($taken | ForEach-Object Item | Sort-Object) | Should -Be (1..40)
+            @($taken | ForEach-Object Server | Sort-Object -Unique) | Should -Be @('127.0.0.2', '127.0.0.3')
+            $queue.Count | Should -Be 0
+            $counter.Value | Should -Be 40 -Because 'no update made under the lock is lost'
+        }
+
         It 'carries $using: values, arguments and every stream' {
             $factor = 7
             $output = 1..4 | Invoke-ProcessPoolMap -Pool $script:pool -ChunkSize 1 -ArgumentList 'arg' {

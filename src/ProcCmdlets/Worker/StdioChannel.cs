@@ -132,11 +132,19 @@ namespace ProcCmdlets.Worker
         public static bool HostPipeLeftOut { get; set; }
 
         /// <summary>Ends the process at once, without running finalizers or waiting for threads.</summary>
-        public static void HardExit(int code)
+        public static void HardExit(int code) => HardExit(code, endProgramGroup: false);
+
+        /// <summary>As <see cref="HardExit(int)"/>; with <paramref name="endProgramGroup"/> the programs the worker started end too.</summary>
+        public static void HardExit(int code, bool endProgramGroup)
         {
             if (!HostPipeLeftOut)
             {
                 RemoveHostPipe();
+            }
+
+            if (endProgramGroup)
+            {
+                ProcessGroup.End();
             }
 
             try

@@ -65,6 +65,7 @@ namespace ProcCmdlets.Worker
                 Environment.SetEnvironmentVariable(LaunchContract.UnsetTuningVariable, null);
             }
 
+            ProcessGroup.Lead();
             StdioChannel.Take(out Stream input, out Stream output);
             Writer = new FrameWriter(output, "ProcCmdlets worker writer");
             _shared = new WorkerShared(Writer);
@@ -209,7 +210,7 @@ namespace ProcCmdlets.Worker
             }
 
             // The session is gone (or closed the channel): nothing is left to do.
-            StdioChannel.HardExit(0);
+            StdioChannel.HardExit(0, endProgramGroup: true);
         }
 
         private void Stop(long chunkId)
