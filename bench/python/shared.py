@@ -1,4 +1,4 @@
-"""Python multiprocessing counterparts of the shared-object benchmark (bench/scenarios/g-SharedObjects.ps1).
+"""Python multiprocessing counterparts of the shared-object benchmark (bench/scenarios/i-SharedObjects.ps1).
 
     python3 shared.py queue <items>        a child puts <items> small ints in a Queue; the parent gets them
     python3 shared.py roundtrip <rounds>   parent put -> child get, put -> parent get, per round

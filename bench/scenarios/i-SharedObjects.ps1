@@ -3,8 +3,8 @@
     g. Shared objects: a queue from a worker to the session, a put-then-get round trip, a lock
     taken by four workers.
 .DESCRIPTION
-    The session owns every shared object, so each figure includes the worker's channel: g1 counts
-    items a worker puts and the session gets, g2 times one item to a worker and back, g3 counts
+    The session owns every shared object, so each figure includes the worker's channel: i1 counts
+    items a worker puts and the session gets, i2 times one item to a worker and back, i3 counts
     lock acquisitions by four workers. Python's multiprocessing.Queue and Lock do the same work
     in bench/python/shared.py.
 #>
@@ -27,7 +27,7 @@ $python = {
 }
 
 @{
-    Id           = 'g1'
+    Id           = 'i1'
     Title        = 'Shared queue, worker to session'
     Description  = "A worker puts $('{0:N0}' -f $queueItems) small integers in a ``New-ProcessQueue`` and the session gets them; the clock starts when the session sets the event the worker waits on, once it is running. Python: a ``Process`` puts into a ``multiprocessing.Queue`` and the parent gets. The baseline puts and gets the same items in the session alone."
     Unit         = 'items/s'
@@ -93,7 +93,7 @@ $python = {
 }
 
 @{
-    Id           = 'g2'
+    Id           = 'i2'
     Title        = 'Shared queue round trip'
     Description  = "$('{0:N0}' -f $rounds) rounds of: the session puts an item in one queue, a worker gets it and puts it in another, the session gets it back (time per round). Python: the same with two ``multiprocessing.Queue``s and a ``Process``. The baseline does both puts and gets in the session alone."
     Unit         = 'ms'
@@ -152,7 +152,7 @@ $python = {
 }
 
 @{
-    Id           = 'g3'
+    Id           = 'i3'
     Title        = 'Shared lock, four workers'
     Description  = "Four workers take one ``New-ProcessLock`` $('{0:N0}' -f $acquisitions) times in all (``Acquire()`` then ``Release()``); the clock starts when the session sets the event the workers wait on, once all four are running. Python: four ``Process``es and a ``multiprocessing.Lock`` (a semaphore in shared memory, which does not survive its holder's death). The baseline takes the lock as often in the session alone."
     Unit         = 'items/s'
