@@ -19,8 +19,6 @@ namespace ProcCmdlets.Pools
         /// <summary>Workers to start (replacements, or the pool's first).</summary>
         public int Starts { get; set; }
 
-        public bool IsEmpty => _callbacks.Count == 0 && _flushes.Count == 0 && _closes.Count == 0 && _kills.Count == 0 && Starts == 0;
-
         public void Callback(Action action) => _callbacks.Add(action);
 
         public void Flush(PoolWorker worker)
