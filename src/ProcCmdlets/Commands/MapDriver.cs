@@ -22,6 +22,8 @@ namespace ProcCmdlets.Commands
         private static readonly TimeSpan ConsoleSyncLimit = TimeSpan.FromSeconds(1);
 
         private readonly PSCmdlet _cmdlet;
+        private readonly CmdletRecordSink _sink;
+        private readonly Action<ErrorRecord> _fatal;
         private readonly WorkerPool _pool;
         private readonly MapResult _run;
         private readonly CancellationToken _cancellation;
@@ -36,6 +38,10 @@ namespace ProcCmdlets.Commands
         public MapDriver(PSCmdlet cmdlet, ProcessPool pool, MapResult run, CancellationToken cancellation, bool progress)
         {
             _cmdlet = cmdlet;
+
+            // Made once: the results are drained every few milliseconds while a map runs.
+            _sink = new CmdletRecordSink(cmdlet);
+            _fatal = cmdlet.ThrowTerminatingError;
             _pool = pool.Core;
             _run = run;
             _cancellation = cancellation;
@@ -93,7 +99,7 @@ namespace ProcCmdlets.Commands
             {
                 _lastDispatch = now;
                 _pool.Dispatch();
-                _run.Drain(_cmdlet);
+                _run.Drain(_sink, _fatal);
             }
 
             while (_run.Submitted - _run.Finished > MaxOutstanding)
@@ -121,7 +127,7 @@ namespace ProcCmdlets.Commands
                 throw new PipelineStoppedException();
             }
 
-            _run.Drain(_cmdlet);
+            _run.Drain(_sink, _fatal);
             _finished = true;
             if (_progressShown)
             {
@@ -141,7 +147,7 @@ namespace ProcCmdlets.Commands
                 throw new PipelineStoppedException();
             }
 
-            _run.Drain(_cmdlet);
+            _run.Drain(_sink, _fatal);
             ProcCmdlets.Shared.SharedWarnings.Drain(_cmdlet.WriteWarning);
             if (_run.TimeoutSeconds > 0)
             {

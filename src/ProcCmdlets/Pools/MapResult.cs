@@ -103,10 +103,7 @@ namespace ProcCmdlets.Pools
             }
         }
 
-        /// <summary>Writes what is ready. Called on the pipeline thread only; a fatal error is thrown as a terminating one.</summary>
-        public void Drain(Cmdlet cmdlet) => Drain(new CmdletRecordSink(cmdlet), e => cmdlet.ThrowTerminatingError(e));
-
-        /// <summary>Writes what is ready to <paramref name="sink"/>, on one thread at a time.</summary>
+        /// <summary>Writes what is ready to <paramref name="sink"/>, on one thread at a time (a cmdlet's pipeline thread, or a job's); a fatal error goes to <paramref name="fatal"/>.</summary>
         public void Drain(IRecordSink sink, Action<ErrorRecord> fatal)
         {
             _signal.Reset();
