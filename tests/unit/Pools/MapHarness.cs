@@ -51,16 +51,24 @@ namespace ProcCmdlets.Tests.Pools
             Pool.Register(result);
             try
             {
+                var encoded = new List<KeyValuePair<object, byte[]>>();
                 foreach (object item in items)
                 {
                     var w = new PayloadWriter();
                     ValueCodec.Write(w, item);
-                    Pool.Enqueue(result, result.Submitted, item, w.ToArray());
-                    result.Submitted++;
+                    encoded.Add(new KeyValuePair<object, byte[]>(item, w.ToArray()));
                 }
 
-                result.InputComplete = true;
-                Pool.Dispatch();
+                // All at once, so that a worker becoming ready meanwhile cannot take a chunk of only the first items.
+                Pool.Change(() =>
+                {
+                    foreach (var pair in encoded)
+                    {
+                        result.Pending.Add(result.Submitted++, pair.Key, pair.Value);
+                    }
+
+                    result.InputComplete = true;
+                });
                 DateTime deadline = DateTime.UtcNow.AddSeconds(limitSeconds);
                 while (!result.AllFinished)
                 {
