@@ -221,6 +221,23 @@ function Get-BenchCpuSeconds {
     }
     $total
 }
+function Get-BenchJitThreadCpu {
+    <#
+    CPU seconds per thread of this process's .NET background recompiling thread(s) (Linux; empty
+    elsewhere): the runtime's tiered compilation, which the session's own settings govern.
+    #>
+    $threads = @{}
+    if (-not $IsLinux) { return $threads }
+    foreach ($task in [IO.Directory]::GetDirectories("/proc/$PID/task")) {
+        try {
+            if (-not [IO.File]::ReadAllText("$task/comm").StartsWith('.NET Tiered')) { continue }
+            $stat = [IO.File]::ReadAllText("$task/stat")
+            $fields = $stat.Substring($stat.LastIndexOf(')') + 2).Split(' ')
+            $threads[$task] = ([long] $fields[11] + [long] $fields[12]) / 100.0
+        } catch { }
+    }
+    $threads
+}
 function Wait-BenchPoolIdle {
     <# Waits (untimed) until a new pool's workers have started and gone quiet: its start is not part of the first map. #>
     param($Pool, [int] $TimeoutSeconds = 60)
@@ -241,6 +258,7 @@ function Wait-BenchPoolIdle {
 function Measure-BenchFirstUse {
     <# Runs a block once, timed: wall seconds, this session's CPU seconds and its workers' CPU seconds. #>
     param([scriptblock] $Block, [int[]] $Workers = @())
+    $jitBefore = Get-BenchJitThreadCpu
     $cpu = Get-BenchCpuSeconds
     $workerCpu = if ($Workers.Count) { Get-BenchCpuSeconds -Id $Workers } else { 0 }
     $stopwatch = [Diagnostics.Stopwatch]::StartNew()
@@ -248,7 +266,10 @@ function Measure-BenchFirstUse {
     $stopwatch.Stop()
     $sessionCpu = (Get-BenchCpuSeconds) - $cpu
     $workersCpu = if ($Workers.Count) { (Get-BenchCpuSeconds -Id $Workers) - $workerCpu } else { 0 }
-    [pscustomobject]@{ Seconds = $stopwatch.Elapsed.TotalSeconds; Cpu = $sessionCpu; WorkerCpu = $workersCpu; Output = $output }
+    $jitAfter = Get-BenchJitThreadCpu
+    $jit = 0.0
+    foreach ($thread in $jitAfter.Keys) { $jit += $jitAfter[$thread] - [double] $jitBefore[$thread] }
+    [pscustomobject]@{ Seconds = $stopwatch.Elapsed.TotalSeconds; Cpu = $sessionCpu; Jit = [math]::Max(0, $jit); WorkerCpu = $workersCpu; Output = $output }
 }
 '@
 

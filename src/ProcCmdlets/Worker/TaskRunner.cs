@@ -21,7 +21,7 @@ namespace ProcCmdlets.Worker
         /// What a pipeline of chunks runs: the task's wrapper. Script text given to AddScript is parsed
         /// and compiled on every call, so it is kept this small.
         /// </summary>
-        private const string RunWrapper = "param($__pcWrapper, $__pcFeed) & $__pcWrapper $__pcFeed";
+        internal const string RunWrapper = "param($__pcWrapper, $__pcFeed) & $__pcWrapper $__pcFeed";
 
         private const string CodeFailureVariable = "__pcCodeFailure";
 
@@ -88,65 +88,6 @@ namespace ProcCmdlets.Worker
         {
             _cancelled[chunkId] = true;
             return _relay.ChunkId == chunkId;
-        }
-
-        /// <summary>Runs a small script through the same paths as real work, writing to nowhere, in its own scope.</summary>
-        public void WarmUp() => WarmUp(() => false);
-
-        /// <summary>Warms up in steps, stopping early once <paramref name="workArrived"/> says real work waits.</summary>
-        public void WarmUp(Func<bool> workArrived)
-        {
-            using (var sink = new FrameWriter(Stream.Null, "ProcCmdlets warm-up"))
-            using (PowerShell ps = PowerShell.Create())
-            {
-                var relay = new StreamRelay(sink, includeErrorTargets: true);
-                ps.Runspace = _session.Runspace;
-                ps.AddScript("param($x) $x | & { process { [pscustomobject]@{ Value = $_ * 2; Name = \"n$_\" }; $_ } }", useLocalScope: true).AddArgument(1);
-                relay.Attach(ps);
-                try
-                {
-                    ps.Invoke(null, relay.Output);
-                }
-                catch (RuntimeException)
-                {
-                }
-
-                if (!workArrived())
-                {
-                    WarmUpLoops(workArrived);
-                }
-
-                var payload = new PayloadWriter();
-                WorkerSetup.WriteValues(payload, new object[] { 1, "s", 2.5, new object[] { 1 } });
-                WorkerSetup.ReadValues(new PayloadReader(payload.ToArray()));
-            }
-        }
-
-        /// <summary>
-        /// The engine interprets a loop at first and compiles it once it has run a while, on a pool
-        /// thread; the first compile of a process also compiles the compiler. Done here, while the
-        /// worker waits, a first CPU-bound item no longer pays for it (nor competes with it for a core).
-        /// The sum outgrows an int, as real sums do, so the overflow path is compiled too.
-        /// </summary>
-        private void WarmUpLoops(Func<bool> workArrived)
-        {
-            const string Loops = "$s = 0; for ($i = 0; $i -lt 30000; $i++) { $s += $i }; foreach ($j in 1..300) { $s = $s + $j * 2 }; $k = 0; while ($k -lt 300) { $k++ }; $s";
-            ScriptBlock loops = ScriptBlock.Create(Loops);
-            for (int run = 0; run < 3 && !workArrived(); run++)
-            {
-                using (PowerShell ps = PowerShell.Create())
-                {
-                    ps.Runspace = _session.Runspace;
-                    ps.AddCommand("Invoke-Command").AddParameter("ScriptBlock", loops);
-                    try
-                    {
-                        ps.Invoke();
-                    }
-                    catch (RuntimeException)
-                    {
-                    }
-                }
-            }
         }
 
         /// <summary>Runs a chunk, and the task's chunks that follow it at once; returns an exit code when the worker should end.</summary>

@@ -89,26 +89,33 @@ namespace ProcCmdlets.Worker
 
             _tasks = new TaskRunner(this);
             StartTrace.Mark("ready");
-            bool warmed = false;
-            while (true)
+            int warmStep = 0;
+            using (var warmUp = new WorkerWarmUp(this))
             {
-                Frame? deferred = _tasks.TakeDeferred();
-                if (deferred == null && !warmed && _inbox.Count == 0)
+                while (true)
                 {
-                    // Nothing to do yet (a spare, or a pool that has run its set-up and waits for work):
-                    // compile the paths work will take, giving way as soon as work arrives.
-                    warmed = true;
-                    _tasks.WarmUp(() => _inbox.Count > 0);
-                    StartTrace.Mark("warmed up");
-                }
+                    Frame? next = _tasks.TakeDeferred();
+                    if (next == null && warmStep < WorkerWarmUp.Steps)
+                    {
+                        // Nothing to do yet (a spare, or a pool that has run its set-up and waits for work):
+                        // compile the paths work will take, giving way as soon as work arrives.
+                        next = TakeNext(warmStep == 0 ? TimeSpan.Zero : WorkerWarmUp.CountingDelay);
+                        if (next == null)
+                        {
+                            warmUp.Run(warmStep++, () => _inbox.Count > 0);
+                            StartTrace.Mark("warm-up step " + warmStep);
+                            continue;
+                        }
+                    }
 
-                Frame frame = deferred ?? _inbox.Take();
-                int? exit = Handle(frame);
-                _shared.ReturnIdleLeases();
-                if (exit.HasValue)
-                {
-                    Writer.Flush(TimeSpan.FromSeconds(10));
-                    StdioChannel.HardExit(exit.Value);
+                    Frame frame = next ?? _inbox.Take();
+                    int? exit = Handle(frame);
+                    _shared.ReturnIdleLeases();
+                    if (exit.HasValue)
+                    {
+                        Writer.Flush(TimeSpan.FromSeconds(10));
+                        StdioChannel.HardExit(exit.Value);
+                    }
                 }
             }
         }
