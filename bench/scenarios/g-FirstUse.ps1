@@ -163,7 +163,7 @@ $strings = if ($Bench.Quick) { 50000 } else { 200000 }
 @{
     Id           = 'g4'
     Title        = 'Idle worker memory'
-    Description  = 'Resident memory (VmRSS, MB) of an idle worker of a new pool of 1 after it ran one trivial item, beside an idle `pwsh -NoProfile` session started the same way as the session.'
+    Description  = 'Resident memory (VmRSS, MB) of an idle worker of a new pool of 1 after it ran one trivial item, beside the fresh session itself. Most of a worker''s resident pages are the runtime''s and engine''s files, mapped read-only and shared with the session and the other workers; the last two rows say what one more worker costs.'
     Unit         = 'MB'
     Ratio        = 'Relative'
     FirstUse     = $true
@@ -174,10 +174,12 @@ $strings = if ($Bench.Quick) { 50000 } else { 200000 }
             Key = 'Worker'; Name = 'Idle worker'; Product = $true
             Targets = @(@{ Text = '≤ 75 MB'; Op = '<='; Value = 75 })
         }
+        @{ Key = 'WorkerPss'; Name = 'Idle worker, proportional share (Pss: shared pages divided among the processes mapping them)' }
+        @{ Key = 'WorkerPrivate'; Name = 'Idle worker, its own pages only (Private_Clean + Private_Dirty)' }
     )
     Measurements = @(
         @{
-            Keys = 'Session', 'Worker'
+            Keys = 'Session', 'Worker', 'WorkerPss', 'WorkerPrivate'
             Run  = {
                 $result = Invoke-FreshFirstUse -Body {
                     Import-Module $ModulePath
@@ -186,11 +188,13 @@ $strings = if ($Bench.Quick) { 50000 } else { 200000 }
                     $null = 1 | Invoke-ProcessPoolMap { $_ } -Pool $pool
                     Wait-BenchPoolIdle $pool
                     $worker = & $rss $pool.WorkerProcessIds[0]
+                    $rollup = @{}
+                    foreach ($line in Get-Content "/proc/$($pool.WorkerProcessIds[0])/smaps_rollup") { if ($line -match '^(\w+):\s+(\d+) kB') { $rollup[$Matches[1]] = [double] $Matches[2] / 1024 } }
                     $session = & $rss $PID
                     Remove-ProcessPool $pool -Force
-                    "BENCH_RESULT $(@{ worker = $worker; session = $session } | ConvertTo-Json -Compress)"
+                    "BENCH_RESULT $(@{ worker = $worker; session = $session; pss = $rollup.Pss; private = $rollup.Private_Clean + $rollup.Private_Dirty } | ConvertTo-Json -Compress)"
                 }
-                @{ Session = $result.session; Worker = $result.worker }
+                @{ Session = $result.session; Worker = $result.worker; WorkerPss = $result.pss; WorkerPrivate = $result.private }
             }
         }
     )
