@@ -269,7 +269,7 @@ function Measure-BenchFirstUse {
     $jitAfter = Get-BenchJitThreadCpu
     $jit = 0.0
     foreach ($thread in $jitAfter.Keys) { $jit += $jitAfter[$thread] - [double] $jitBefore[$thread] }
-    [pscustomobject]@{ Seconds = $stopwatch.Elapsed.TotalSeconds; Cpu = $sessionCpu; Jit = [math]::Max(0, $jit); WorkerCpu = $workersCpu; Output = $output }
+    [pscustomobject]@{ Seconds = $stopwatch.Elapsed.TotalSeconds; Cpu = $sessionCpu; Jit = [math]::Max(0.0, $jit); WorkerCpu = $workersCpu; Output = $output }
 }
 '@
 

@@ -106,13 +106,14 @@ $strings = if ($Bench.Quick) { 50000 } else { 200000 }
 @{
     Id           = 'g3'
     Title        = 'Back-pressure'
-    Description  = "Growth of a fresh session's working set (MB, sampled every 500 records) while $('{0:N0}' -f $strings) strings of 1 KB flow into a consumer slower than their producer (``ForEach-Object`` sleeping 10 ms every 500 records): made in-process, and written by one item of a new pool of 2."
+    Description  = "Growth of a fresh session's working set (MB, sampled every 500 records) while $('{0:N0}' -f $strings) strings of 1 KB flow into a consumer slower than their producer (``ForEach-Object`` sleeping 10 ms every 500 records): made in-process (the same string each time, and a new string each time, as the session receives them), and written by one item of a new pool of 2."
     Unit         = 'MB'
     Ratio        = 'Relative'
     FirstUse     = $true
     Parameters   = @{ Strings = $strings }
     Rows         = @(
         @{ Key = 'InProcess'; Name = 'Strings made in-process'; Baseline = $true }
+        @{ Key = 'InProcessNew'; Name = 'Strings made in-process, each a new string (as received ones are)' }
         @{
             Key = 'ProcCmdlets'; Name = 'One item of a pool writing them'; Product = $true
             Targets = @(@{ Text = '≤ 64 MB'; Op = '<='; Value = 64 })
@@ -127,6 +128,23 @@ $strings = if ($Bench.Quick) { 50000 } else { 200000 }
                     $n = [int] $Argument
                     $state = @{ Count = 0; Base = [Environment]::WorkingSet; Peak = [Environment]::WorkingSet }
                     & { $pad = 'x' * 1024; for ($i = 0; $i -lt $n; $i++) { $pad } } | ForEach-Object {
+                        $state.Count++
+                        if ($state.Count % 500 -eq 0) { Start-Sleep -Milliseconds 10; $state.Peak = [math]::Max($state.Peak, [Environment]::WorkingSet) }
+                    }
+                    if ($state.Count -ne $n) { throw 'wrong count' }
+                    "BENCH_RESULT $(@{ mb = ($state.Peak - $state.Base) / 1MB } | ConvertTo-Json -Compress)"
+                }
+                $result.mb
+            }
+        }
+        @{
+            Keys = 'InProcessNew'
+            Run  = {
+                param($State)
+                $result = Invoke-FreshFirstUse -Argument $State.Strings -Body {
+                    $n = [int] $Argument
+                    $state = @{ Count = 0; Base = [Environment]::WorkingSet; Peak = [Environment]::WorkingSet }
+                    & { for ($i = 0; $i -lt $n; $i++) { [string]::new([char] 'x', 1024) } } | ForEach-Object {
                         $state.Count++
                         if ($state.Count % 500 -eq 0) { Start-Sleep -Milliseconds 10; $state.Peak = [math]::Max($state.Peak, [Environment]::WorkingSet) }
                     }

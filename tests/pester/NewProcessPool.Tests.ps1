@@ -100,6 +100,33 @@ Describe 'New-ProcessPool' {
             $results | Should -Be @('prefix-11/1', 'prefix-12/1', 'prefix-13/1', 'prefix-14/1', 'prefix-15/1', 'prefix-16/1')
         }
 
+        It 'leaves nothing of its idle warm-up where tasks can see it' {
+            $pool = New-ProcessPool -ProcessCount 1 -InitializationScript { $global:fromInit = 'kept' }
+            $worker = $pool.WorkerProcessIds[0]
+            # An idle worker warms up after its start; it is over when its CPU time stops moving.
+            $state = @{ Last = -1.0 }
+            $null = Wait-Until -TimeoutSeconds 60 -IntervalMilliseconds 700 {
+                $now = (Get-Process -Id $worker).TotalProcessorTime.TotalMilliseconds
+                $quiet = $now -eq $state.Last
+                $state.Last = $now
+                $quiet
+            }
+
+            $seen = 1 | Invoke-ProcessPoolMap -Pool $pool {
+                $errors = @($global:Error | ForEach-Object { "$($_.FullyQualifiedErrorId): $($_.Exception.Message)" })
+                [pscustomobject]@{
+                    Variables = @(Get-Variable -Scope Global -Name s, t, i, j, k, x -ErrorAction Ignore).Count
+                    Errors    = $errors
+                    FromInit  = $global:fromInit
+                }
+            }
+
+            $seen.Variables | Should -Be 0
+            $seen.Errors | Should -BeNullOrEmpty
+            $seen.FromInit | Should -Be 'kept'
+            $pool.TasksCompleted | Should -Be 1
+        }
+
         It 'replaces a worker after -MaxTasksPerWorker items' {
             $pool = New-ProcessPool -ProcessCount 2 -MaxTasksPerWorker 2
 
