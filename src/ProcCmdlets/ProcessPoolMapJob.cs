@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
+using ProcCmdlets.Channel;
 using ProcCmdlets.Pools;
 using ProcCmdlets.Records;
 
@@ -92,7 +93,7 @@ namespace ProcCmdlets
 
             if (fatal != null)
             {
-                Error.Add(fatal);
+                sink.Write(StreamKind.Error, fatal);
             }
 
             End(fatal == null ? JobState.Completed : JobState.Failed, fatal?.Exception);

@@ -81,7 +81,7 @@ namespace ProcCmdlets
             }
         }
 
-        private void OnConsoleLine(string line) => Information.Add(ConsoleRecord.Create(line, ProcessId));
+        private void OnConsoleLine(string line) => _sink.Write(StreamKind.Information, ConsoleRecord.Create(line, ProcessId));
 
         private void OnExit(WorkerClient connection)
         {
@@ -91,7 +91,7 @@ namespace ProcCmdlets
             {
                 _lastError = Errors.Create(new System.IO.InvalidDataException("The channel to the worker process failed: " + connection.ChannelFault),
                     "ChannelCorrupt", ErrorCategory.ProtocolError, this);
-                Error.Add(_lastError);
+                _sink.Write(StreamKind.Error, _lastError);
             }
             else if (_reportedExitCode == null && Volatile.Read(ref _stopping) == 0)
             {
@@ -99,7 +99,7 @@ namespace ProcCmdlets
                 _lastError = Errors.WorkerCrashed(
                     $"The worker process {ProcessId}{(Location == System.Environment.MachineName ? string.Empty : " on " + Location)} ended with exit status {code} before its script finished." +
                     (tail.Length > 0 ? " Its last console output: " + tail : string.Empty), this);
-                Error.Add(_lastError);
+                _sink.Write(StreamKind.Error, _lastError);
             }
 
             JobState state = Volatile.Read(ref _stopping) != 0 ? JobState.Stopped

@@ -299,6 +299,46 @@ Describe 'Invoke-ProcessPoolMap' {
             $job.PoolName | Should -Be $script:pool.Name
             Receive-Job -Job $job -Wait -AutoRemoveJob | Should -Be @(10, 20, 30, 40, 50, 60)
         }
+
+        It 'survives Remove-Job -Force while the job''s records are still arriving' {
+            # Run in a process of its own: the failure this guards against ended the whole process
+            # (records added to a removed job's closed streams, on the job's own thread).
+            $script = Join-Path $TestDrive 'remove-running-map-jobs.ps1'
+            Set-Content -LiteralPath $script -Value @'
+param($ModulePath)
+$ErrorActionPreference = 'Stop'
+Import-Module $ModulePath
+$pool = New-ProcessPool 2
+foreach ($round in 1..40) {
+    $job = 1..3000 | Invoke-ProcessPoolMap -AsJob -Pool $pool -ChunkSize 50 { $_; Write-Warning "w$_" }
+    Start-Sleep -Milliseconds ($round % 7 * 8)
+    Remove-Job -Job $job -Force
+}
+"after: $((1..4 | Invoke-ProcessPoolMap -Pool $pool { $_ * 2 }) -join ',')"
+Remove-ProcessPool -Pool $pool -Force
+'@
+            $startInfo = [System.Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
+            if ([System.IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') {
+                $startInfo.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll'))
+            }
+            foreach ($argument in '-NoProfile', '-NonInteractive', '-File', $script, '-ModulePath', (Get-ProcCmdletsModulePath)) {
+                $startInfo.ArgumentList.Add($argument)
+            }
+            $startInfo.RedirectStandardOutput = $true
+            $startInfo.RedirectStandardError = $true
+            $process = [System.Diagnostics.Process]::Start($startInfo)
+            try {
+                $stderr = $process.StandardError.ReadToEndAsync()
+                $stdout = $process.StandardOutput.ReadToEnd()
+                $process.WaitForExit(120000) | Should -BeTrue
+                $process.ExitCode | Should -Be 0 -Because $stderr.Result
+                $stdout.Trim() | Should -Be 'after: 2,4,6,8'
+            }
+            finally {
+                if (-not $process.HasExited) { $process.Kill($true) }
+                $process.Dispose()
+            }
+        }
     }
 
     Context 'cleanup' {

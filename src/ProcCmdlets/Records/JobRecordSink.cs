@@ -18,26 +18,42 @@ namespace ProcCmdlets.Records
             switch (stream)
             {
                 case StreamKind.Output:
-                    _job.Output.Add(PSObject.AsPSObject(record ?? new PSObject()));
+                    Add(_job.Output, PSObject.AsPSObject(record ?? new PSObject()));
                     break;
                 case StreamKind.Error:
-                    _job.Error.Add((ErrorRecord)record);
+                    Add(_job.Error, (ErrorRecord)record);
                     break;
                 case StreamKind.Warning:
-                    _job.Warning.Add((WarningRecord)record);
+                    Add(_job.Warning, (WarningRecord)record);
                     break;
                 case StreamKind.Verbose:
-                    _job.Verbose.Add((VerboseRecord)record);
+                    Add(_job.Verbose, (VerboseRecord)record);
                     break;
                 case StreamKind.Debug:
-                    _job.Debug.Add((DebugRecord)record);
+                    Add(_job.Debug, (DebugRecord)record);
                     break;
                 case StreamKind.Information:
-                    _job.Information.Add((InformationRecord)record);
+                    Add(_job.Information, (InformationRecord)record);
                     break;
                 case StreamKind.Progress:
-                    _job.Progress.Add((ProgressRecord)record);
+                    Add(_job.Progress, (ProgressRecord)record);
                     break;
+            }
+        }
+
+        /// <summary>
+        /// Records go to the job's streams from the threads that read them; Remove-Job closes those
+        /// streams from another thread, and a record that arrives after that has no one to receive it.
+        /// Thrown on such a thread, the engine's "closed buffer" error ended the whole process.
+        /// </summary>
+        private static void Add<T>(PSDataCollection<T> buffer, T record)
+        {
+            try
+            {
+                buffer.Add(record);
+            }
+            catch (PSInvalidOperationException) when (!buffer.IsOpen)
+            {
             }
         }
     }
