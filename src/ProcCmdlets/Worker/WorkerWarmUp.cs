@@ -17,7 +17,7 @@ namespace ProcCmdlets.Worker
     /// </summary>
     internal sealed class WorkerWarmUp : IDisposable
     {
-        /// <summary>The step after which the idle worker waits <see cref="CountingDelay"/> before the next.</summary>
+        /// <summary>How many steps there are; every step after the first waits for <see cref="CountingDelay"/> of idleness.</summary>
         public const int Steps = 2;
 
         /// <summary>
