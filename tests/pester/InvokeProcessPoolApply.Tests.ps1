@@ -120,6 +120,27 @@ Describe 'Invoke-ProcessPoolApply' {
             $failures[0].Exception.Message | Should -BeLike '*async failure*'
         }
 
+        It 'completes when the script block only writes a non-terminating error, as Start-ThreadJob''s job does' {
+            $job = Invoke-ProcessPoolApply -Pool $script:pool -AsJob { Write-Error 'not fatal'; 'after the error' }
+
+            $null = Wait-Job -Job $job -Timeout 60
+            $job.State | Should -Be 'Completed'
+            $job.JobStateInfo.Reason | Should -BeNullOrEmpty
+            $output = Receive-Job -Job $job -ErrorVariable failures -ErrorAction SilentlyContinue
+            $output | Should -Be 'after the error'
+            $failures.Count | Should -Be 1
+            $failures[0].Exception.Message | Should -Be 'not fatal'
+        }
+
+        It 'fails when the script block''s error is made terminating by -ErrorAction Stop' {
+            $job = Invoke-ProcessPoolApply -Pool $script:pool -AsJob { Write-Error 'now fatal' -ErrorAction Stop; 'never' }
+
+            $null = Wait-Job -Job $job -Timeout 60
+            $job.State | Should -Be 'Failed'
+            $job.JobStateInfo.Reason.Message | Should -BeLike '*now fatal*'
+            Receive-Job -Job $job -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        }
+
         It 'is removed by Remove-Job' {
             $job = Invoke-ProcessPoolApply -Pool $script:pool -AsJob { 'remove me' }
             $null = Wait-Job -Job $job -Timeout 60

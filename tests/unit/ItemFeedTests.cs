@@ -1,6 +1,8 @@
+using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Management.Automation;
 using ProcCmdlets.Channel;
 using ProcCmdlets.Channel.Protocol;
 using ProcCmdlets.Worker;
@@ -23,7 +25,7 @@ namespace ProcCmdlets.Tests
                         break;
                     case FrameKind.ItemDone:
                         ItemDone done = ItemDone.Read(r);
-                        markers.Add($"done {done.ChunkId}:{done.Index}");
+                        markers.Add($"done {done.ChunkId}:{done.Index}" + (done.Failed ? " failed" : string.Empty));
                         break;
                     case FrameKind.ChunkDone:
                         markers.Add($"chunk done {Marker.Read(r)}");
@@ -93,6 +95,25 @@ namespace ProcCmdlets.Tests
             }
 
             Assert.Equal(new[] { "started 3", "chunk done 3" }, Markers(memory));
+        }
+
+        [Fact]
+        public void OnlyTheItemThatMetATerminatingErrorIsReportedFailed()
+        {
+            var memory = new MemoryStream();
+            using (var writer = new FrameWriter(memory))
+            {
+                var feed = new ItemFeed(new StreamRelay(writer, false));
+                feed.Load(4, new object[] { 1, 2, 3 });
+                Assert.True(feed.MoveNext());
+                Assert.True(feed.MoveNext());
+                feed.Fail(new ErrorRecord(new InvalidOperationException("item 2 threw"), "Thrown", ErrorCategory.NotSpecified, null));
+                while (feed.MoveNext())
+                {
+                }
+            }
+
+            Assert.Equal(new[] { "started 4", "done 4:0", "Record", "done 4:1 failed", "done 4:2", "chunk done 4" }, Markers(memory));
         }
     }
 }

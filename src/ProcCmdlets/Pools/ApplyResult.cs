@@ -13,14 +13,12 @@ namespace ProcCmdlets.Pools
     internal sealed class ApplyResult : PoolResult
     {
         private readonly JobRecordSink _sink;
-        private readonly Job _job;
         private readonly Action<bool> _finished;
         private int _failed;
 
         public ApplyResult(PoolTask task, Job job, Action<bool> finished)
             : base(task, 1, 0)
         {
-            _job = job;
             _sink = new JobRecordSink(job);
             _finished = finished;
         }
@@ -38,8 +36,9 @@ namespace ProcCmdlets.Pools
             _sink.Write(stream, record);
         }
 
-        public override void OnItemDone(Chunk chunk, int index) =>
-            _finished(Volatile.Read(ref _failed) != 0 || _job.Error.Count > 0);
+        /// <summary>Non-terminating errors leave the job Completed, as they leave Start-Job's and Start-ThreadJob's.</summary>
+        public override void OnItemDone(Chunk chunk, int index, bool failed) =>
+            _finished(failed || Volatile.Read(ref _failed) != 0);
 
         public override void OnItemFailed(Chunk chunk, int index, ErrorRecord error)
         {

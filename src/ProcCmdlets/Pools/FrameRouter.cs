@@ -119,7 +119,7 @@ namespace ProcCmdlets.Pools
             _pool.CountCompleted();
             if (!chunk.Result.Cancelled && done.Index != chunk.AbandonedIndex)
             {
-                chunk.Result.OnItemDone(chunk, done.Index);
+                chunk.Result.OnItemDone(chunk, done.Index, done.Failed);
             }
         }
 

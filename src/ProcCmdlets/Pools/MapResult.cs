@@ -75,7 +75,7 @@ namespace ProcCmdlets.Pools
             }
         }
 
-        public override void OnItemDone(Chunk chunk, int index) => Post(new RunEvent(chunk.Sequence[index], EventKind.Done, default, null));
+        public override void OnItemDone(Chunk chunk, int index, bool failed) => Post(new RunEvent(chunk.Sequence[index], EventKind.Done, default, null));
 
         public override void OnItemFailed(Chunk chunk, int index, ErrorRecord error)
         {

@@ -60,7 +60,8 @@ namespace ProcCmdlets.Pools
         public virtual void OnRecord(PoolWorker worker, Chunk chunk, int index, StreamKind stream, object record, int bytes) =>
             OnRecord(chunk, index, stream, record);
 
-        public abstract void OnItemDone(Chunk chunk, int index);
+        /// <summary>An item has finished; <paramref name="failed"/> when it ended with a terminating error.</summary>
+        public abstract void OnItemDone(Chunk chunk, int index, bool failed);
 
         /// <summary>An item ended without finishing (its worker crashed or it timed out).</summary>
         public abstract void OnItemFailed(Chunk chunk, int index, ErrorRecord error);

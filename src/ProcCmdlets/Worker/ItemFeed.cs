@@ -16,6 +16,7 @@ namespace ProcCmdlets.Worker
         private object[] _items = new object[0];
         private int _position = -1;
         private long _chunkId;
+        private bool _itemFailed;
 
         internal ItemFeed(StreamRelay relay)
         {
@@ -44,6 +45,7 @@ namespace ProcCmdlets.Worker
             _chunkId = chunkId;
             _items = items;
             _position = -1;
+            _itemFailed = false;
             ChunkFinished = false;
             _relay.ChunkId = chunkId;
             _relay.ItemIndex = -1;
@@ -63,9 +65,10 @@ namespace ProcCmdlets.Worker
             _relay.SendChunkDone(_chunkId);
         }
 
-        /// <summary>Reports a terminating error of the current item as that item's error.</summary>
+        /// <summary>Reports a terminating error of the current item as that item's error; its ItemDone says it failed.</summary>
         public void Fail(object error)
         {
+            _itemFailed = true;
             if ((error is PSObject pso ? pso.BaseObject : error) is ErrorRecord record)
             {
                 _relay.SendError(record);
@@ -84,7 +87,8 @@ namespace ProcCmdlets.Worker
 
             if (_position >= 0 && _position < _items.Length)
             {
-                _relay.SendItemDone(_chunkId, _position);
+                _relay.SendItemDone(_chunkId, _position, _itemFailed);
+                _itemFailed = false;
             }
 
             if (_position < _items.Length)

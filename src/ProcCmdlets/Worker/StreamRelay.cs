@@ -125,12 +125,12 @@ namespace ProcCmdlets.Worker
             }
         }
 
-        public void SendItemDone(long chunkId, int index)
+        public void SendItemDone(long chunkId, int index, bool failed)
         {
             lock (_lock)
             {
                 _payload.Reset();
-                ItemDone.Write(_payload, chunkId, index);
+                ItemDone.Write(_payload, chunkId, index, failed);
                 _writer.Send(FrameKind.ItemDone, _payload);
             }
         }

@@ -126,7 +126,7 @@ namespace ProcCmdlets.Worker
                     catch (RuntimeException e)
                     {
                         // A flow-control statement or an error outside any item's try/catch.
-                        _relay.SendError(WorkerSession.Unwrap(e));
+                        _feed.Fail(WorkerSession.Unwrap(e));
                     }
                     finally
                     {

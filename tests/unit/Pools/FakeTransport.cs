@@ -241,7 +241,7 @@ namespace ProcCmdlets.Tests.Pools
                     Ran.Add(chunk.Items[i]);
                 }
 
-                Send(FrameKind.ItemDone, w => ItemDone.Write(w, chunk.ChunkId, index));
+                Send(FrameKind.ItemDone, w => ItemDone.Write(w, chunk.ChunkId, index, false));
             }
 
             Send(FrameKind.ChunkDone, w => Marker.Write(w, chunk.ChunkId));

@@ -197,14 +197,17 @@ namespace ProcCmdlets.Tests.Protocol
             Assert.Equal(0, Marker.Read(new PayloadReader(Array.Empty<byte>())));
         }
 
-        [Fact]
-        public void ItemDoneRoundTrips()
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)]
+        public void ItemDoneRoundTrips(bool failed)
         {
-            PayloadReader r = Written(w => ItemDone.Write(w, 99, 1023));
+            PayloadReader r = Written(w => ItemDone.Write(w, 99, 1023, failed));
             ItemDone back = ItemDone.Read(r);
             Assert.True(r.AtEnd);
             Assert.Equal(99, back.ChunkId);
             Assert.Equal(1023, back.Index);
+            Assert.Equal(failed, back.Failed);
         }
 
         [Theory]
