@@ -124,6 +124,8 @@ namespace ProcCmdlets.Channel
                     Monitor.PulseAll(_lock);
                 }
             }
+
+            DebugTrace.Sent(_thread.Name, kind, count);
         }
 
         private static bool CanWait(FrameKind kind) =>

@@ -44,7 +44,7 @@ namespace ProcCmdlets.Connection
             _link = link;
             ProcessId = link.ProcessId;
             Location = link.Location;
-            Writer = new FrameWriter(link.ToWorker);
+            Writer = new FrameWriter(link.ToWorker, "ProcCmdlets writer to worker " + link.ProcessId);
             new Thread(ReadLoop) { IsBackground = true, Name = $"ProcCmdlets reader {ProcessId}" }.Start();
             new Thread(ConsoleLoop) { IsBackground = true, Name = $"ProcCmdlets console {ProcessId}" }.Start();
         }
@@ -166,6 +166,7 @@ namespace ProcCmdlets.Connection
 
                 while (reader.TryRead(out Frame frame))
                 {
+                    DebugTrace.Received(ProcessId, frame.Kind, frame.Payload.Length);
                     if ((byte)frame.Kind >= (byte)FrameKind.SharedCall && (byte)frame.Kind <= 55 && SharedFrames != null)
                     {
                         SharedFrames(this, frame);

@@ -97,6 +97,7 @@ namespace ProcCmdlets.Pools
                     worker.LastResult = result;
                     worker.Assigned += chunk.Items.Length;
                     worker.Post(FrameKind.RunChunk, payload);
+                    DebugTrace.Write("pool: chunk {0} of {1} items to worker {2}", chunk.Id, chunk.Items.Length, worker.Client.ProcessId);
                     effects.Flush(worker);
                 }
             }

@@ -1,3 +1,4 @@
+using ProcCmdlets.Channel;
 using ProcCmdlets.Records;
 
 namespace ProcCmdlets.Pools
@@ -38,6 +39,7 @@ namespace ProcCmdlets.Pools
                         $"The worker process {client.ProcessId}{OnHost(client.Location)} ended with exit status {client.ExitCode?.ToString() ?? "unknown"} while running this item." +
                         (tail.Length > 0 ? " Its last console output: " + tail : string.Empty) + SshSaid(client), chunk.Items[index]);
                     effects.Callback(() => result.OnItemFailed(chunk, index, error));
+                    DebugTrace.Write("pool: worker {0} blamed for item {1} of chunk {2}; {3} items after it go back to the queue", client.ProcessId, index, chunk.Id, chunk.Items.Length - index - 1);
                     from = index + 1;
                     blamed = true;
                 }

@@ -114,6 +114,7 @@ namespace ProcCmdlets.Pools
             if (chunk.Result.TimeoutSeconds > 0)
             {
                 chunk.ItemDueAt = DateTime.UtcNow;
+                DebugTrace.Write("pool: worker {0} finished item {1} of chunk {2}; the next is due by {3:HH:mm:ss.fff}", worker.Client.ProcessId, done.Index, chunk.Id, chunk.ItemDueAt.AddSeconds(chunk.Result.TimeoutSeconds));
             }
 
             _pool.CountCompleted();

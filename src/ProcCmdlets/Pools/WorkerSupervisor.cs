@@ -99,6 +99,7 @@ namespace ProcCmdlets.Pools
             PoolInit.Write(payload, setup, _initScript);
             client.TrySend(FrameKind.PoolInit, payload);
             client.Attach(f => _pool.Router.OnFrame(worker, f), line => _pool.Router.OnConsoleLine(worker, line), c => OnExit(worker));
+            DebugTrace.Write("pool {0}: worker {1} started on {2}", _pool.Name, client.ProcessId, client.Location);
         }
 
         /// <summary>A worker's initialization finished (under the pool's lock).</summary>
@@ -124,6 +125,7 @@ namespace ProcCmdlets.Pools
             if (_pool.MaxTasksPerWorker > 0 && worker.Assigned >= _pool.MaxTasksPerWorker && worker.InFlight.Count == 0 && !worker.Retiring)
             {
                 worker.Retiring = true;
+                DebugTrace.Write("pool {0}: worker {1} retired after {2} items", _pool.Name, worker.Client.ProcessId, worker.Assigned);
                 effects.CloseChannel(worker.Client);
                 if (_pool.State != PoolState.Terminated)
                 {
@@ -139,6 +141,7 @@ namespace ProcCmdlets.Pools
             {
                 _pool.Workers.Remove(worker);
                 bool intentional = worker.Retiring || _pool.State == PoolState.Terminated;
+                DebugTrace.Write("pool {0}: worker {1} exited with status {2}{3}", _pool.Name, worker.Client.ProcessId, worker.Client.ExitCode, intentional ? " (retired or pool ended)" : string.Empty);
                 CrashBlame.Settle(worker, intentional, effects);
                 worker.LastSeen = null;
                 WorkerClient client = worker.Client;
@@ -194,6 +197,7 @@ namespace ProcCmdlets.Pools
                         var error = Errors.Timeout(result.TimeoutSeconds, chunk.Items[index]);
                         effects.Callback(() => result.OnItemFailed(chunk, index, error));
                         effects.Kill(worker.Client);
+                        DebugTrace.Write("pool: worker {0} killed, item {1} of chunk {2} was due by {3:HH:mm:ss.fff}", worker.Client.ProcessId, index, chunk.Id, chunk.ItemDueAt.AddSeconds(result.TimeoutSeconds));
                     }
                 }
             }

@@ -20,6 +20,7 @@ namespace ProcCmdlets.Worker
         public static int Run(bool engineStartsHere, bool skipByteOrderMark)
         {
             ModuleHome.Expose();
+            Channel.DebugTrace.InWorker();
             return new WorkerSession { SkipByteOrderMark = skipByteOrderMark }.Run(engineStartsHere);
         }
     }
