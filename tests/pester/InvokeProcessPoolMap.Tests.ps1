@@ -205,12 +205,12 @@ Describe 'Invoke-ProcessPoolMap' {
     }
 
     Context 'parameter errors' {
-        It 'refuses -ChunkSize 0 with InvalidChunkSize' {
-            { 1..3 | Invoke-ProcessPoolMap -Pool $script:pool -ChunkSize 0 { $_ } } | Should -Throw -ErrorId 'InvalidChunkSize,*'
+        It 'refuses -ChunkSize 0 at parameter binding' {
+            { 1..3 | Invoke-ProcessPoolMap -Pool $script:pool -ChunkSize 0 { $_ } } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
         }
 
-        It 'refuses a negative -TimeoutSeconds with InvalidTimeoutSeconds' {
-            { 1..3 | Invoke-ProcessPoolMap -Pool $script:pool -TimeoutSeconds -1 { $_ } } | Should -Throw -ErrorId 'InvalidTimeoutSeconds,*'
+        It 'refuses a negative -TimeoutSeconds at parameter binding' {
+            { 1..3 | Invoke-ProcessPoolMap -Pool $script:pool -TimeoutSeconds -1 { $_ } } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
         }
 
         It 'refuses a removed pool with PoolRemoved' {

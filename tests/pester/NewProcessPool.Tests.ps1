@@ -77,13 +77,13 @@ Describe 'New-ProcessPool' {
             $pool.WorkerProcessIds | Should -HaveCount 1
         }
 
-        It 'refuses a ProcessCount of <Count> with InvalidProcessCount' -ForEach @(
+        It 'refuses a ProcessCount of <Count> at parameter binding' -ForEach @(
             @{ Count = 0 }
             @{ Count = -1 }
         ) {
             $before = @(Get-ProcessPool).Count
 
-            { New-ProcessPool -ProcessCount $Count } | Should -Throw -ErrorId 'InvalidProcessCount,*'
+            { New-ProcessPool -ProcessCount $Count } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
             @(Get-ProcessPool).Count | Should -Be $before
         }
 

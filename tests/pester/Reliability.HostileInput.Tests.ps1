@@ -460,10 +460,11 @@ Describe 'Reliability: hostile and odd input' {
     }
 
     Context 'parameter values' {
-        It 'refuses -ProcessCount <Count> with InvalidProcessCount' -ForEach @(@{ Count = 0 }, @{ Count = -1 }) {
-            { New-ProcessPool -ProcessCount $Count } | Should -Throw -ErrorId 'InvalidProcessCount,*'
-            { 1..2 | Invoke-ProcessPoolMap -ProcessCount $Count { $_ } } | Should -Throw -ErrorId 'InvalidProcessCount,*'
-            try { New-ProcessPool -ProcessCount $Count } catch { $_.CategoryInfo.Category | Should -Be 'InvalidArgument' }
+        It 'refuses -ProcessCount <Count> at parameter binding' -ForEach @(@{ Count = 0 }, @{ Count = -1 }) {
+            { New-ProcessPool -ProcessCount $Count } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
+            { 1..2 | Invoke-ProcessPoolMap -ProcessCount $Count { $_ } } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
+            # PowerShell's own category for a value a [ValidateRange] refuses.
+            try { New-ProcessPool -ProcessCount $Count } catch { $_.CategoryInfo.Category | Should -Be 'InvalidData' }
         }
 
         It 'runs 16 processes on a machine with fewer cores, and leaves none behind' {
@@ -476,12 +477,12 @@ Describe 'Reliability: hostile and odd input' {
             Wait-Until -TimeoutSeconds 20 { @(Get-ExtraWorker | Where-Object { $_ -notin $before }).Count -eq 0 } | Should -BeTrue
         }
 
-        It 'refuses -ChunkSize <Size> with InvalidChunkSize' -ForEach @(@{ Size = 0 }, @{ Size = -5 }) {
-            { 1..3 | Invoke-ProcessPoolMap -Pool $script:pool -ChunkSize $Size { $_ } } | Should -Throw -ErrorId 'InvalidChunkSize,*'
+        It 'refuses -ChunkSize <Size> at parameter binding' -ForEach @(@{ Size = 0 }, @{ Size = -5 }) {
+            { 1..3 | Invoke-ProcessPoolMap -Pool $script:pool -ChunkSize $Size { $_ } } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
         }
 
-        It 'refuses a negative -TimeoutSeconds with InvalidTimeoutSeconds' {
-            { 1..3 | Invoke-ProcessPoolMap -Pool $script:pool -TimeoutSeconds -1 { $_ } } | Should -Throw -ErrorId 'InvalidTimeoutSeconds,*'
+        It 'refuses a negative -TimeoutSeconds at parameter binding' {
+            { 1..3 | Invoke-ProcessPoolMap -Pool $script:pool -TimeoutSeconds -1 { $_ } } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
         }
 
         It 'refuses a negative -MaxTasksPerWorker at parameter binding' {

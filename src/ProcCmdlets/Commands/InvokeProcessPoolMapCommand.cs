@@ -37,9 +37,11 @@ namespace ProcCmdlets.Commands
 
         [Parameter]
         [Alias("ThrottleLimit")]
+        [ValidateRange(1, int.MaxValue)]
         public int ProcessCount { get; set; } = Environment.ProcessorCount;
 
         [Parameter]
+        [ValidateRange(1, int.MaxValue)]
         public int ChunkSize { get; set; }
 
         [Parameter]
@@ -56,6 +58,7 @@ namespace ProcCmdlets.Commands
         public ScriptBlock InitializationScript { get; set; }
 
         [Parameter]
+        [ValidateRange(0, int.MaxValue)]
         public int TimeoutSeconds { get; set; }
 
         [Parameter]
@@ -72,16 +75,6 @@ namespace ProcCmdlets.Commands
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
-            if (MyInvocation.BoundParameters.ContainsKey(nameof(ChunkSize)) && ChunkSize < 1)
-            {
-                ThrowTerminatingError(Errors.OutOfRange(nameof(ChunkSize), ChunkSize, "must be at least 1"));
-            }
-
-            if (TimeoutSeconds < 0)
-            {
-                ThrowTerminatingError(Errors.OutOfRange(nameof(TimeoutSeconds), TimeoutSeconds, "must be 0 (no limit) or more"));
-            }
-
             PreparedScript script = PreparedScript.FromCaller(ScriptBlock, this);
             ProcessPool pool = Pool;
             DefineCode code = pool != null ? SessionCode.Resolve(this, new[] { ScriptBlock }, Function, Module)

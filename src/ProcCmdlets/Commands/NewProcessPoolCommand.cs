@@ -13,6 +13,7 @@ namespace ProcCmdlets.Commands
     public sealed class NewProcessPoolCommand : ProcCmdletBase
     {
         [Parameter(Position = 0)]
+        [ValidateRange(1, int.MaxValue)]
         public int ProcessCount { get; set; } = Environment.ProcessorCount;
 
         [Parameter]

@@ -28,11 +28,6 @@ namespace ProcCmdlets.Commands
 
         public static ProcessPool Create(PSCmdlet cmdlet, int processCount, string name, ScriptBlock init, object[] initArgs, int maxTasks, string[] functions = null, string[] modules = null, IReadOnlyList<Transport.IWorkerTransport> transports = null)
         {
-            if (processCount < 1)
-            {
-                cmdlet.ThrowTerminatingError(Errors.OutOfRange("ProcessCount", processCount, "must be at least 1"));
-            }
-
             var setup = new WorkerSetup { WorkingDirectory = cmdlet.SessionState.Path.CurrentFileSystemLocation?.ProviderPath };
             setup.Variables.AddRange(Preferences.Capture(cmdlet));
             PreparedScript initScript = init == null ? null : PreparedScript.FromCaller(init, cmdlet);

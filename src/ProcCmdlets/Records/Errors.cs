@@ -39,9 +39,6 @@ namespace ProcCmdlets.Records
         public static ErrorRecord PoolNotFound(string name) =>
             Create(new ItemNotFoundException($"No process pool named '{name}' was found in this session."), "PoolNotFound", ErrorCategory.ObjectNotFound, name);
 
-        public static ErrorRecord OutOfRange(string parameter, object value, string rule) =>
-            Create(new ArgumentOutOfRangeException(parameter, value, $"-{parameter} {rule}."), $"Invalid{parameter}", ErrorCategory.InvalidArgument, value);
-
         public static ErrorRecord PoolBroken(string name, object pool, string detail) =>
             Create(new WorkerCrashedException($"The process pool '{name}' cannot start workers: {detail}"), "PoolStartFailed", ErrorCategory.ResourceUnavailable, pool);
 
