@@ -64,7 +64,7 @@ namespace ProcCmdlets
                     catch (Exception e)
                     {
                         // The frame was whole; only this value could not be read back.
-                        _sink.Write(StreamKind.Error, Errors.Create(e, "ValueNotCarried", ErrorCategory.ReadError, this));
+                        _sink.Write(StreamKind.Error, Errors.NotCarried(e, ErrorCategory.ReadError, this));
                         break;
                     }
 

@@ -258,6 +258,7 @@ namespace ProcCmdlets.Tests
             Assert.Equal(12, call.Caller);
             Assert.Equal(1500, call.TimeoutMilliseconds);
             Assert.Equal(new object[] { "item", 3 }, call.Args);
+            Assert.Equal(9, SharedCall.ReadCallId(new PayloadReader(w.ToArray())));
 
             w.Reset();
             SharedReply.Write(w, 9, SharedStatus.TimedOut, null, "late", 4);

@@ -21,7 +21,7 @@ namespace ProcCmdlets.Commands
             }
             catch (ValueNotCarriedException e)
             {
-                cmdlet.ThrowTerminatingError(Errors.Create(e, "ValueNotCarried", ErrorCategory.InvalidData, args));
+                cmdlet.ThrowTerminatingError(Errors.NotCarried(e, ErrorCategory.InvalidData, args));
                 return null;
             }
         }
@@ -50,7 +50,7 @@ namespace ProcCmdlets.Commands
             }
             catch (ValueNotCarriedException e)
             {
-                cmdlet.ThrowTerminatingError(Errors.Create(e, "ValueNotCarried", ErrorCategory.InvalidData, initArgs));
+                cmdlet.ThrowTerminatingError(Errors.NotCarried(e, ErrorCategory.InvalidData, initArgs));
                 return null;
             }
             catch (Exception e) when (!(e is PipelineStoppedException))

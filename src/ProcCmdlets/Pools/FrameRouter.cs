@@ -85,7 +85,7 @@ namespace ProcCmdlets.Pools
             catch (Exception e)
             {
                 stream = StreamKind.Error;
-                return Errors.Create(e, "ValueNotCarried", ErrorCategory.ReadError, item);
+                return Errors.NotCarried(e, ErrorCategory.ReadError, item);
             }
         }
 

@@ -3,7 +3,12 @@ using System.Management.Automation;
 
 namespace ProcCmdlets.Records
 {
-    /// <summary>Every ErrorRecord the module writes is made here: typed exception, stable id, exact category, target.</summary>
+    /// <summary>
+    /// Every ErrorRecord the session side makes is made here: typed exception, stable id, exact
+    /// category, target. The worker side uses only the channel, so it makes its own few
+    /// (<c>ValueNotCarried</c> for an output it cannot carry, <c>WorkerSetupFailed</c>) in Worker/, and
+    /// <c>RecordCodec</c> rebuilds a worker's error records as the worker wrote them.
+    /// </summary>
     internal static class Errors
     {
         public static ErrorRecord Create(Exception exception, string id, ErrorCategory category, object target) =>
@@ -51,7 +56,8 @@ namespace ProcCmdlets.Records
         public static ErrorRecord SshNotFound(Exception e) =>
             Create(new System.IO.FileNotFoundException("The OpenSSH client 'ssh' was not found on PATH; workers on other hosts need it: " + e.Message, "ssh", e), "SshNotFound", ErrorCategory.ObjectNotFound, "ssh");
 
-        public static ErrorRecord NotCarried(ValueNotCarriedException e, ErrorCategory category, object target) =>
+        /// <summary>A value that could not be carried to or from a worker: <paramref name="e"/> says which and why.</summary>
+        public static ErrorRecord NotCarried(Exception e, ErrorCategory category, object target) =>
             Create(e, "ValueNotCarried", category, target);
 
         public static ErrorRecord CommandNotCarried(string name, string reason) =>

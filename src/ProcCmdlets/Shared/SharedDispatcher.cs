@@ -98,7 +98,7 @@ namespace ProcCmdlets.Shared
         {
             try
             {
-                return (long)frame.Reader().ReadVarUInt();
+                return SharedCall.ReadCallId(frame.Reader());
             }
             catch (System.IO.InvalidDataException)
             {

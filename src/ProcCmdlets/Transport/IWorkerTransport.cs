@@ -3,7 +3,8 @@ namespace ProcCmdlets.Transport
     /// <summary>
     /// Starts worker processes somewhere and hands back their streams. The session side of a worker
     /// (Connection/) speaks the channel over whatever a transport gives it: a local process's pipes
-    /// today; any other transport only has to start the same worker loop at the far end.
+    /// (<see cref="LocalProcessTransport"/>) or an ssh client's standard streams to a worker on another
+    /// host (<see cref="SshTransport"/>); a transport only has to start the same worker loop at the far end.
     /// </summary>
     internal interface IWorkerTransport
     {

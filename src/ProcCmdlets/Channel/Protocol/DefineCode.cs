@@ -7,8 +7,10 @@ namespace ProcCmdlets.Channel.Protocol
 {
     /// <summary>
     /// Session to worker: the session's functions and modules a script needs, sent before the
-    /// RunScript, PoolInit or DefineTask of that script. The worker imports each module once and
-    /// defines each function in its global scope unless it already has the same text under that name.
+    /// RunScript or DefineTask of that script. A pool's own code never travels as this frame: the
+    /// session folds it into the initialization script (<see cref="Script"/>), which PoolInit carries.
+    /// The worker imports each module once and defines each function in its global scope unless it
+    /// already has the same text under that name.
     /// </summary>
     internal sealed class DefineCode
     {

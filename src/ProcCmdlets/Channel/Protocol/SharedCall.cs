@@ -40,6 +40,9 @@ namespace ProcCmdlets.Channel.Protocol
             }
         }
 
+        /// <summary>Only the call id, which comes first: what can still be answered when the rest cannot be read.</summary>
+        public static long ReadCallId(PayloadReader r) => (long)r.ReadVarUInt();
+
         public static SharedCall Read(PayloadReader r)
         {
             var call = new SharedCall
