@@ -5,8 +5,8 @@ using System.Threading;
 namespace ProcCmdlets.Channel
 {
     /// <summary>
-    /// Queues frames from any thread and writes them in batches on its own thread. Records and
-    /// item markers wait up to <see cref="BatchDelay"/> for company, so a busy channel makes one
+    /// Queues frames from any thread and writes them in batches on its own thread. Records, item
+    /// markers and posted puts wait up to <see cref="BatchDelay"/> for company, so a busy channel makes one
     /// write (and one wake-up) per batch rather than per frame; every other frame is written at
     /// once, with whatever is queued before it. Producers wait when too much is queued.
     /// </summary>
