@@ -104,7 +104,7 @@ namespace ProcCmdlets.Commands
 
             // Everything is encoded before a process is taken, so a value that cannot be carried costs no worker.
             bool hasInput = MyInvocation.ExpectingInput || MyInvocation.BoundParameters.ContainsKey(nameof(InputObject));
-            var request = new RunScript(setup, script.Text, init?.Text, ArgumentList, hasInput);
+            var request = new RunScript(setup, script.Text, init?.Text, ArgumentList, hasInput, SessionState.LanguageMode);
             try
             {
                 request.Write(new PayloadWriter());

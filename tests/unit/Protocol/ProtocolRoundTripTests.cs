@@ -52,7 +52,7 @@ namespace ProcCmdlets.Tests.Protocol
         {
             var setup = new WorkerSetup { WorkingDirectory = "/tmp" };
             setup.Variables.Add(new KeyValuePair<string, object>("x", 1));
-            PayloadReader r = Written(new RunScript(setup, "$args[0]", "$init = 1", new object[] { "a", 2 }, true).Write);
+            PayloadReader r = Written(new RunScript(setup, "$args[0]", "$init = 1", new object[] { "a", 2 }, true, PSLanguageMode.ConstrainedLanguage).Write);
             RunScript back = RunScript.Read(r);
             Assert.True(r.AtEnd);
             Assert.Equal("/tmp", back.Setup.WorkingDirectory);
@@ -60,12 +60,13 @@ namespace ProcCmdlets.Tests.Protocol
             Assert.Equal("$init = 1", back.InitScript);
             Assert.Equal(new object[] { "a", 2 }, back.Args);
             Assert.True(back.HasInput);
+            Assert.Equal(PSLanguageMode.ConstrainedLanguage, back.LanguageMode);
         }
 
         [Fact]
         public void RunScriptWithoutInitScriptOrArguments()
         {
-            RunScript back = RunScript.Read(Written(new RunScript(new WorkerSetup(), "1", null, null, false).Write));
+            RunScript back = RunScript.Read(Written(new RunScript(new WorkerSetup(), "1", null, null, false, PSLanguageMode.FullLanguage).Write));
             Assert.Null(back.InitScript);
             Assert.Empty(back.Args);
             Assert.False(back.HasInput);
@@ -74,7 +75,7 @@ namespace ProcCmdlets.Tests.Protocol
         [Fact]
         public void PoolInitSharesOneEncodedScriptAcrossWorkers()
         {
-            byte[] script = PoolInit.EncodeScript("param($a) $global:a = $a", new object[] { 5 });
+            byte[] script = PoolInit.EncodeScript("param($a) $global:a = $a", new object[] { 5 }, PSLanguageMode.ConstrainedLanguage);
             for (int worker = 0; worker < 2; worker++)
             {
                 var setup = new WorkerSetup { WorkingDirectory = "/w" + worker };
@@ -84,6 +85,7 @@ namespace ProcCmdlets.Tests.Protocol
                 Assert.Equal("/w" + worker, back.Setup.WorkingDirectory);
                 Assert.Equal("param($a) $global:a = $a", back.InitScript);
                 Assert.Equal(new object[] { 5 }, back.InitArgs);
+                Assert.Equal(PSLanguageMode.ConstrainedLanguage, back.LanguageMode);
             }
         }
 
@@ -91,7 +93,7 @@ namespace ProcCmdlets.Tests.Protocol
         public void DefineTaskRoundTrips()
         {
             var variables = new List<KeyValuePair<string, object>> { new KeyValuePair<string, object>("__pcUsing_x", "v") };
-            PayloadReader r = Written(new DefineTask(7, TaskMode.Splat, "param($a, $b) $a + $b", variables, new object[] { 1 }).Write);
+            PayloadReader r = Written(new DefineTask(7, TaskMode.Splat, "param($a, $b) $a + $b", variables, new object[] { 1 }, PSLanguageMode.ConstrainedLanguage).Write);
             DefineTask back = DefineTask.Read(r);
             Assert.True(r.AtEnd);
             Assert.Equal(7, back.Id);
@@ -99,6 +101,7 @@ namespace ProcCmdlets.Tests.Protocol
             Assert.Equal("param($a, $b) $a + $b", back.Script);
             Assert.Equal(variables, back.Variables);
             Assert.Equal(new object[] { 1 }, back.Args);
+            Assert.Equal(PSLanguageMode.ConstrainedLanguage, back.LanguageMode);
         }
 
         [Fact]
