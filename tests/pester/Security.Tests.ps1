@@ -423,6 +423,68 @@ $offset = 10
     }
 }
 
+Describe 'Security: the ssh client the session starts' -Skip:(-not $IsLinux) {
+    # A program named ssh that records that it ran; a real ssh must be on PATH for the cmdlets to try.
+    BeforeAll {
+        $script:hasSsh = [bool] (Get-Command ssh -CommandType Application -ErrorAction SilentlyContinue)
+        $script:planted = Join-Path $TestDrive 'planted'
+        $null = New-Item -ItemType Directory -Path $script:planted
+        $script:plantedRan = Join-Path $TestDrive 'planted-ssh-ran'
+        Set-Content -LiteralPath (Join-Path $script:planted 'ssh') -Value '#!/bin/sh', "echo `"`$*`" >> '$($script:plantedRan)'", 'exit 255'
+        & chmod 755 (Join-Path $script:planted 'ssh')
+    }
+
+    AfterEach {
+        Remove-Item -LiteralPath $script:plantedRan -ErrorAction SilentlyContinue
+    }
+
+    It 'an ssh in the current directory is not the one started' {
+        if (-not $script:hasSsh) { Set-ItResult -Skipped -Because 'ssh is not installed'; return }
+        $saved = [Environment]::CurrentDirectory
+        [Environment]::CurrentDirectory = $script:planted
+        try {
+            { Start-WorkerProcess -HostName 127.0.0.1 -Port 9 -Options @{ ConnectTimeout = 5 } { 1 } } | Should -Throw -ErrorId 'HostUnreachable,*'
+        }
+        finally {
+            [Environment]::CurrentDirectory = $saved
+        }
+
+        Test-Path -LiteralPath $script:plantedRan | Should -BeFalse -Because 'the planted ssh would have been handed the key path'
+    }
+
+    It 'host <Entry> is a parameter error, before any process starts' -ForEach @(
+        @{ Entry = 'h;touch x' }, @{ Entry = 'h$(id)' }, @{ Entry = "h`nx" }, @{ Entry = 'h|x' }, @{ Entry = 'a;b$(id)@h' }, @{ Entry = '-oProxyCommand=x' }
+    ) {
+        $savedPath = $env:PATH
+        $env:PATH = $script:planted + [System.IO.Path]::PathSeparator + $env:PATH
+        try {
+            { Start-WorkerProcess -HostName $Entry { 1 } } | Should -Throw -ErrorId 'ParameterArgumentValidationError,ProcCmdlets.Commands.StartWorkerProcessCommand'
+            { New-ProcessPool -HostName 'fine', $Entry } | Should -Throw -ErrorId 'ParameterArgumentValidationError,ProcCmdlets.Commands.NewProcessPoolCommand'
+        }
+        finally {
+            $env:PATH = $savedPath
+        }
+
+        Test-Path -LiteralPath $script:plantedRan | Should -BeFalse
+    }
+
+    It 'user <User> is a parameter error, before any process starts' -ForEach @(
+        @{ User = 'a;b$(id)' }, @{ User = 'a b' }, @{ User = '-oProxyCommand=x' }, @{ User = 'a`b' }
+    ) {
+        $savedPath = $env:PATH
+        $env:PATH = $script:planted + [System.IO.Path]::PathSeparator + $env:PATH
+        try {
+            { Start-WorkerProcess -HostName fine -UserName $User { 1 } } | Should -Throw -ErrorId 'ParameterArgumentValidationError,ProcCmdlets.Commands.StartWorkerProcessCommand'
+            { New-ProcessPool -HostName fine -UserName $User } | Should -Throw -ErrorId 'ParameterArgumentValidationError,ProcCmdlets.Commands.NewProcessPoolCommand'
+        }
+        finally {
+            $env:PATH = $savedPath
+        }
+
+        Test-Path -LiteralPath $script:plantedRan | Should -BeFalse
+    }
+}
+
 Describe 'Security: cleanup' {
     It 'leaves no worker process behind' {
         Assert-NoWorkerLeft

@@ -175,7 +175,7 @@ namespace ProcCmdlets.Transport
                     line.Append(' ');
                 }
 
-                AppendQuoted(line, arg);
+                CommandLine.Append(line, arg);
             }
 
             return line.ToString();
@@ -217,42 +217,6 @@ namespace ProcCmdlets.Transport
             }
 
             return port;
-        }
-
-        /// <summary>Quotes one argument as .NET splits ProcessStartInfo.Arguments (the Windows rules, on every platform).</summary>
-        private static void AppendQuoted(StringBuilder line, string arg)
-        {
-            if (arg.Length > 0 && arg.IndexOfAny(new[] { ' ', '\t', '"', '\\' }) < 0)
-            {
-                line.Append(arg);
-                return;
-            }
-
-            line.Append('"');
-            int backslashes = 0;
-            foreach (char c in arg)
-            {
-                if (c == '\\')
-                {
-                    backslashes++;
-                    continue;
-                }
-
-                if (c == '"')
-                {
-                    line.Append('\\', (backslashes * 2) + 1);
-                }
-                else
-                {
-                    line.Append('\\', backslashes);
-                }
-
-                backslashes = 0;
-                line.Append(c);
-            }
-
-            line.Append('\\', backslashes * 2);
-            line.Append('"');
         }
     }
 }

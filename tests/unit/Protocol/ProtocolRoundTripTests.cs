@@ -33,6 +33,17 @@ namespace ProcCmdlets.Tests.Protocol
         }
 
         [Fact]
+        public void HelloNamesThisBuildNotOnlyTheAssemblyVersion()
+        {
+            // The assembly version is the same for every build; two builds of it must not pass for one.
+            System.Reflection.Assembly assembly = typeof(Hello).Assembly;
+            Assert.Contains(assembly.ManifestModule.ModuleVersionId.ToString("N"), Hello.ThisModuleVersion);
+            string otherBuild = Hello.ThisModuleVersion.Replace(assembly.ManifestModule.ModuleVersionId.ToString("N"), System.Guid.NewGuid().ToString("N"));
+            Assert.NotNull(new Hello(Hello.CurrentProtocolVersion, otherBuild, "7.6.9", 1).Mismatch());
+            Assert.NotNull(new Hello(Hello.CurrentProtocolVersion, assembly.GetName().Version.ToString(), "7.6.9", 1).Mismatch());
+        }
+
+        [Fact]
         public void HelloFromAnotherProtocolOrModuleVersionIsAMismatch()
         {
             Assert.Contains("protocol", new Hello(Hello.CurrentProtocolVersion + 1, Hello.ThisModuleVersion, "7.6.9", 1).Mismatch());
