@@ -452,8 +452,9 @@ Describe 'Security: the ssh client the session starts' -Skip:(-not $IsLinux) {
         Test-Path -LiteralPath $script:plantedRan | Should -BeFalse -Because 'the planted ssh would have been handed the key path'
     }
 
-    It 'host <Entry> is a parameter error, before any process starts' -ForEach @(
-        @{ Entry = 'h;touch x' }, @{ Entry = 'h$(id)' }, @{ Entry = "h`nx" }, @{ Entry = 'h|x' }, @{ Entry = 'a;b$(id)@h' }, @{ Entry = '-oProxyCommand=x' }
+    It 'host <Shown> is a parameter error, before any process starts' -ForEach @(
+        @{ Entry = 'h;touch x'; Shown = 'h;touch x' }, @{ Entry = 'h$(id)'; Shown = 'h$(id)' }, @{ Entry = "h`nx"; Shown = 'h<newline>x' }
+        @{ Entry = 'h|x'; Shown = 'h|x' }, @{ Entry = 'a;b$(id)@h'; Shown = 'a;b$(id)@h' }, @{ Entry = '-oProxyCommand=x'; Shown = '-oProxyCommand=x' }
     ) {
         $savedPath = $env:PATH
         $env:PATH = $script:planted + [System.IO.Path]::PathSeparator + $env:PATH
