@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Management.Automation;
+using System.Management.Automation.Runspaces;
 using System.Reflection;
 using System.Runtime.InteropServices;
 
@@ -28,6 +29,17 @@ namespace ProcCmdlets.Worker
             }
 
             return IsEnforced && mode == PSLanguageMode.FullLanguage ? PSLanguageMode.ConstrainedLanguage : mode;
+        }
+
+        /// <summary>Sets the mode <paramref name="runspace"/> runs scripts in to <see cref="Limit"/>(<paramref name="mode"/>).</summary>
+        public static void Use(Runspace runspace, PSLanguageMode mode)
+        {
+            // Setting ConstrainedLanguage clears the engine's member-binding caches, so only a change is set.
+            PSLanguageMode target = Limit(mode);
+            if (runspace.SessionStateProxy.LanguageMode != target)
+            {
+                runspace.SessionStateProxy.LanguageMode = target;
+            }
         }
 
         private static bool Query()

@@ -144,7 +144,7 @@ namespace ProcCmdlets.Worker
         /// Sets the language mode the next scripts run in: the session's, sent with every frame that
         /// runs its code, and never more than the system's lockdown allows.
         /// </summary>
-        public void UseLanguageMode(PSLanguageMode mode) => Runspace.SessionStateProxy.LanguageMode = SystemLockdown.Limit(mode);
+        public void UseLanguageMode(PSLanguageMode mode) => SystemLockdown.Use(Runspace, mode);
 
         /// <summary>Handles a frame on the main thread; returns an exit code when the process should end.</summary>
         private int? Handle(Frame frame)
