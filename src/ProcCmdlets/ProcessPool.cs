@@ -1,4 +1,5 @@
 using System;
+using System.Management.Automation;
 using System.Threading;
 using ProcCmdlets.Channel.Protocol;
 using ProcCmdlets.Pools;
@@ -13,11 +14,11 @@ namespace ProcCmdlets
     /// </summary>
     public sealed class ProcessPool : IDisposable
     {
-        internal ProcessPool(string name, int processCount, int maxTasksPerWorker, WorkerSetup setup, string initScript, object[] initArgs, System.Collections.Generic.IReadOnlyList<IWorkerTransport> transports = null)
+        internal ProcessPool(string name, int processCount, int maxTasksPerWorker, WorkerSetup setup, string initScript, object[] initArgs, System.Collections.Generic.IReadOnlyList<IWorkerTransport> transports = null, PSLanguageMode languageMode = PSLanguageMode.FullLanguage)
         {
             // Encoding the setup once checks every value before any process starts.
             setup.Write(new Channel.PayloadWriter());
-            Core = new WorkerPool(name, processCount, maxTasksPerWorker, setup, initScript, initArgs, transports, this);
+            Core = new WorkerPool(name, processCount, maxTasksPerWorker, setup, initScript, initArgs, transports, this, languageMode);
             Core.Start();
         }
 

@@ -377,6 +377,59 @@ Describe 'Workers on other hosts over OpenSSH' -Skip:([bool] $script:skipReason)
         }
     }
 
+    Context 'What the session hands the remote host' {
+        It 'a remote worker of a ConstrainedLanguage session runs constrained and refuses the call the session refuses' {
+            $constrained = New-ProcCmdletsPowerShell -NoWarmSpare
+            try {
+                $constrained.Runspace.SessionStateProxy.SetVariable('connection', (Get-SshParameter))
+                $constrained.Runspace.SessionStateProxy.LanguageMode = 'ConstrainedLanguage'
+                $output = $constrained.AddScript(@'
+$pool = New-ProcessPool -HostName 127.0.0.2 -ProcessCount 1 @connection
+try { 1 | Invoke-ProcessPoolMap -Pool $pool { "$($ExecutionContext.SessionState.LanguageMode)"; [System.IO.Directory]::GetCurrentDirectory() } }
+finally { Remove-ProcessPool -Pool $pool -Force }
+$worker = Start-WorkerProcess -HostName 127.0.0.3 @connection { "$($ExecutionContext.SessionState.LanguageMode)" }
+Wait-WorkerProcess -Worker $worker -Timeout 60
+Remove-WorkerProcess -Worker $worker -Force
+'@).Invoke()
+                @($output | ForEach-Object { "$_" }) | Should -Be 'ConstrainedLanguage', 'ConstrainedLanguage'
+                $constrained.Streams.Error.Count | Should -Be 1
+                $constrained.Streams.Error[0].FullyQualifiedErrorId | Should -Be 'MethodInvocationNotSupportedInConstrainedLanguage'
+            }
+            finally {
+                $constrained.Runspace.Close()
+                $constrained.Dispose()
+            }
+        }
+
+        It '-PowerShellPath is a path: one holding a space, both quote kinds and a $ runs the worker' {
+            $odd = Join-Path $script:ssh.Folder "it's `"odd`" `$HOME dir"
+            $null = New-Item -ItemType Directory -Path $odd
+            Copy-Item -LiteralPath $script:ssh.PowerShellPath -Destination $odd
+            & chmod 755 (Join-Path $odd 'pwsh')
+            $connection = Get-SshParameter
+            $connection.PowerShellPath = Join-Path $odd 'pwsh'
+            $worker = Start-WorkerProcess -HostName 127.0.0.2 @connection { 'ran' }
+            try {
+                Wait-WorkerProcess -Worker $worker -Timeout 60 | Should -Be 'ran'
+            }
+            finally {
+                $worker | Remove-WorkerProcess -Force -ErrorAction SilentlyContinue
+            }
+        }
+
+        It '-PowerShellPath is never run as shell code on the host' -ForEach @(
+            @{ Template = '/nonexistent$(touch {0})/pwsh' }
+            @{ Template = 'true;touch${{IFS}}{0};pwsh' }
+            @{ Template = '/nonexistent`touch {0}`/pwsh' }
+        ) {
+            $marker = Join-Path $script:ssh.Folder ('shell-ran-' + [guid]::NewGuid().ToString('N'))
+            $connection = Get-SshParameter
+            $connection.PowerShellPath = $Template -f $marker
+            { Start-WorkerProcess -HostName 127.0.0.2 @connection { 1 } } | Should -Throw -ErrorId 'HostUnreachable,*'
+            Test-Path -LiteralPath $marker | Should -BeFalse
+        }
+    }
+
     Context 'Nothing is left behind' {
         It 'Remove-ProcessPool leaves no process on the remote host and no local ssh client' {
             $connection = Get-SshParameter

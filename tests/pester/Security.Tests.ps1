@@ -301,6 +301,191 @@ Describe 'Security: what a worker leaves on disk' -Skip:(-not $IsLinux) {
     }
 }
 
+Describe 'Security: a ConstrainedLanguage session' {
+    # A runspace of its own, constrained as a user or a lockdown policy would, so that this file's
+    # other tests keep FullLanguage.
+    BeforeAll {
+        $script:constrained = New-ProcCmdletsPowerShell -NoWarmSpare
+        $script:constrained.Runspace.SessionStateProxy.LanguageMode = 'ConstrainedLanguage'
+
+        # Runs $Script in the constrained runspace: its output, and the errors it wrote.
+        function Invoke-Constrained {
+            param([string] $Script)
+
+            $script:constrained.Commands.Clear()
+            $script:constrained.Streams.ClearStreams()
+            $output = $script:constrained.AddScript($Script).Invoke()
+            [pscustomobject]@{ Output = @($output | ForEach-Object { "$_" }); Errors = @($script:constrained.Streams.Error) }
+        }
+
+        # The error the constrained session itself gives for a .NET method call.
+        $script:refusedInSession = (Invoke-Constrained 'try { [System.IO.Directory]::GetCurrentDirectory() } catch { $_ }').Output
+    }
+
+    AfterAll {
+        $null = Invoke-Constrained 'Get-ProcessPool | Remove-ProcessPool -Force; Get-WorkerProcess | Remove-WorkerProcess -Force'
+        $script:constrained.Runspace.Close()
+        $script:constrained.Dispose()
+    }
+
+    It 'the session itself refuses the .NET method call the tests try in workers' {
+        $script:refusedInSession | Should -BeLike '*Method invocation is supported only on core types*'
+    }
+
+    It 'a map runs in the session''s language mode' {
+        $result = Invoke-Constrained '1, 2 | Invoke-ProcessPoolMap -ProcessCount 1 { "$($ExecutionContext.SessionState.LanguageMode)" }'
+
+        $result.Errors | Should -BeNullOrEmpty
+        $result.Output | Should -Be 'ConstrainedLanguage', 'ConstrainedLanguage'
+    }
+
+    It 'a map refuses the .NET method call the session refuses, with the same error' {
+        $result = Invoke-Constrained '1 | Invoke-ProcessPoolMap -ProcessCount 1 { [System.IO.Directory]::GetCurrentDirectory() }'
+
+        $result.Output | Should -BeNullOrEmpty
+        $result.Errors.Count | Should -Be 1
+        $result.Errors[0].FullyQualifiedErrorId | Should -Be 'MethodInvocationNotSupportedInConstrainedLanguage'
+        $result.Errors[0].Exception.Message | Should -Be $script:refusedInSession
+        $result.Errors[0].TargetObject | Should -Be 1
+    }
+
+    It 'an apply runs in the session''s language mode and refuses the same call' {
+        $result = Invoke-Constrained 'Invoke-ProcessPoolApply { "$($ExecutionContext.SessionState.LanguageMode)"; [System.IO.Directory]::GetCurrentDirectory() }'
+
+        $result.Output | Should -Be 'ConstrainedLanguage'
+        $result.Errors.Count | Should -Be 1
+        $result.Errors[0].Exception.Message | Should -Be $script:refusedInSession
+    }
+
+    It 'a Start-WorkerProcess worker, and its initialization script, run in the session''s language mode' {
+        $result = Invoke-Constrained @'
+$worker = Start-WorkerProcess -InitializationScript { $global:InitMode = "$($ExecutionContext.SessionState.LanguageMode)" } { "$global:InitMode"; "$($ExecutionContext.SessionState.LanguageMode)"; [System.IO.Directory]::GetCurrentDirectory() }
+Wait-WorkerProcess -Worker $worker -Timeout 60
+Remove-WorkerProcess -Worker $worker
+'@
+
+        $result.Output | Should -Be 'ConstrainedLanguage', 'ConstrainedLanguage'
+        $result.Errors.Count | Should -Be 1
+        $result.Errors[0].Exception.Message | Should -Be $script:refusedInSession
+    }
+
+    It 'a pool''s initialization script runs in the session''s language mode' {
+        $result = Invoke-Constrained @'
+$pool = New-ProcessPool -ProcessCount 1 -InitializationScript { $global:InitMode = "$($ExecutionContext.SessionState.LanguageMode)"; $global:InitCall = try { [System.IO.Directory]::GetCurrentDirectory() } catch { 'refused' } }
+1 | Invoke-ProcessPoolMap -Pool $pool { "$global:InitMode"; $global:InitCall }
+Remove-ProcessPool -Pool $pool -Force
+'@
+
+        $result.Errors | Should -BeNullOrEmpty
+        $result.Output | Should -Be 'ConstrainedLanguage', 'refused'
+    }
+
+    It 'a pool made while the session had FullLanguage runs the maps of the constrained session constrained' {
+        $script:constrained.Runspace.SessionStateProxy.LanguageMode = 'FullLanguage'
+        try {
+            $null = Invoke-Constrained '$global:EarlyPool = New-ProcessPool -ProcessCount 1'
+        }
+        finally {
+            $script:constrained.Runspace.SessionStateProxy.LanguageMode = 'ConstrainedLanguage'
+        }
+
+        $result = Invoke-Constrained '1 | Invoke-ProcessPoolMap -Pool $global:EarlyPool { "$($ExecutionContext.SessionState.LanguageMode)" }; Remove-ProcessPool -Pool $global:EarlyPool -Force'
+
+        $result.Errors | Should -BeNullOrEmpty
+        $result.Output | Should -Be 'ConstrainedLanguage'
+    }
+
+    It 'a function of the constrained session is constrained in the worker, whatever its name' {
+        $result = Invoke-Constrained @'
+function Get-Here { [System.IO.Directory]::GetCurrentDirectory() }
+Set-Item -LiteralPath 'function:global:Get:Here' -Value '[System.IO.Directory]::GetCurrentDirectory()'
+1 | Invoke-ProcessPoolMap -ProcessCount 1 { Get-Here }
+2 | Invoke-ProcessPoolMap -ProcessCount 1 -Function 'Get:Here' { & 'Get:Here' }
+'@
+
+        $result.Output | Should -BeNullOrEmpty
+        $result.Errors.Count | Should -Be 2
+        $result.Errors.FullyQualifiedErrorId | Should -Be 'MethodInvocationNotSupportedInConstrainedLanguage', 'MethodInvocationNotSupportedInConstrainedLanguage'
+    }
+
+    It 'maps, their errors and $using: values work as in a FullLanguage session' {
+        $result = Invoke-Constrained @'
+$offset = 10
+1..6 | Invoke-ProcessPoolMap -ProcessCount 2 -ChunkSize 2 { if ($_ -eq 3) { throw "item $_ failed" }; if ($_ -eq 4) { Write-Error "item $_ wrote an error" }; $_ + $using:offset }
+@(1, 2), @(3, 4) | Invoke-ProcessPoolMap -ProcessCount 1 -Splat { param($a, $b) $a * $b }
+'@
+
+        $result.Output | Should -Be '11', '12', '14', '15', '16', '2', '12'
+        $result.Errors.Count | Should -Be 2
+        $result.Errors[0].Exception.Message | Should -Be 'item 3 failed'
+        $result.Errors[0].TargetObject | Should -Be 3
+        $result.Errors[1].Exception.Message | Should -Be 'item 4 wrote an error'
+    }
+}
+
+Describe 'Security: the ssh client the session starts' -Skip:(-not $IsLinux) {
+    # A program named ssh that records that it ran; a real ssh must be on PATH for the cmdlets to try.
+    BeforeAll {
+        $script:hasSsh = [bool] (Get-Command ssh -CommandType Application -ErrorAction SilentlyContinue)
+        $script:planted = Join-Path $TestDrive 'planted'
+        $null = New-Item -ItemType Directory -Path $script:planted
+        $script:plantedRan = Join-Path $TestDrive 'planted-ssh-ran'
+        Set-Content -LiteralPath (Join-Path $script:planted 'ssh') -Value '#!/bin/sh', "echo `"`$*`" >> '$($script:plantedRan)'", 'exit 255'
+        & chmod 755 (Join-Path $script:planted 'ssh')
+    }
+
+    AfterEach {
+        Remove-Item -LiteralPath $script:plantedRan -ErrorAction SilentlyContinue
+    }
+
+    It 'an ssh in the current directory is not the one started' {
+        if (-not $script:hasSsh) { Set-ItResult -Skipped -Because 'ssh is not installed'; return }
+        $saved = [Environment]::CurrentDirectory
+        [Environment]::CurrentDirectory = $script:planted
+        try {
+            { Start-WorkerProcess -HostName 127.0.0.1 -Port 9 -Options @{ ConnectTimeout = 5 } { 1 } } | Should -Throw -ErrorId 'HostUnreachable,*'
+        }
+        finally {
+            [Environment]::CurrentDirectory = $saved
+        }
+
+        Test-Path -LiteralPath $script:plantedRan | Should -BeFalse -Because 'the planted ssh would have been handed the key path'
+    }
+
+    It 'host <Shown> is a parameter error, before any process starts' -ForEach @(
+        @{ Entry = 'h;touch x'; Shown = 'h;touch x' }, @{ Entry = 'h$(id)'; Shown = 'h$(id)' }, @{ Entry = "h`nx"; Shown = 'h<newline>x' }
+        @{ Entry = 'h|x'; Shown = 'h|x' }, @{ Entry = 'a;b$(id)@h'; Shown = 'a;b$(id)@h' }, @{ Entry = '-oProxyCommand=x'; Shown = '-oProxyCommand=x' }
+    ) {
+        $savedPath = $env:PATH
+        $env:PATH = $script:planted + [System.IO.Path]::PathSeparator + $env:PATH
+        try {
+            { Start-WorkerProcess -HostName $Entry { 1 } } | Should -Throw -ErrorId 'ParameterArgumentValidationError,ProcCmdlets.Commands.StartWorkerProcessCommand'
+            { New-ProcessPool -HostName 'fine', $Entry } | Should -Throw -ErrorId 'ParameterArgumentValidationError,ProcCmdlets.Commands.NewProcessPoolCommand'
+        }
+        finally {
+            $env:PATH = $savedPath
+        }
+
+        Test-Path -LiteralPath $script:plantedRan | Should -BeFalse
+    }
+
+    It 'user <User> is a parameter error, before any process starts' -ForEach @(
+        @{ User = 'a;b$(id)' }, @{ User = 'a b' }, @{ User = '-oProxyCommand=x' }, @{ User = 'a`b' }
+    ) {
+        $savedPath = $env:PATH
+        $env:PATH = $script:planted + [System.IO.Path]::PathSeparator + $env:PATH
+        try {
+            { Start-WorkerProcess -HostName fine -UserName $User { 1 } } | Should -Throw -ErrorId 'ParameterArgumentValidationError,ProcCmdlets.Commands.StartWorkerProcessCommand'
+            { New-ProcessPool -HostName fine -UserName $User } | Should -Throw -ErrorId 'ParameterArgumentValidationError,ProcCmdlets.Commands.NewProcessPoolCommand'
+        }
+        finally {
+            $env:PATH = $savedPath
+        }
+
+        Test-Path -LiteralPath $script:plantedRan | Should -BeFalse
+    }
+}
+
 Describe 'Security: cleanup' {
     It 'leaves no worker process behind' {
         Assert-NoWorkerLeft

@@ -73,6 +73,25 @@ Describe 'How workers start' -Skip:(-not $IsLinux) {
         $result.Output | Should -Contain 'exit 0'
         $result.Output | Should -Contain '2,4,6'
     }
+
+    It 'starts pwsh-hosted workers from a module folder whose path holds typographic quotes and a quote' {
+        # PowerShell ends a single-quoted string at ‘ ’ ‚ ‛ as at '.
+        $folder = Join-Path $TestDrive "O’Brien's ‘mods’ ‚x‛"
+        $null = New-Item -ItemType Directory -Path $folder
+        Copy-Item -Path (Get-ProcCmdletsModulePath) -Destination $folder -Recurse
+        $module = Join-Path $folder 'ProcCmdlets'
+        $probe = @"
+Import-Module '$([System.Management.Automation.Language.CodeGeneration]::EscapeSingleQuotedStringContent($module))'
+`$ProcCmdletsWarmSpare = `$false
+`$w = Start-WorkerProcess { 'started' }
+`$w | Wait-WorkerProcess
+(1..3 | Invoke-ProcessPoolMap { `$_ * 2 } -ProcessCount 1) -join ','
+"@
+        $result = Invoke-FreshPwsh $probe @{ PROCCMDLETS_WORKER_STRATEGY = 'Host' }
+        $result.ExitCode | Should -Be 0 -Because "$($result.Errors) $($result.Output)"
+        $result.Output | Should -Contain 'started'
+        $result.Output | Should -Contain '2,4,6'
+    }
 }
 
 Describe 'StartStrategy: cleanup' {

@@ -100,6 +100,32 @@ Describe 'Stop-WorkerProcess' {
 
             Wait-Until -TimeoutSeconds 10 { -not (Test-ProcessAlive -ProcessId $childPid) } | Should -BeTrue
         }
+
+        It 'kills a program the worker left in the background, whose parent has already ended' -Skip:$IsWindows {
+            # sh starts sleep in the background and exits: sleep is re-parented, out of the worker's
+            # tree, yet still in the worker's process group.
+            $worker = Start-WorkerProcess {
+                & sh -c 'sleep 300 > /dev/null 2>&1 & echo $!'
+                Start-Sleep -Seconds 300
+            }
+            $received = [System.Collections.Generic.List[object]]::new()
+            Wait-Until -TimeoutSeconds 15 {
+                foreach ($item in (Receive-WorkerProcess -Worker $worker)) { $received.Add($item) }
+                $received.Count -gt 0
+            } | Should -BeTrue
+            $orphan = [int] $received[0]
+            try {
+                Test-ProcessAlive -ProcessId $orphan | Should -BeTrue
+                (Get-Process -Id $orphan).Parent.Id | Should -Not -Be $worker.ProcessId
+
+                Stop-WorkerProcess -Worker $worker -Force
+
+                Wait-Until -TimeoutSeconds 10 { -not (Test-ProcessAlive -ProcessId $orphan) } | Should -BeTrue
+            }
+            finally {
+                Stop-Process -Id $orphan -Force -ErrorAction SilentlyContinue
+            }
+        }
     }
 
     Context 'choosing workers' {

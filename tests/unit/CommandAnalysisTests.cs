@@ -113,7 +113,7 @@ namespace ProcCmdlets.Tests
         [Fact]
         public void DefineCodeRoundTrips()
         {
-            var code = new DefineCode();
+            var code = new DefineCode { LanguageMode = PSLanguageMode.ConstrainedLanguage };
             code.Modules.Add("/m/One.psd1");
             code.Functions.Add(new CarriedFunction("Square", false, "param($x) $x * $x"));
             code.Functions.Add(new CarriedFunction("Double", true, " $_ * 2 "));
@@ -121,6 +121,7 @@ namespace ProcCmdlets.Tests
             DefineCode back = DefineCode.Read(r);
             Assert.True(r.AtEnd);
             Assert.Equal(code.Modules, back.Modules);
+            Assert.Equal(PSLanguageMode.ConstrainedLanguage, back.LanguageMode);
             Assert.Equal(code.Functions.Select(f => (f.Name, f.IsFilter, f.Definition)), back.Functions.Select(f => (f.Name, f.IsFilter, f.Definition)));
         }
 
@@ -144,6 +145,23 @@ namespace ProcCmdlets.Tests
                 ps.Commands.Clear();
                 var results = ps.AddScript("Square 4; 1, 2 | Double; & 'odd name'; (Get-Command Double).CommandType").Invoke();
                 Assert.Equal(new object[] { 16, 2, 4, "it's odd", CommandTypes.Filter }, results.Select(o => o.BaseObject).ToArray());
+            }
+        }
+
+        [Fact]
+        public void DefineCodeScriptDefinesOddNamesInConstrainedLanguage()
+        {
+            // A worker of a ConstrainedLanguage session runs this script constrained, where
+            // [scriptblock]::Create is a method call that is refused.
+            string script = DefineCode.Script(new string[0], new[] { new CarriedFunction("odd name", false, "'it''s odd'; $ExecutionContext.SessionState.LanguageMode") });
+            using (PowerShell ps = PowerShell.Create())
+            {
+                ps.Runspace.SessionStateProxy.LanguageMode = PSLanguageMode.ConstrainedLanguage;
+                ps.AddScript(script).Invoke();
+                Assert.False(ps.HadErrors);
+                ps.Commands.Clear();
+                var results = ps.AddScript("& 'odd name'").Invoke();
+                Assert.Equal(new object[] { "it's odd", PSLanguageMode.ConstrainedLanguage }, results.Select(o => o.BaseObject).ToArray());
             }
         }
 

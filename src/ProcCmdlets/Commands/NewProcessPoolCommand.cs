@@ -10,7 +10,7 @@ namespace ProcCmdlets.Commands
     /// <summary>Starts a pool of worker processes [multiprocessing.Pool(processes, initializer, initargs, maxtasksperchild)].</summary>
     [Cmdlet(VerbsCommon.New, "ProcessPool", DefaultParameterSetName = "Local")]
     [OutputType(typeof(ProcessPool))]
-    public sealed class NewProcessPoolCommand : ProcCmdletBase
+    public sealed class NewProcessPoolCommand : SshCmdletBase
     {
         [Parameter(Position = 0)]
         [ValidateRange(1, int.MaxValue)]
@@ -41,32 +41,14 @@ namespace ProcCmdlets.Commands
         /// <summary>Hosts to run the workers on over SSH, each <c>[user@]host[:port]</c>; -ProcessCount workers on each.</summary>
         [Parameter(Mandatory = true, ParameterSetName = SshConnection.ParameterSet)]
         [ValidateNotNullOrEmpty]
+        [ValidateSshHostEntry]
         public string[] HostName { get; set; }
-
-        [Parameter(ParameterSetName = SshConnection.ParameterSet)]
-        [ValidateNotNullOrEmpty]
-        public string UserName { get; set; }
-
-        [Parameter(ParameterSetName = SshConnection.ParameterSet)]
-        [ValidateRange(1, 65535)]
-        public int Port { get; set; }
-
-        [Parameter(ParameterSetName = SshConnection.ParameterSet)]
-        [ValidateNotNullOrEmpty]
-        public string KeyFilePath { get; set; }
-
-        [Parameter(ParameterSetName = SshConnection.ParameterSet)]
-        public System.Collections.Hashtable Options { get; set; }
-
-        [Parameter(ParameterSetName = SshConnection.ParameterSet)]
-        [ValidateNotNullOrEmpty]
-        public string PowerShellPath { get; set; }
 
         protected override void EndProcessing()
         {
             if (HostName != null)
             {
-                var transports = SshConnection.Transports(this, HostName, UserName, Port, KeyFilePath, Options, PowerShellPath);
+                var transports = SshConnection.Transports(this, HostName);
                 int perHost = MyInvocation.BoundParameters.ContainsKey(nameof(ProcessCount)) ? ProcessCount : 1;
                 ProcessPool remote = PoolFactory.Create(this, perHost, Name ?? Registry.NextPoolName(), InitializationScript, InitializationArgumentList, MaxTasksPerWorker, Function, Module, transports);
                 SshConnection.WaitForHosts(this, remote, SshConnection.AnswerTimeout(transports), Cancellation);

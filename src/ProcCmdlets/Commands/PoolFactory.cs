@@ -17,7 +17,7 @@ namespace ProcCmdlets.Commands
             variables.AddRange(Preferences.Capture(cmdlet));
             try
             {
-                return new PoolTask(pool.Core.NextTaskId(), mode, script.Text, variables, args) { Code = code == null || code.IsEmpty ? null : code.Encode() };
+                return new PoolTask(pool.Core.NextTaskId(), mode, script.Text, variables, args, cmdlet.SessionState.LanguageMode) { Code = code == null || code.IsEmpty ? null : code.Encode() };
             }
             catch (ValueNotCarriedException e)
             {
@@ -46,7 +46,7 @@ namespace ProcCmdlets.Commands
 
             try
             {
-                return new ProcessPool(name, processCount, maxTasks, setup, initText, initArgs, transports);
+                return new ProcessPool(name, processCount, maxTasks, setup, initText, initArgs, transports, cmdlet.SessionState.LanguageMode);
             }
             catch (ValueNotCarriedException e)
             {

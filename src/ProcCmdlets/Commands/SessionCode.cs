@@ -37,6 +37,7 @@ namespace ProcCmdlets.Commands
         public static DefineCode Resolve(PSCmdlet cmdlet, IEnumerable<ScriptBlock> scripts, string[] functions, string[] modules)
         {
             var resolver = new SessionCode(cmdlet);
+            resolver._code.LanguageMode = cmdlet.SessionState.LanguageMode;
             foreach (string module in modules ?? Array.Empty<string>())
             {
                 resolver.AddNamedModule(module);

@@ -4,7 +4,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
-using System.Runtime.InteropServices;
 using System.Threading;
 using ProcCmdlets.Connection;
 using ProcCmdlets.Pools;
@@ -21,17 +20,22 @@ namespace ProcCmdlets.Commands
         /// <summary>How long a host may take, once connected, to start pwsh and the worker (a cold pwsh on a busy host).</summary>
         private static readonly TimeSpan StartAllowance = TimeSpan.FromSeconds(60);
 
-        /// <summary>One transport per host entry; a terminating error for an entry or option that cannot be used.</summary>
-        public static List<SshTransport> Transports(PSCmdlet cmdlet, string[] hostNames, string userName, int port, string keyFilePath, Hashtable options, string powerShellPath)
+        /// <summary>One transport per host entry, all started by the ssh client found on PATH; a terminating error for an entry or option that cannot be used.</summary>
+        public static List<SshTransport> Transports(SshCmdletBase cmdlet, string[] hostNames)
         {
-            RequireSsh(cmdlet);
-            string key = keyFilePath == null ? null : cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(keyFilePath);
+            string ssh = SshClient.Find();
+            if (ssh == null)
+            {
+                cmdlet.ThrowTerminatingError(Errors.SshNotFound(new FileNotFoundException(SshClient.FileName + " is not in any absolute folder of PATH.")));
+            }
+
+            SshConnectionOptions connection = cmdlet.ConnectionOptions(ssh);
             var transports = new List<SshTransport>();
             foreach (string entry in hostNames)
             {
                 try
                 {
-                    transports.Add(new SshTransport(new SshTarget(entry, userName, port, key, options, powerShellPath)));
+                    transports.Add(new SshTransport(new SshTarget(entry, connection)));
                 }
                 catch (ArgumentException e)
                 {
@@ -120,27 +124,6 @@ namespace ProcCmdlets.Commands
                     cmdlet.WriteVerbose($"ssh {host}: {line}");
                 }
             }
-        }
-
-        private static void RequireSsh(PSCmdlet cmdlet)
-        {
-            string exe = RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? "ssh.exe" : "ssh";
-            string path = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
-            foreach (string dir in path.Split(Path.PathSeparator))
-            {
-                try
-                {
-                    if (dir.Length > 0 && File.Exists(Path.Combine(dir, exe)))
-                    {
-                        return;
-                    }
-                }
-                catch (ArgumentException)
-                {
-                }
-            }
-
-            cmdlet.ThrowTerminatingError(Errors.SshNotFound(new FileNotFoundException(exe + " is not in any folder of PATH.")));
         }
     }
 }

@@ -14,7 +14,7 @@ namespace ProcCmdlets.Commands
     /// <summary>Starts one worker process running a script block and returns it at once [Process(target).start()].</summary>
     [Cmdlet(VerbsLifecycle.Start, "WorkerProcess", DefaultParameterSetName = "Local")]
     [OutputType(typeof(WorkerProcess))]
-    public sealed class StartWorkerProcessCommand : ProcCmdletBase
+    public sealed class StartWorkerProcessCommand : SshCmdletBase
     {
         private WorkerProcess _worker;
         private readonly PayloadWriter _input = new PayloadWriter();
@@ -55,26 +55,8 @@ namespace ProcCmdlets.Commands
         /// <summary>A host to run the worker on over SSH, <c>[user@]host[:port]</c>.</summary>
         [Parameter(Mandatory = true, ParameterSetName = SshConnection.ParameterSet)]
         [ValidateNotNullOrEmpty]
+        [ValidateSshHostEntry]
         public string HostName { get; set; }
-
-        [Parameter(ParameterSetName = SshConnection.ParameterSet)]
-        [ValidateNotNullOrEmpty]
-        public string UserName { get; set; }
-
-        [Parameter(ParameterSetName = SshConnection.ParameterSet)]
-        [ValidateRange(1, 65535)]
-        public int Port { get; set; }
-
-        [Parameter(ParameterSetName = SshConnection.ParameterSet)]
-        [ValidateNotNullOrEmpty]
-        public string KeyFilePath { get; set; }
-
-        [Parameter(ParameterSetName = SshConnection.ParameterSet)]
-        public Hashtable Options { get; set; }
-
-        [Parameter(ParameterSetName = SshConnection.ParameterSet)]
-        [ValidateNotNullOrEmpty]
-        public string PowerShellPath { get; set; }
 
         protected override void BeginProcessing()
         {
@@ -104,7 +86,7 @@ namespace ProcCmdlets.Commands
 
             // Everything is encoded before a process is taken, so a value that cannot be carried costs no worker.
             bool hasInput = MyInvocation.ExpectingInput || MyInvocation.BoundParameters.ContainsKey(nameof(InputObject));
-            var request = new RunScript(setup, script.Text, init?.Text, ArgumentList, hasInput);
+            var request = new RunScript(setup, script.Text, init?.Text, ArgumentList, hasInput, SessionState.LanguageMode);
             try
             {
                 request.Write(new PayloadWriter());
@@ -119,7 +101,7 @@ namespace ProcCmdlets.Commands
             List<KeyValuePair<string, string>> environmentChanges = new List<KeyValuePair<string, string>>();
             if (HostName != null)
             {
-                var transport = SshConnection.Transports(this, new[] { HostName }, UserName, Port, KeyFilePath, Options, PowerShellPath)[0];
+                var transport = SshConnection.Transports(this, new[] { HostName })[0];
                 connection = SshConnection.ConnectOne(this, transport, Cancellation);
             }
 

@@ -53,8 +53,15 @@ namespace ProcCmdlets.Pools
         /// <summary>What ssh said about a lost connection (a timeout, a reset), for a worker on another host.</summary>
         private static string SshSaid(Connection.WorkerClient client)
         {
-            string[] messages = (client.Link as Transport.SshLink)?.Messages;
-            return messages == null || messages.Length == 0 ? string.Empty : " ssh: " + messages[messages.Length - 1];
+            var link = client.Link as Transport.SshLink;
+            string[] messages = link?.Messages;
+            if (messages == null || messages.Length == 0)
+            {
+                return string.Empty;
+            }
+
+            string last = messages[messages.Length - 1];
+            return last.StartsWith(link.HostWrote, System.StringComparison.Ordinal) ? " " + last : " ssh: " + last;
         }
 
         private static string OnHost(string location) =>

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Management.Automation;
 using ProcCmdlets.Channel;
 using ProcCmdlets.Channel.Protocol;
 
@@ -7,13 +8,13 @@ namespace ProcCmdlets.Pools
     /// <summary>A script block a pool runs for many items; defined once on each worker that runs it.</summary>
     internal sealed class PoolTask
     {
-        public PoolTask(long id, TaskMode mode, string text, List<KeyValuePair<string, object>> variables, object[] args)
+        public PoolTask(long id, TaskMode mode, string text, List<KeyValuePair<string, object>> variables, object[] args, PSLanguageMode languageMode)
         {
             Id = id;
 
             // Encoded now, on the caller's thread, so that a value the channel cannot carry is the caller's error.
             var payload = new PayloadWriter();
-            new DefineTask(id, mode, text, variables, args).Write(payload);
+            new DefineTask(id, mode, text, variables, args, languageMode).Write(payload);
             Encoded = payload.ToArray();
         }
 

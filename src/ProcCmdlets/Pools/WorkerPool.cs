@@ -24,13 +24,13 @@ namespace ProcCmdlets.Pools
         private long _tasksCompleted;
 
         /// <param name="processCount">Workers in all, or on each host when <paramref name="transports"/> name other hosts.</param>
-        public WorkerPool(string name, int processCount, int maxTasksPerWorker, WorkerSetup setup, string initScript, object[] initArgs, IReadOnlyList<IWorkerTransport> transports, object owner)
+        public WorkerPool(string name, int processCount, int maxTasksPerWorker, WorkerSetup setup, string initScript, object[] initArgs, IReadOnlyList<IWorkerTransport> transports, object owner, PSLanguageMode languageMode = PSLanguageMode.FullLanguage)
         {
             Name = name;
             _processCount = processCount;
             MaxTasksPerWorker = maxTasksPerWorker;
             Owner = owner ?? this;
-            Supervisor = new WorkerSupervisor(this, setup, PoolInit.EncodeScript(initScript, initArgs), transports, processCount);
+            Supervisor = new WorkerSupervisor(this, setup, PoolInit.EncodeScript(initScript, initArgs, languageMode), transports, processCount);
             Router = new FrameRouter(this);
         }
 

@@ -58,6 +58,11 @@ namespace ProcCmdlets.Transport
                 }
                 else if (KillTree != null)
                 {
+                    if (!_process.HasExited)
+                    {
+                        UnixProcessGroup.Kill(ProcessId);
+                    }
+
                     KillTree.Invoke(_process, new object[] { true });
                 }
                 else

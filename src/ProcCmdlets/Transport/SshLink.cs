@@ -12,6 +12,9 @@ namespace ProcCmdlets.Transport
     /// and output, after the assembly the bootstrap loads. ssh's standard error carries both ssh's own
     /// messages and the remote worker's console text; the bootstrap writes a ready line between the
     /// two, so every line before it is ssh's (or the remote pwsh's, when it cannot start the worker).
+    /// After it, the host writes what it likes on the same pipe: a line there that reads like one of
+    /// ssh's may be ssh's (a lost connection) or the host's imitation, so it is kept prefixed as the
+    /// host's (<see cref="HostWrote"/>), never shown as ssh's own.
     /// </summary>
     internal sealed class SshLink : WorkerLink
     {
@@ -31,6 +34,9 @@ namespace ProcCmdlets.Transport
         private readonly List<string> _messages = new List<string>();
         private readonly ManualResetEventSlim _stderrDone = new ManualResetEventSlim();
         private readonly ManualResetEventSlim _readyOrGone = new ManualResetEventSlim();
+
+        /// <summary>What a message kept after the ready line starts with: the host, not ssh, may have written it.</summary>
+        public string HostWrote => _target.Location + " wrote: ";
 
         public SshLink(Process process, SshTarget target)
         {
@@ -186,7 +192,7 @@ namespace ProcCmdlets.Transport
 
                     if (IsSshLine(line))
                     {
-                        AddMessage(line);
+                        AddMessage(HostWrote + line);
                     }
                     else
                     {

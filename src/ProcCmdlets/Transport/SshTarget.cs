@@ -20,9 +20,11 @@ namespace ProcCmdlets.Transport
         private const int AliveCountMax = 3;
 
         private readonly List<KeyValuePair<string, string>> _options = new List<KeyValuePair<string, string>>();
+        private readonly string _quotedPowerShellPath;
 
-        public SshTarget(string entry, string userName, int port, string keyFilePath, IDictionary options, string powerShellPath)
+        public SshTarget(string entry, SshConnectionOptions connection)
         {
+            connection = connection ?? new SshConnectionOptions();
             if (string.IsNullOrWhiteSpace(entry))
             {
                 throw new ArgumentException("A host name is empty.");
@@ -56,19 +58,28 @@ namespace ProcCmdlets.Transport
                 HostName = rest;
             }
 
-            if (HostName.Length == 0 || HostName.StartsWith("-", StringComparison.Ordinal) || HostName.IndexOfAny(new[] { ' ', '\t', '"', '\'' }) >= 0)
+            string problem = SshNames.HostProblem(HostName);
+            if (problem != null)
             {
-                throw new ArgumentException($"'{entry}' is not a host name of the form [user@]host[:port].");
+                throw new ArgumentException($"The entry is not of the form [user@]host[:port]: {problem}.");
             }
 
-            UserName = string.IsNullOrEmpty(UserName) ? userName : UserName;
-            Location = Port > 0 ? (HostName.IndexOf(':') >= 0 ? $"[{HostName}]:{Port}" : $"{HostName}:{Port}") : HostName;
-            Port = Port == 0 ? port : Port;
-            KeyFilePath = keyFilePath;
-            PowerShellPath = string.IsNullOrEmpty(powerShellPath) ? "pwsh" : powerShellPath;
-            if (options != null)
+            UserName = string.IsNullOrEmpty(UserName) ? connection.UserName : UserName;
+            problem = UserName == null ? null : SshNames.UserProblem(UserName);
+            if (problem != null)
             {
-                foreach (DictionaryEntry option in options)
+                throw new ArgumentException($"The entry's user name cannot be used: {problem}.");
+            }
+
+            Location = Port > 0 ? (HostName.IndexOf(':') >= 0 ? $"[{HostName}]:{Port}" : $"{HostName}:{Port}") : HostName;
+            Port = Port == 0 ? connection.Port : Port;
+            KeyFilePath = connection.KeyFilePath;
+            SshPath = connection.SshPath;
+            PowerShellPath = string.IsNullOrEmpty(connection.PowerShellPath) ? "pwsh" : connection.PowerShellPath;
+            _quotedPowerShellPath = RemoteShell.Quote(PowerShellPath);
+            if (connection.Options != null)
+            {
+                foreach (DictionaryEntry option in connection.Options)
                 {
                     string key = option.Key?.ToString();
                     if (string.IsNullOrEmpty(key) || key.IndexOfAny(new[] { '=', ' ', '\t' }) >= 0 || key.StartsWith("-", StringComparison.Ordinal))
@@ -94,6 +105,9 @@ namespace ProcCmdlets.Transport
         public string KeyFilePath { get; }
 
         public string PowerShellPath { get; }
+
+        /// <summary>The local ssh client to start, by full path.</summary>
+        public string SshPath { get; }
 
         /// <summary>How errors and a worker's Location name it: the host, with the port when the entry names one.</summary>
         public string Location { get; }
@@ -161,18 +175,15 @@ namespace ProcCmdlets.Transport
                     line.Append(' ');
                 }
 
-                AppendQuoted(line, arg);
+                CommandLine.Append(line, arg);
             }
 
             return line.ToString();
         }
 
-        /// <summary>The remote command: the remote pwsh running the fixed bootstrap.</summary>
-        public string RemoteCommand(string encodedBootstrap)
-        {
-            string pwsh = PowerShellPath.IndexOfAny(new[] { ' ', '\t' }) >= 0 ? "\"" + PowerShellPath + "\"" : PowerShellPath;
-            return pwsh + " -NoLogo -NoProfile -NonInteractive -EncodedCommand " + encodedBootstrap;
-        }
+        /// <summary>The remote command: the remote pwsh, quoted for the remote shell, running the fixed bootstrap.</summary>
+        public string RemoteCommand(string encodedBootstrap) =>
+            _quotedPowerShellPath + " -NoLogo -NoProfile -NonInteractive -EncodedCommand " + encodedBootstrap;
 
         public override string ToString() => Location;
 
@@ -206,42 +217,6 @@ namespace ProcCmdlets.Transport
             }
 
             return port;
-        }
-
-        /// <summary>Quotes one argument as .NET splits ProcessStartInfo.Arguments (the Windows rules, on every platform).</summary>
-        private static void AppendQuoted(StringBuilder line, string arg)
-        {
-            if (arg.Length > 0 && arg.IndexOfAny(new[] { ' ', '\t', '"', '\\' }) < 0)
-            {
-                line.Append(arg);
-                return;
-            }
-
-            line.Append('"');
-            int backslashes = 0;
-            foreach (char c in arg)
-            {
-                if (c == '\\')
-                {
-                    backslashes++;
-                    continue;
-                }
-
-                if (c == '"')
-                {
-                    line.Append('\\', (backslashes * 2) + 1);
-                }
-                else
-                {
-                    line.Append('\\', backslashes);
-                }
-
-                backslashes = 0;
-                line.Append(c);
-            }
-
-            line.Append('\\', backslashes * 2);
-            line.Append('"');
         }
     }
 }

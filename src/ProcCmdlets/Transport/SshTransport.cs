@@ -18,7 +18,7 @@ namespace ProcCmdlets.Transport
         /// <summary>Starts ssh and returns at once; the assembly follows on its own task, the worker greets when it runs.</summary>
         public WorkerLink Start(string workingDirectory)
         {
-            var info = new ProcessStartInfo("ssh", Target.Arguments(Target.RemoteCommand(SshBootstrap.EncodedCommand)))
+            var info = new ProcessStartInfo(Target.SshPath, Target.Arguments(Target.RemoteCommand(SshBootstrap.EncodedCommand)))
             {
                 UseShellExecute = false,
                 RedirectStandardInput = true,

@@ -61,7 +61,8 @@ namespace ProcCmdlets.Transport
         /// </summary>
         public static string Bootstrap(string moduleDirectory, OSFamily os, bool skipByteOrderMark)
         {
-            string dll = Join(os, moduleDirectory, "ProcCmdlets.dll").Replace("'", "''");
+            // PowerShell also ends a single-quoted string at the typographic quotes (‘ ’ ‚ ‛): the engine's own escaping doubles them too.
+            string dll = System.Management.Automation.Language.CodeGeneration.EscapeSingleQuotedStringContent(Join(os, moduleDirectory, "ProcCmdlets.dll"));
             return $"Import-Module -Name '{dll}'; {WorkerCmdlet}" + (skipByteOrderMark ? " -SkipByteOrderMark" : string.Empty);
         }
 
@@ -119,6 +120,6 @@ namespace ProcCmdlets.Transport
             return dot > 0 ? file.Substring(0, dot) : file;
         }
 
-        public static string Quote(string argument) => "\"" + argument.Replace("\"", "\\\"") + "\"";
+        public static string Quote(string argument) => CommandLine.Quote(argument);
     }
 }

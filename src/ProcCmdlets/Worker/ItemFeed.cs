@@ -12,6 +12,7 @@ namespace ProcCmdlets.Worker
     /// </summary>
     public sealed class ItemFeed : IEnumerable, IEnumerator
     {
+        private static readonly CmdletInfo FailCommandInfo = new CmdletInfo("Send-ProcCmdletsItemError", typeof(SendItemErrorCommand));
         private readonly StreamRelay _relay;
         private object[] _items = new object[0];
         private int _position = -1;
@@ -65,8 +66,11 @@ namespace ProcCmdlets.Worker
             _relay.SendChunkDone(_chunkId);
         }
 
+        /// <summary>The command the wrapper reports an item's terminating error with (<see cref="SendItemErrorCommand"/>).</summary>
+        public CmdletInfo FailCommand => FailCommandInfo;
+
         /// <summary>Reports a terminating error of the current item as that item's error; its ItemDone says it failed.</summary>
-        public void Fail(object error)
+        internal void Fail(object error)
         {
             _itemFailed = true;
             if ((error is PSObject pso ? pso.BaseObject : error) is ErrorRecord record)

@@ -26,6 +26,7 @@ namespace ProcCmdlets.Worker
             try
             {
                 _session.Apply(request.Setup);
+                _session.UseLanguageMode(request.LanguageMode);
                 if (!request.HasInput)
                 {
                     input.Complete();

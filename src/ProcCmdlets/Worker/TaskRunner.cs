@@ -47,6 +47,7 @@ namespace ProcCmdlets.Worker
             try
             {
                 _session.Apply(init.Setup);
+                _session.UseLanguageMode(init.LanguageMode);
                 ok = init.InitScript == null || _session.Invoke(relay, init.InitScript, init.InitArgs, null);
             }
             catch (Exception e) when (!(e is InvalidDataException))
@@ -68,17 +69,19 @@ namespace ProcCmdlets.Worker
 
         public void Define(DefineTask task)
         {
+            // A script block takes the language mode the runspace has when it is made.
+            _session.UseLanguageMode(task.LanguageMode);
             _session.SetVariables(task.Variables);
             ErrorRecord notDefined = _session.Code.TakeFailure();
             if (notDefined != null)
             {
                 // Each item of the task fails with the error that kept its functions or modules out.
                 _session.SetVariables(new[] { new KeyValuePair<string, object>(CodeFailureVariable, notDefined) });
-                _tasks[task.Id] = new DefinedTask(TaskWrapper.For(TaskMode.Inline, "throw $global:" + CodeFailureVariable), new object[0]);
+                _tasks[task.Id] = new DefinedTask(TaskWrapper.For(TaskMode.Inline, "throw $global:" + CodeFailureVariable, task.LanguageMode), new object[0], task.LanguageMode);
                 return;
             }
 
-            _tasks[task.Id] = new DefinedTask(TaskWrapper.For(task.Mode, task.Script), task.Args);
+            _tasks[task.Id] = new DefinedTask(TaskWrapper.For(task.Mode, task.Script, task.LanguageMode), task.Args, task.LanguageMode);
         }
 
         public void Drop(long taskId) => _tasks.Remove(taskId);
@@ -104,6 +107,7 @@ namespace ProcCmdlets.Worker
             _feed.Script = task.Wrapper.Script;
             _feed.Args = task.Args;
             _feed.LoadNext = () => LoadNextChunk(chunk.TaskId);
+            _session.UseLanguageMode(task.LanguageMode);
 
             long before;
             do
@@ -200,11 +204,15 @@ namespace ProcCmdlets.Worker
 
         private sealed class DefinedTask
         {
-            public DefinedTask(TaskWrapper wrapper, object[] args)
+            public DefinedTask(TaskWrapper wrapper, object[] args, PSLanguageMode languageMode)
             {
                 Wrapper = wrapper;
                 Args = args;
+                LanguageMode = languageMode;
             }
+
+            /// <summary>The language mode of the session that defined the task, which its chunks run in.</summary>
+            public PSLanguageMode LanguageMode { get; }
 
             public TaskWrapper Wrapper { get; }
 

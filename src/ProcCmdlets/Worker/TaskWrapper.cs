@@ -8,12 +8,18 @@ namespace ProcCmdlets.Worker
     /// A task's script blocks, compiled once and kept by mode and script text: a map run again with
     /// the same script reuses what the engine compiled for it (its loops especially). The wrapper
     /// pulls items from the feed (<c>$__pcFeed</c>) and reports a terminating error as that item's.
+    /// The wrapper runs in the session's language mode (it holds the script itself in Inline mode), so
+    /// it calls no method: ConstrainedLanguage allows reading the feed's properties and running a
+    /// command, not calling the feed's methods. A script block made here takes the language mode the
+    /// worker's runspace has at that moment (the main thread's default runspace), so they are made
+    /// after the task's mode is set and kept per mode: one made for a session in one mode never runs
+    /// for a session in another.
     /// </summary>
     internal sealed class TaskWrapper
     {
-        private const string Catch = "} catch { $__pcFeed.Fail($_) } } while ($false) } }";
+        private const string Catch = "} catch { & $__pcFeed.FailCommand $__pcFeed $_ } } while ($false) } }";
         private const int CacheLimit = 64;
-        private static readonly Dictionary<(TaskMode, string), TaskWrapper> Cache = new Dictionary<(TaskMode, string), TaskWrapper>();
+        private static readonly Dictionary<(TaskMode, string, PSLanguageMode), TaskWrapper> Cache = new Dictionary<(TaskMode, string, PSLanguageMode), TaskWrapper>();
 
         private TaskWrapper(TaskMode mode, string script)
         {
@@ -46,9 +52,9 @@ namespace ProcCmdlets.Worker
         /// <summary>The user's script block (all modes but Inline, where it is part of the wrapper).</summary>
         public ScriptBlock Script { get; }
 
-        public static TaskWrapper For(TaskMode mode, string script)
+        public static TaskWrapper For(TaskMode mode, string script, PSLanguageMode languageMode)
         {
-            if (!Cache.TryGetValue((mode, script), out TaskWrapper compiled))
+            if (!Cache.TryGetValue((mode, script, languageMode), out TaskWrapper compiled))
             {
                 if (Cache.Count >= CacheLimit)
                 {
@@ -56,7 +62,7 @@ namespace ProcCmdlets.Worker
                 }
 
                 compiled = new TaskWrapper(mode, script);
-                Cache[(mode, script)] = compiled;
+                Cache[(mode, script, languageMode)] = compiled;
             }
 
             return compiled;

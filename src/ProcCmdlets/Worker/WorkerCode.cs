@@ -31,7 +31,7 @@ namespace ProcCmdlets.Worker
             var functions = new List<CarriedFunction>();
             foreach (CarriedFunction function in code.Functions)
             {
-                if (!_functions.TryGetValue(function.Name, out string known) || known != Key(function))
+                if (!_functions.TryGetValue(function.Name, out string known) || known != Key(function, code.LanguageMode))
                 {
                     functions.Add(function);
                 }
@@ -52,7 +52,7 @@ namespace ProcCmdlets.Worker
             _modules.UnionWith(modules);
             foreach (CarriedFunction function in functions)
             {
-                _functions[function.Name] = Key(function);
+                _functions[function.Name] = Key(function, code.LanguageMode);
             }
         }
 
@@ -64,7 +64,9 @@ namespace ProcCmdlets.Worker
             return failure;
         }
 
-        private static string Key(CarriedFunction function) => (function.IsFilter ? "filter " : "function ") + function.Definition;
+        // A function keeps the language mode it was defined in, so the same text sent from a session in
+        // another mode is defined again.
+        private static string Key(CarriedFunction function, PSLanguageMode mode) => mode + (function.IsFilter ? " filter " : " function ") + function.Definition;
 
         private static ErrorRecord Run(WorkerSession session, string script)
         {

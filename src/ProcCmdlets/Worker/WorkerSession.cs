@@ -123,6 +123,7 @@ namespace ProcCmdlets.Worker
         private void OpenRunspace()
         {
             var state = InitialSessionState.CreateDefault2();
+            state.LanguageMode = SystemLockdown.Limit(PSLanguageMode.FullLanguage);
 
             // A worker's objects are formatted in the session, not here: leaving out the default views
             // saves about a third of the engine's start.
@@ -135,6 +136,15 @@ namespace ProcCmdlets.Worker
             StartTrace.Mark("runspace open");
             Runspace.DefaultRunspace = Runspace;
         }
+
+        /// <summary>The language mode scripts run in now.</summary>
+        public PSLanguageMode LanguageMode => Runspace.SessionStateProxy.LanguageMode;
+
+        /// <summary>
+        /// Sets the language mode the next scripts run in: the session's, sent with every frame that
+        /// runs its code, and never more than the system's lockdown allows.
+        /// </summary>
+        public void UseLanguageMode(PSLanguageMode mode) => SystemLockdown.Use(Runspace, mode);
 
         /// <summary>Handles a frame on the main thread; returns an exit code when the process should end.</summary>
         private int? Handle(Frame frame)
@@ -152,7 +162,9 @@ namespace ProcCmdlets.Worker
                 case FrameKind.RunChunk:
                     return _tasks.Run(RunChunk.Read(r));
                 case FrameKind.DefineCode:
-                    Code.Apply(this, DefineCode.Read(r));
+                    DefineCode code = DefineCode.Read(r);
+                    UseLanguageMode(code.LanguageMode);
+                    Code.Apply(this, code);
                     return null;
                 case FrameKind.DropTask:
                     _tasks.Drop(Marker.Read(r));

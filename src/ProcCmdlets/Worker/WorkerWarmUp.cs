@@ -89,7 +89,7 @@ namespace ProcCmdlets.Worker
 
         private void RunChunk(TaskMode mode, string script, object[] items)
         {
-            TaskWrapper wrapper = TaskWrapper.For(mode, script);
+            TaskWrapper wrapper = TaskWrapper.For(mode, script, _session.LanguageMode);
             _feed.Load(-1, items);
             _feed.Script = wrapper.Script;
             _feed.LoadNext = null;

@@ -33,6 +33,17 @@ namespace ProcCmdlets.Tests.Protocol
         }
 
         [Fact]
+        public void HelloNamesThisBuildNotOnlyTheAssemblyVersion()
+        {
+            // The assembly version is the same for every build; two builds of it must not pass for one.
+            System.Reflection.Assembly assembly = typeof(Hello).Assembly;
+            Assert.Contains(assembly.ManifestModule.ModuleVersionId.ToString("N"), Hello.ThisModuleVersion);
+            string otherBuild = Hello.ThisModuleVersion.Replace(assembly.ManifestModule.ModuleVersionId.ToString("N"), System.Guid.NewGuid().ToString("N"));
+            Assert.NotNull(new Hello(Hello.CurrentProtocolVersion, otherBuild, "7.6.9", 1).Mismatch());
+            Assert.NotNull(new Hello(Hello.CurrentProtocolVersion, assembly.GetName().Version.ToString(), "7.6.9", 1).Mismatch());
+        }
+
+        [Fact]
         public void HelloFromAnotherProtocolOrModuleVersionIsAMismatch()
         {
             Assert.Contains("protocol", new Hello(Hello.CurrentProtocolVersion + 1, Hello.ThisModuleVersion, "7.6.9", 1).Mismatch());
@@ -52,7 +63,7 @@ namespace ProcCmdlets.Tests.Protocol
         {
             var setup = new WorkerSetup { WorkingDirectory = "/tmp" };
             setup.Variables.Add(new KeyValuePair<string, object>("x", 1));
-            PayloadReader r = Written(new RunScript(setup, "$args[0]", "$init = 1", new object[] { "a", 2 }, true).Write);
+            PayloadReader r = Written(new RunScript(setup, "$args[0]", "$init = 1", new object[] { "a", 2 }, true, PSLanguageMode.ConstrainedLanguage).Write);
             RunScript back = RunScript.Read(r);
             Assert.True(r.AtEnd);
             Assert.Equal("/tmp", back.Setup.WorkingDirectory);
@@ -60,12 +71,13 @@ namespace ProcCmdlets.Tests.Protocol
             Assert.Equal("$init = 1", back.InitScript);
             Assert.Equal(new object[] { "a", 2 }, back.Args);
             Assert.True(back.HasInput);
+            Assert.Equal(PSLanguageMode.ConstrainedLanguage, back.LanguageMode);
         }
 
         [Fact]
         public void RunScriptWithoutInitScriptOrArguments()
         {
-            RunScript back = RunScript.Read(Written(new RunScript(new WorkerSetup(), "1", null, null, false).Write));
+            RunScript back = RunScript.Read(Written(new RunScript(new WorkerSetup(), "1", null, null, false, PSLanguageMode.FullLanguage).Write));
             Assert.Null(back.InitScript);
             Assert.Empty(back.Args);
             Assert.False(back.HasInput);
@@ -74,7 +86,7 @@ namespace ProcCmdlets.Tests.Protocol
         [Fact]
         public void PoolInitSharesOneEncodedScriptAcrossWorkers()
         {
-            byte[] script = PoolInit.EncodeScript("param($a) $global:a = $a", new object[] { 5 });
+            byte[] script = PoolInit.EncodeScript("param($a) $global:a = $a", new object[] { 5 }, PSLanguageMode.ConstrainedLanguage);
             for (int worker = 0; worker < 2; worker++)
             {
                 var setup = new WorkerSetup { WorkingDirectory = "/w" + worker };
@@ -84,6 +96,7 @@ namespace ProcCmdlets.Tests.Protocol
                 Assert.Equal("/w" + worker, back.Setup.WorkingDirectory);
                 Assert.Equal("param($a) $global:a = $a", back.InitScript);
                 Assert.Equal(new object[] { 5 }, back.InitArgs);
+                Assert.Equal(PSLanguageMode.ConstrainedLanguage, back.LanguageMode);
             }
         }
 
@@ -91,7 +104,7 @@ namespace ProcCmdlets.Tests.Protocol
         public void DefineTaskRoundTrips()
         {
             var variables = new List<KeyValuePair<string, object>> { new KeyValuePair<string, object>("__pcUsing_x", "v") };
-            PayloadReader r = Written(new DefineTask(7, TaskMode.Splat, "param($a, $b) $a + $b", variables, new object[] { 1 }).Write);
+            PayloadReader r = Written(new DefineTask(7, TaskMode.Splat, "param($a, $b) $a + $b", variables, new object[] { 1 }, PSLanguageMode.ConstrainedLanguage).Write);
             DefineTask back = DefineTask.Read(r);
             Assert.True(r.AtEnd);
             Assert.Equal(7, back.Id);
@@ -99,6 +112,7 @@ namespace ProcCmdlets.Tests.Protocol
             Assert.Equal("param($a, $b) $a + $b", back.Script);
             Assert.Equal(variables, back.Variables);
             Assert.Equal(new object[] { 1 }, back.Args);
+            Assert.Equal(PSLanguageMode.ConstrainedLanguage, back.LanguageMode);
         }
 
         [Fact]

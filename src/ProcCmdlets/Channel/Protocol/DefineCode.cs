@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Management.Automation;
 using System.Management.Automation.Language;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -21,6 +22,9 @@ namespace ProcCmdlets.Channel.Protocol
 
         public List<CarriedFunction> Functions { get; } = new List<CarriedFunction>();
 
+        /// <summary>The session's language mode: the functions are defined, and the modules imported, in it.</summary>
+        public PSLanguageMode LanguageMode { get; set; } = PSLanguageMode.FullLanguage;
+
         public bool IsEmpty => Modules.Count == 0 && Functions.Count == 0;
 
         public void Write(PayloadWriter w)
@@ -38,6 +42,8 @@ namespace ProcCmdlets.Channel.Protocol
                 w.WriteBool(function.IsFilter);
                 w.WriteString(function.Definition);
             }
+
+            w.WriteByte((byte)LanguageMode);
         }
 
         public byte[] Encode()
@@ -62,6 +68,8 @@ namespace ProcCmdlets.Channel.Protocol
                 code.Functions.Add(new CarriedFunction(r.ReadString(), r.ReadBool(), r.ReadString()));
             }
 
+            code.LanguageMode = (PSLanguageMode)r.ReadByte();
+
             return code;
         }
 
@@ -84,8 +92,10 @@ namespace ProcCmdlets.Channel.Protocol
                 }
                 else
                 {
+                    // The function: drive compiles text itself: [scriptblock]::Create is a method call that
+                    // ConstrainedLanguage refuses.
                     text.Append("Set-Item -LiteralPath 'function:global:").Append(CodeGeneration.EscapeSingleQuotedStringContent(function.Name))
-                        .Append("' -Value ([scriptblock]::Create('").Append(CodeGeneration.EscapeSingleQuotedStringContent(function.Definition)).Append("'))\n");
+                        .Append("' -Value '").Append(CodeGeneration.EscapeSingleQuotedStringContent(function.Definition)).Append("'\n");
                 }
             }
 

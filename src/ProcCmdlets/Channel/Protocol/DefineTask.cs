@@ -1,15 +1,18 @@
 using System.Collections.Generic;
+using System.Management.Automation;
 
 namespace ProcCmdlets.Channel.Protocol
 {
     /// <summary>
     /// Session to worker: a script block that chunks will run, sent once to each worker before its
     /// first chunk; the variables ($using: values, preferences) are set in the worker's global scope.
+    /// Its chunks run in the language mode of the session that defined it.
     /// </summary>
     internal sealed class DefineTask
     {
-        public DefineTask(long id, TaskMode mode, string script, List<KeyValuePair<string, object>> variables, object[] args)
+        public DefineTask(long id, TaskMode mode, string script, List<KeyValuePair<string, object>> variables, object[] args, PSLanguageMode languageMode)
         {
+            LanguageMode = languageMode;
             Id = id;
             Mode = mode;
             Script = script;
@@ -27,6 +30,8 @@ namespace ProcCmdlets.Channel.Protocol
 
         public object[] Args { get; }
 
+        public PSLanguageMode LanguageMode { get; }
+
         public void Write(PayloadWriter w)
         {
             w.WriteVarUInt((ulong)Id);
@@ -34,9 +39,10 @@ namespace ProcCmdlets.Channel.Protocol
             w.WriteString(Script);
             WorkerSetup.WriteVariables(w, Variables);
             WorkerSetup.WriteValues(w, Args);
+            w.WriteByte((byte)LanguageMode);
         }
 
         public static DefineTask Read(PayloadReader r) =>
-            new DefineTask((long)r.ReadVarUInt(), (TaskMode)r.ReadByte(), r.ReadString(), WorkerSetup.ReadVariables(r), WorkerSetup.ReadValues(r));
+            new DefineTask((long)r.ReadVarUInt(), (TaskMode)r.ReadByte(), r.ReadString(), WorkerSetup.ReadVariables(r), WorkerSetup.ReadValues(r), (PSLanguageMode)r.ReadByte());
     }
 }

@@ -1,4 +1,5 @@
 using System.IO;
+using System.Reflection;
 
 namespace ProcCmdlets.Channel.Protocol
 {
@@ -31,8 +32,16 @@ namespace ProcCmdlets.Channel.Protocol
 
         public int ProcessId { get; }
 
-        /// <summary>The version of this assembly, which both ends of a channel must share.</summary>
-        public static string ThisModuleVersion { get; } = typeof(Hello).Assembly.GetName().Version.ToString();
+        /// <summary>
+        /// The build of this assembly, which both ends of a channel must share: its version and the
+        /// MVID the compiler gives each build (the builds are deterministic, so the same sources give the
+        /// same MVID and any change gives another), since the assembly version is the same for every build.
+        /// </summary>
+        public static string ThisModuleVersion { get; } = BuildIdentity(typeof(Hello).Assembly);
+
+        public static string BuildIdentity(Assembly assembly) =>
+            (assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? assembly.GetName().Version.ToString())
+            + " build " + assembly.ManifestModule.ModuleVersionId.ToString("N");
 
         public static Hello ForThisProcess(string engineVersion, int processId) =>
             new Hello(CurrentProtocolVersion, ThisModuleVersion, engineVersion, processId);

@@ -1,17 +1,21 @@
+using System.Management.Automation;
+
 namespace ProcCmdlets.Channel.Protocol
 {
     /// <summary>
     /// Session to worker, first for a pool worker: its setup, then the pool's initialization script
-    /// and its arguments. The worker answers InitDone. The script part is the same for every worker
-    /// of a pool, so it is encoded once (<see cref="EncodeScript"/>).
+    /// and its arguments, and the language mode of the session that made the pool, which the script
+    /// runs in. The worker answers InitDone. The script part is the same for every worker of a pool,
+    /// so it is encoded once (<see cref="EncodeScript"/>).
     /// </summary>
     internal sealed class PoolInit
     {
-        public PoolInit(WorkerSetup setup, string initScript, object[] initArgs)
+        public PoolInit(WorkerSetup setup, string initScript, object[] initArgs, PSLanguageMode languageMode)
         {
             Setup = setup;
             InitScript = initScript;
             InitArgs = initArgs ?? new object[0];
+            LanguageMode = languageMode;
         }
 
         public WorkerSetup Setup { get; }
@@ -20,11 +24,14 @@ namespace ProcCmdlets.Channel.Protocol
 
         public object[] InitArgs { get; }
 
-        public static byte[] EncodeScript(string initScript, object[] initArgs)
+        public PSLanguageMode LanguageMode { get; }
+
+        public static byte[] EncodeScript(string initScript, object[] initArgs, PSLanguageMode languageMode)
         {
             var w = new PayloadWriter();
             w.WriteString(initScript);
             WorkerSetup.WriteValues(w, initArgs ?? new object[0]);
+            w.WriteByte((byte)languageMode);
             return w.ToArray();
         }
 
@@ -35,6 +42,6 @@ namespace ProcCmdlets.Channel.Protocol
         }
 
         public static PoolInit Read(PayloadReader r) =>
-            new PoolInit(WorkerSetup.Read(r), r.ReadString(), WorkerSetup.ReadValues(r));
+            new PoolInit(WorkerSetup.Read(r), r.ReadString(), WorkerSetup.ReadValues(r), (PSLanguageMode)r.ReadByte());
     }
 }

@@ -1,0 +1,23 @@
+using System;
+using System.Management.Automation;
+using ProcCmdlets.Transport;
+
+namespace ProcCmdlets.Commands
+{
+    /// <summary>Checks -PowerShellPath while it is bound: a path the remote shell cannot be given literally is a parameter error (<see cref="RemoteShell"/>).</summary>
+    [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+    public sealed class ValidateRemotePathAttribute : ValidateArgumentsAttribute
+    {
+        protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics)
+        {
+            try
+            {
+                RemoteShell.Quote((arguments is PSObject pso ? pso.BaseObject : arguments) as string);
+            }
+            catch (ArgumentException e)
+            {
+                throw new ValidationMetadataException(e.Message, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using System;
+using System.Management.Automation;
+using ProcCmdlets.Transport;
+
+namespace ProcCmdlets.Commands
+{
+    /// <summary>
+    /// Checks each <c>[user@]host[:port]</c> entry while the parameter is bound, so that a name ssh
+    /// must not be given is a parameter error before any process starts (<see cref="SshNames"/>).
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+    public sealed class ValidateSshHostEntryAttribute : ValidateEnumeratedArgumentsAttribute
+    {
+        protected override void ValidateElement(object element)
+        {
+            string entry = (element is PSObject pso ? pso.BaseObject : element) as string;
+            try
+            {
+                _ = new SshTarget(entry, null);
+            }
+            catch (ArgumentException e)
+            {
+                throw new ValidationMetadataException(e.Message, e);
+            }
+        }
+    }
+}
