@@ -146,7 +146,7 @@ namespace ProcCmdlets.Worker
             }
             catch (Exception e) when (e is InvalidDataException || e is System.Collections.Generic.KeyNotFoundException)
             {
-                Fail($"a {frame.Kind} frame from the session could not be handled: {e.Message}");
+                Fail($"the session's {frame.Kind} frame could not be handled: {e.Message}");
                 return null;
             }
         }

@@ -1,9 +1,10 @@
 namespace ProcCmdlets.Channel.Protocol
 {
     /// <summary>
-    /// How a worker that cannot go on says why: it writes one line to its console pipe and exits with
-    /// <see cref="ExitCode"/>. The session takes the line as the reason (the pool reports the worker's
-    /// item with <c>ChannelCorrupt</c>); it is not shown as console text.
+    /// How a worker that cannot go on says why: it writes one line to its console pipe, then ends the
+    /// programs it started and itself (exit status <see cref="ExitCode"/> on Windows; on Unix ending its
+    /// process group ends it by SIGKILL, 137). The session takes the line as the reason (the pool reports
+    /// the worker's item with <c>ChannelCorrupt</c>), whatever the status; the line is not shown as console text.
     /// </summary>
     internal static class WorkerFailure
     {
