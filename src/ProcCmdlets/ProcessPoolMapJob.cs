@@ -111,6 +111,8 @@ namespace ProcCmdlets
                 _run.Cancelled = true;
             }
 
+            // No worker stays paused, nor its reader stopped (RecordFlow), for a job that no longer drains.
+            _run.ReleaseWorkers();
             _pool.Core.Unregister(_run);
             if (_ownsPool)
             {

@@ -661,6 +661,57 @@ Describe 'Reliability: hostile and odd input' {
     }
 }
 
+Describe 'Reliability: a worker fed frames it cannot act on' {
+    BeforeAll {
+        # A worker started as the module starts one, whose channel the test writes by hand.
+        function Invoke-WorkerWith {
+            param([byte[]] $Frames)
+
+            # This session's own PowerShell: pwsh, or dotnet running pwsh.dll.
+            $info = [System.Diagnostics.ProcessStartInfo]::new([System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName)
+            if ([System.IO.Path]::GetFileNameWithoutExtension($info.FileName) -eq 'dotnet') {
+                $info.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll'))
+            }
+            foreach ($argument in '-NoLogo', '-NoProfile', '-NonInteractive', '-Command', "Import-Module -Name '$((Join-Path (Get-Module ProcCmdlets).ModuleBase 'ProcCmdlets.dll') -replace "'", "''")'; Invoke-ProcCmdletsWorker") {
+                $info.ArgumentList.Add($argument)
+            }
+            $info.RedirectStandardInput = $true
+            $info.RedirectStandardOutput = $true
+            $info.RedirectStandardError = $true
+            $info.UseShellExecute = $false
+            $process = [System.Diagnostics.Process]::Start($info)
+            try {
+                $stdout = $process.StandardOutput.BaseStream.CopyToAsync([System.IO.Stream]::Null)
+                $stderr = $process.StandardError.ReadToEndAsync()
+                $process.StandardInput.BaseStream.Write($Frames, 0, $Frames.Length)
+                $process.StandardInput.BaseStream.Flush()
+                $process.WaitForExit(120000) | Should -BeTrue -Because 'a worker that cannot go on ends'
+                $null = $stderr.Wait(30000)
+                [pscustomobject]@{ ExitCode = $process.ExitCode; Console = $stderr.Result }
+            }
+            finally {
+                if (-not $process.HasExited) { $process.Kill($true) }
+                $process.Dispose()
+            }
+        }
+    }
+
+    It 'a frame whose declared length is 0 ends the worker with its reason, not status 0' {
+        $result = Invoke-WorkerWith -Frames ([byte[]] (0, 0, 0, 0, 1))
+        # 65 where the worker ends itself; 137 on Unix, where ending its process group (its programs) ends it too.
+        $result.ExitCode | Should -BeIn @(65, 137) -Because $result.Console
+        $result.Console | Should -Match 'ProcCmdlets worker failed: the channel from the session is corrupt: A frame declared 0 bytes'
+    }
+
+    It 'a frame of a kind the worker never receives ends it with its reason, not an unhandled exception' {
+        # Kind 34 (ItemDone) only ever goes from a worker to the session.
+        $result = Invoke-WorkerWith -Frames ([byte[]] (1, 0, 0, 0, 34))
+        $result.ExitCode | Should -BeIn @(65, 137) -Because $result.Console
+        $result.Console | Should -Match 'ProcCmdlets worker failed: the session''s ItemDone frame could not be handled: Unexpected frame ItemDone'
+        $result.Console | Should -Not -Match 'Unhandled exception'
+    }
+}
+
 Describe 'Reliability: hostile input cleanup' {
     It 'leaves no worker process behind' {
         Get-WorkerProcess | Remove-WorkerProcess -Force

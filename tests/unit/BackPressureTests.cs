@@ -3,6 +3,9 @@ using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 using ProcCmdlets.Channel;
+using ProcCmdlets.Connection;
+using ProcCmdlets.Pools;
+using ProcCmdlets.Transport;
 using Xunit;
 
 namespace ProcCmdlets.Tests
@@ -73,6 +76,63 @@ namespace ProcCmdlets.Tests
 
                 Assert.True(producer.Wait(LongWait));
                 stream.Open.Set();
+            }
+        }
+
+        /// <summary>A worker that has sent nothing and exited: enough for a flow to post its pause to.</summary>
+        private sealed class SilentLink : WorkerLink
+        {
+            public override int ProcessId => 4343;
+
+            public override string Location => "silent";
+
+            public override Stream ToWorker { get; } = new MemoryStream();
+
+            public override Stream FromWorker { get; } = new MemoryStream();
+
+            public override TextReader Console { get; } = new StringReader(string.Empty);
+
+            public override int? ExitCode => 0;
+
+            public override void Kill()
+            {
+            }
+
+            public override bool WaitForExit(TimeSpan timeout) => true;
+        }
+
+        [Fact]
+        public void AWorkerThatIgnoresThePauseFindsItsReaderStoppedUntilThePipelineCatchesUp()
+        {
+            using (var client = new WorkerClient(new SilentLink()))
+            {
+                var flow = new RecordFlow(client);
+                flow.Received(1 << 20);
+                flow.Throttle();
+
+                // Past the hard limit, the reader thread waits for the pipeline thread.
+                flow.Received((int)RecordFlow.HardLimitBytes);
+                var reader = Task.Factory.StartNew(flow.Throttle, TaskCreationOptions.LongRunning);
+                Assert.False(reader.Wait(TimeSpan.FromMilliseconds(300)));
+                Assert.Equal(1, flow.Pauses);
+
+                flow.Delivered(2 << 20);
+                Assert.True(reader.Wait(LongWait));
+                Assert.True(flow.WaitingBytes <= RecordFlow.HardLimitBytes);
+            }
+        }
+
+        [Fact]
+        public void AThrottledReaderIsReleasedWhenTheCallEnds()
+        {
+            using (var client = new WorkerClient(new SilentLink()))
+            {
+                var flow = new RecordFlow(client);
+                flow.Received((int)RecordFlow.HardLimitBytes + 1);
+                var reader = Task.Factory.StartNew(flow.Throttle, TaskCreationOptions.LongRunning);
+                Assert.False(reader.Wait(TimeSpan.FromMilliseconds(300)));
+                flow.Release();
+                Assert.True(reader.Wait(LongWait));
             }
         }
     }

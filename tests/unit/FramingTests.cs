@@ -68,7 +68,33 @@ namespace ProcCmdlets.Tests
                 }
             }
 
-            byte[] wire = WriteAll(sent);
+            // The last frames are queued while the stream takes nothing, for longer than the 5 s the
+            // writer's Dispose once waited before closing the stream under them (which a loaded machine
+            // hit by chance).
+            for (int i = 0; i < 100; i++)
+            {
+                sent.Add((FrameKind.ItemDone, Pattern(8, seed++)));
+            }
+
+            var stream = new HeldStream();
+            var writer = new FrameWriter(stream);
+            for (int i = 0; i < sent.Count; i++)
+            {
+                if (i == sent.Count - 100)
+                {
+                    stream.Hold();
+                }
+
+                writer.Send(sent[i].Kind, sent[i].Payload, 0, sent[i].Payload.Length);
+            }
+
+            var disposing = Task.Run(() => writer.Dispose());
+            Assert.False(disposing.Wait(TimeSpan.FromSeconds(6)));
+            Assert.True(stream.CanWrite);
+            stream.Released.Set();
+            Assert.True(disposing.Wait(LongWait));
+            Assert.False(stream.CanWrite);
+            byte[] wire = stream.ToArray();
 
             long expectedBytes = sent.Sum(f => 5L + f.Payload.Length);
             Assert.Equal(expectedBytes, wire.LongLength);
@@ -281,6 +307,58 @@ namespace ProcCmdlets.Tests
             Assert.Equal(2, frames.Count);
             Assert.Equal(Pattern(200_000, 1), frames[0].Payload);
             Assert.Equal(FrameKind.ScriptDone, frames[1].Kind);
+        }
+
+        /// <summary>A stream whose writes, once it is held, wait until it is released.</summary>
+        private sealed class HeldStream : MemoryStream
+        {
+            private volatile bool _held;
+
+            public ManualResetEventSlim Released { get; } = new ManualResetEventSlim();
+
+            public void Hold() => _held = true;
+
+            public override void Write(byte[] buffer, int offset, int count)
+            {
+                if (_held)
+                {
+                    Released.Wait();
+                }
+
+                base.Write(buffer, offset, count);
+            }
+        }
+
+        [Fact]
+        public void CloseReturnsAtOnceAndTheWriterStillWritesWhatIsQueuedThenClosesTheStream()
+        {
+            var stream = new HeldStream();
+            stream.Hold();
+            var writer = new FrameWriter(stream);
+            writer.Send(FrameKind.Record, Pattern(100_000, 2), 0, 100_000);
+            writer.Send(FrameKind.ItemDone, Pattern(8, 3), 0, 8);
+            writer.Close();
+            Assert.True(stream.CanWrite);
+            Assert.Throws<ObjectDisposedException>(() => writer.Send(FrameKind.Hello));
+
+            stream.Released.Set();
+            writer.Dispose();
+            Assert.False(stream.CanWrite);
+            var frames = ReadAll(new MemoryStream(stream.ToArray()));
+            Assert.Equal(new[] { FrameKind.Record, FrameKind.ItemDone }, frames.Select(f => f.Kind));
+            Assert.Null(writer.Fault);
+        }
+
+        [Fact]
+        public void AFailedWriteSaysHowMuchWasNotWritten()
+        {
+            var stream = new FailingStream();
+            var writer = new FrameWriter(stream);
+            writer.Send(FrameKind.Record, new byte[1000], 0, 1000);
+            writer.Dispose();
+            Assert.Equal(1005, writer.Unwritten);
+            Assert.Contains("1005 bytes", writer.Fault.Message);
+            Assert.True(stream.Disposed);
         }
 
         [Fact]

@@ -5,11 +5,22 @@ namespace ProcCmdlets.Channel
 {
     /// <summary>
     /// Reads length-prefixed frames: a little-endian uint32 length (kind byte plus payload),
-    /// the kind byte, then the payload.
+    /// the kind byte, then the payload. A payload's buffer grows as its bytes arrive, so a declared
+    /// length costs memory only once the other side has sent that much.
     /// </summary>
     internal sealed class FrameReader
     {
         public const int DefaultMaxFrameBytes = 1 << 30;
+
+        /// <summary>
+        /// The largest frame the session reads from a worker on another host: a host is trusted less
+        /// than a process of the session's own, and one record of 64 MB is already far beyond what a
+        /// pipeline carries well.
+        /// </summary>
+        public const int RemoteMaxFrameBytes = 64 << 20;
+
+        /// <summary>The buffer a payload starts in; it doubles as bytes arrive, up to the declared length.</summary>
+        private const int FirstPayloadBytes = 64 << 10;
 
         private readonly Stream _stream;
         private readonly int _maxFrameBytes;
@@ -43,10 +54,24 @@ namespace ProcCmdlets.Channel
                 throw new InvalidDataException($"A frame declared {length} bytes, outside 1..{_maxFrameBytes}.");
             }
 
-            var payload = new byte[length - 1];
-            if (ReadFully(payload, 0, payload.Length) < payload.Length)
+            int size = (int)length - 1;
+            var payload = new byte[Math.Min(size, FirstPayloadBytes)];
+            int filled = 0;
+            while (true)
             {
-                throw new InvalidDataException($"The channel ended inside a frame of {length} bytes.");
+                int wanted = payload.Length - filled;
+                if (ReadFully(payload, filled, wanted) < wanted)
+                {
+                    throw new InvalidDataException($"The channel ended inside a frame of {length} bytes.");
+                }
+
+                filled = payload.Length;
+                if (filled == size)
+                {
+                    break;
+                }
+
+                Array.Resize(ref payload, (int)Math.Min(size, 2L * filled));
             }
 
             frame = new Frame((FrameKind)_header[4], payload);

@@ -35,6 +35,7 @@ namespace ProcCmdlets.Channel
         private int _pendingLength;
         private bool _writing;
         private bool _closed;
+        private bool _ended;
         private bool _urgent;
         private bool _full;
         private bool _flushAll;
@@ -42,6 +43,9 @@ namespace ProcCmdlets.Channel
         private int _boundary;
         private DateTime _tailSince;
         private Exception _fault;
+
+        /// <summary>Bytes of frames queued when a write failed, which therefore never reached the other side.</summary>
+        public long Unwritten { get; private set; }
 
         public FrameWriter(Stream stream, string name = "ProcCmdlets frame writer")
         {
@@ -144,10 +148,13 @@ namespace ProcCmdlets.Channel
             }
         }
 
-        /// <summary>Waits until every queued frame has been written (or the channel failed).</summary>
-        public void Flush(TimeSpan timeout)
+        /// <summary>Waits until every queued frame has been written, or the channel failed (see <see cref="Fault"/>).</summary>
+        public void Flush() => Flush(Timeout.InfiniteTimeSpan);
+
+        /// <summary>As <see cref="Flush()"/>, for at most <paramref name="timeout"/>; false when frames are still queued then.</summary>
+        public bool Flush(TimeSpan timeout)
         {
-            var deadline = DateTime.UtcNow + timeout;
+            var deadline = timeout == Timeout.InfiniteTimeSpan ? DateTime.MaxValue : DateTime.UtcNow + timeout;
             lock (_lock)
             {
                 _urgent = true;
@@ -155,14 +162,22 @@ namespace ProcCmdlets.Channel
                 Monitor.PulseAll(_lock);
                 while ((_pendingLength > 0 || _writing) && _fault == null)
                 {
+                    if (deadline == DateTime.MaxValue)
+                    {
+                        Monitor.Wait(_lock);
+                        continue;
+                    }
+
                     var left = deadline - DateTime.UtcNow;
                     if (left <= TimeSpan.Zero)
                     {
-                        return;
+                        return false;
                     }
 
                     Monitor.Wait(_lock, left);
                 }
+
+                return true;
             }
         }
 
@@ -183,7 +198,7 @@ namespace ProcCmdlets.Channel
 
                     if (_pendingLength == 0)
                     {
-                        return;
+                        break;
                     }
 
                     if (!_urgent && !_full && !_closed)
@@ -232,20 +247,22 @@ namespace ProcCmdlets.Channel
 
                 try
                 {
-                    WriteAtomically(batch, length);
+                    WholeWrites.Write(_stream, batch, length);
                     _stream.Flush();
                 }
                 catch (Exception e)
                 {
                     lock (_lock)
                     {
-                        _fault = e;
+                        // Nothing queued is dropped unseen: the fault says how much was not written.
+                        Unwritten = length + _pendingLength;
+                        _fault = new IOException($"The channel failed with {Unwritten} bytes of frames not written: {e.Message}", e);
                         _writing = false;
                         _pendingLength = 0;
                         Monitor.PulseAll(_lock);
                     }
 
-                    return;
+                    break;
                 }
 
                 if (batch.Length > 1 << 20)
@@ -257,65 +274,64 @@ namespace ProcCmdlets.Channel
                     }
                 }
             }
-        }
 
-        /// <summary>
-        /// Writes a batch in pieces the operating system writes whole (at most PIPE_BUF: see <see cref="PipeAtomicity"/>),
-        /// each ending after an item marker where one fits, so that a process killed during a write
-        /// never leaves the reader an item's records without the item's end.
-        /// </summary>
-        private static readonly int WholeWriteBytes = PipeAtomicity.WholeWriteBytes(OSFamilies.Current);
-
-        private void WriteAtomically(byte[] batch, int length)
-        {
-            int AtomicBytes = WholeWriteBytes;
-            int start = 0;
-            while (start < length)
-            {
-                int position = start;
-                int lastBoundary = -1;
-                while (position < length)
-                {
-                    int frameLength = 4 + (int)(uint)(batch[position] | batch[position + 1] << 8 | batch[position + 2] << 16 | batch[position + 3] << 24);
-                    if (position + frameLength - start > AtomicBytes && position > start)
-                    {
-                        break;
-                    }
-
-                    position += frameLength;
-                    if ((FrameKind)batch[position - frameLength + 4] != FrameKind.Record)
-                    {
-                        lastBoundary = position;
-                    }
-                }
-
-                int end = lastBoundary > start && position < length ? lastBoundary : position;
-                _stream.Write(batch, start, end - start);
-                start = end;
-            }
-        }
-
-        /// <summary>Writes what is queued, then closes the stream (the other side sees end of stream).</summary>
-        public void Dispose()
-        {
+            bool closed;
             lock (_lock)
             {
-                if (_closed)
-                {
-                    return;
-                }
-
-                _closed = true;
-                Monitor.PulseAll(_lock);
+                _ended = true;
+                closed = _closed;
             }
 
-            _thread.Join(TimeSpan.FromSeconds(5));
+            if (closed)
+            {
+                // The stream is closed here, after the last write, never under a write still going.
+                CloseStream();
+            }
+        }
+
+        private void CloseStream()
+        {
             try
             {
                 _stream.Dispose();
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException || e is ObjectDisposedException)
             {
+            }
+        }
+
+        /// <summary>
+        /// Ends the writer without waiting: what is queued is still written, on the writer's thread,
+        /// which then closes the stream (the other side sees end of stream). A write that fails sets
+        /// <see cref="Fault"/>, which says how many bytes were not written.
+        /// </summary>
+        public void Close()
+        {
+            bool ended;
+            lock (_lock)
+            {
+                _closed = true;
+                ended = _ended;
+                Monitor.PulseAll(_lock);
+            }
+
+            if (ended)
+            {
+                // The writer stopped at a failed write: nobody else will close the stream.
+                CloseStream();
+            }
+        }
+
+        /// <summary>
+        /// Writes what is queued, then closes the stream. It waits as long as the writes take: until
+        /// the other side has read them or is gone (its end of the pipe closed); it never drops them.
+        /// </summary>
+        public void Dispose()
+        {
+            Close();
+            if (Thread.CurrentThread != _thread)
+            {
+                _thread.Join();
             }
         }
     }

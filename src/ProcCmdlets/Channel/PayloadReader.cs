@@ -7,12 +7,35 @@ namespace ProcCmdlets.Channel
     /// <summary>Reads what <see cref="PayloadWriter"/> wrote; a short or malformed payload throws <see cref="InvalidDataException"/>.</summary>
     internal sealed class PayloadReader
     {
+        /// <summary>
+        /// What decoding a frame's values may allocate, in estimated bytes per byte of payload: values
+        /// small on the wire (an empty hashtable is 2 bytes, about 170 once read) cannot make a frame
+        /// cost more than this times its size. Ordinary output stays far below (see docs/architecture.md,
+        /// "The bytes between").
+        /// </summary>
+        public const int DecodeBytesPerPayloadByte = 48;
+
+        /// <summary>What any frame may decode to, however small: a few objects of any kind.</summary>
+        public const int DecodeBytesPerFrame = 64 << 10;
+
         private readonly byte[] _buffer;
         private int _position;
+        private long _decodeBudget;
 
         public PayloadReader(byte[] buffer)
         {
             _buffer = buffer;
+            _decodeBudget = DecodeBytesPerFrame + (long)DecodeBytesPerPayloadByte * buffer.Length;
+        }
+
+        /// <summary>Counts what a value about to be decoded costs against the frame's budget; over it, the frame is refused.</summary>
+        public void Charge(int bytes)
+        {
+            _decodeBudget -= bytes;
+            if (_decodeBudget < 0)
+            {
+                throw new InvalidDataException($"A frame of {_buffer.Length} bytes holds more values than a frame of that size may decode to.");
+            }
         }
 
         public bool AtEnd => _position >= _buffer.Length;

@@ -20,6 +20,7 @@ namespace ProcCmdlets.Channel
             }
 
             var tag = (ValueCodec.Tag)r.ReadByte();
+            r.Charge(DecodedBytes(tag));
             switch (tag)
             {
                 case ValueCodec.Tag.Null: return null;
@@ -117,6 +118,7 @@ namespace ProcCmdlets.Channel
                         int count = r.ReadCount();
                         for (int i = 0; i < count; i++)
                         {
+                            r.Charge(DecodedPropertyBytes);
                             string name = r.ReadString();
                             // Names come from one object, so they are distinct: no need to check each.
                             result.Properties.Add(new PSNoteProperty(name, Read(r, depth + 1)), true);
@@ -147,6 +149,27 @@ namespace ProcCmdlets.Channel
 
                 default:
                     throw new InvalidDataException($"Unknown value tag {(byte)tag} in a frame.");
+            }
+        }
+
+        /// <summary>What a custom object's property costs beyond its value: the note property, its name and its entry.</summary>
+        private const int DecodedPropertyBytes = 200;
+
+        /// <summary>
+        /// At least what decoding a value of a kind allocates before its contents, its slot in an array
+        /// or table included (measured with GC.GetAllocatedBytesForCurrentThread: a boxed scalar or a
+        /// short string 32-40 bytes, an empty hashtable 176, an empty custom object about 1,340): the
+        /// decode budget counts these.
+        /// </summary>
+        private static int DecodedBytes(ValueCodec.Tag tag)
+        {
+            switch (tag)
+            {
+                case ValueCodec.Tag.Hashtable: return 200;
+                case ValueCodec.Tag.Ordered: return 256;
+                case ValueCodec.Tag.CustomObject: return 1400;
+                case ValueCodec.Tag.Clixml: return 1024;
+                default: return 40;
             }
         }
 

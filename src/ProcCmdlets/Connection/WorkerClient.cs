@@ -32,6 +32,8 @@ namespace ProcCmdlets.Connection
         private Action<string> _onConsoleLine;
         private Action<WorkerClient> _onExit;
         private int _disposed;
+        private volatile string _readFault;
+        private volatile string _workerFault;
 
         /// <summary>Where workers' shared-object frames go instead of to the owner, once the session has shared objects.</summary>
         internal static Action<WorkerClient, Frame> SharedFrames;
@@ -66,8 +68,8 @@ namespace ProcCmdlets.Connection
 
         public int? ExitCode { get; private set; }
 
-        /// <summary>Why the channel failed, when it was not a plain end of stream.</summary>
-        public string ChannelFault { get; private set; }
+        /// <summary>Why the channel failed: what the session found wrong in the worker's frames, or the worker in the session's (<see cref="WorkerFailure"/>).</summary>
+        public string ChannelFault => _readFault ?? (_workerFault == null ? null : "the worker process reported that " + _workerFault);
 
         public static WorkerClient Start(IWorkerTransport transport, string workingDirectory) =>
             new WorkerClient(transport.Start(workingDirectory));
@@ -146,7 +148,7 @@ namespace ProcCmdlets.Connection
         {
             try
             {
-                var reader = new FrameReader(_link.FromWorker);
+                var reader = new FrameReader(_link.FromWorker, _link.MaxFrameBytes);
                 if (reader.TryRead(out Frame first))
                 {
                     if (first.Kind != FrameKind.Hello)
@@ -189,7 +191,7 @@ namespace ProcCmdlets.Connection
             catch (Exception e)
             {
                 // A corrupt channel cannot be trusted further: end the worker.
-                ChannelFault = e.Message;
+                _readFault = e.Message;
                 Kill();
             }
 
@@ -240,22 +242,25 @@ namespace ProcCmdlets.Connection
                 string line;
                 while ((line = _link.Console.ReadLine()) != null)
                 {
-                    int marker = line.IndexOf(ConsoleSync.Prefix, StringComparison.Ordinal);
-                    if (marker >= 0 && ConsoleSync.TryParse(line.Substring(marker), out long token)
-                        && _consoleSyncs.TryRemove(token, out ManualResetEventSlim synced))
+                    // Text before a line of the module's own is a line the worker's programs left unfinished.
+                    string marked = ModuleLine.Split(ref line, WorkerFailure.Prefix) ?? ModuleLine.Split(ref line, ConsoleSync.Prefix);
+                    if (marked != null && line.Length > 0)
                     {
-                        // Text before the marker is a line the worker's programs left unfinished.
-                        line = line.Substring(0, marker);
-                        if (line.Length > 0)
-                        {
-                            DeliverConsoleLine(line);
-                        }
-
-                        synced.Set();
-                        continue;
+                        DeliverConsoleLine(line);
                     }
 
-                    DeliverConsoleLine(line);
+                    if (WorkerFailure.TryParse(marked ?? string.Empty, out string reason))
+                    {
+                        _workerFault = reason;
+                    }
+                    else if (ConsoleSync.TryParse(marked ?? string.Empty, out long token) && _consoleSyncs.TryRemove(token, out ManualResetEventSlim synced))
+                    {
+                        synced.Set();
+                    }
+                    else if (marked == null)
+                    {
+                        DeliverConsoleLine(line);
+                    }
                 }
             }
             catch (Exception)
@@ -314,7 +319,7 @@ namespace ProcCmdlets.Connection
         }
 
         /// <summary>Closes the session's end of the channel; the worker exits when it notices.</summary>
-        public void CloseChannel() => Writer.Dispose();
+        public void CloseChannel() => Writer.Close();
 
         /// <summary>Kills the worker and the processes it started.</summary>
         public void Kill() => _link.Kill();

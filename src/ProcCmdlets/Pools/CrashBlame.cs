@@ -35,7 +35,9 @@ namespace ProcCmdlets.Pools
                     int index = chunk.Done;
                     var client = worker.Client;
                     string tail = client.ConsoleTail();
-                    var error = Errors.WorkerCrashed(
+                    var error = client.ChannelFault != null
+                        ? Errors.ChannelCorrupt($"The channel to the worker process {client.ProcessId}{OnHost(client.Location)} failed while it ran this item, so the worker was ended: {client.ChannelFault}", chunk.Items[index])
+                        : Errors.WorkerCrashed(
                         $"The worker process {client.ProcessId}{OnHost(client.Location)} ended with exit status {client.ExitCode?.ToString() ?? "unknown"} while running this item." +
                         (tail.Length > 0 ? " Its last console output: " + tail : string.Empty) + SshSaid(client), chunk.Items[index]);
                     effects.Callback(() => result.OnItemFailed(chunk, index, error));

@@ -49,6 +49,7 @@ namespace ProcCmdlets.Pools
             RecordFlow flow = _flows.GetOrAdd(worker, w => new RecordFlow(w.Client));
             flow.Received(bytes);
             Post(new RunEvent(chunk.Sequence[index], EventKind.Record, stream, record, flow, bytes));
+            flow.Throttle();
         }
 
         /// <summary>Frame bytes of records read and not yet written, over all workers.</summary>

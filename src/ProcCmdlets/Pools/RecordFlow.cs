@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using ProcCmdlets.Channel;
 using ProcCmdlets.Connection;
 
@@ -7,8 +8,11 @@ namespace ProcCmdlets.Pools
     /// <summary>
     /// Back-pressure for one worker's records in one call: counts the bytes of records the session
     /// has read but the pipeline thread has not yet written, pauses the worker's producers above
-    /// <see cref="HighWaterBytes"/> and resumes them at <see cref="LowWaterBytes"/>. The reader thread
-    /// never blocks for it: it keeps reading, so item ends and console syncs still flow.
+    /// <see cref="HighWaterBytes"/> and resumes them at <see cref="LowWaterBytes"/>. A worker that obeys
+    /// never makes the reader thread wait: it keeps reading, so item ends and console syncs still flow.
+    /// One that keeps sending past <see cref="HardLimitBytes"/> (a hostile host ignores the pause) finds
+    /// its reader stopped until the pipeline thread catches up, so that the pipe's or ssh's own flow
+    /// control holds its bytes back instead of the session's memory.
     /// </summary>
     internal sealed class RecordFlow
     {
@@ -16,6 +20,12 @@ namespace ProcCmdlets.Pools
         public const long HighWaterBytes = 4 << 20;
 
         public const long LowWaterBytes = 1 << 20;
+
+        /// <summary>
+        /// Where the reader thread stops reading. An obedient worker stays well below it: after the pause
+        /// it sends at most what its writer had queued (16 MB) and what was in the pipe.
+        /// </summary>
+        public const long HardLimitBytes = 64 << 20;
 
         private readonly WorkerClient _client;
         private readonly object _lock = new object();
@@ -60,8 +70,32 @@ namespace ProcCmdlets.Pools
                     _paused = false;
                     _client.TryPost(FrameKind.ResumeRecords, Array.Empty<byte>());
                 }
+
+                if (_waiting <= HardLimitBytes)
+                {
+                    Monitor.PulseAll(_lock);
+                }
             }
         }
+
+        /// <summary>
+        /// Holds the reader thread while more than <see cref="HardLimitBytes"/> wait for the pipeline
+        /// thread (reader thread, after the record is queued, so the pipeline thread can always proceed).
+        /// </summary>
+        public void Throttle()
+        {
+            lock (_lock)
+            {
+                while (_waiting > HardLimitBytes && !_released)
+                {
+                    Throttled++;
+                    Monitor.Wait(_lock);
+                }
+            }
+        }
+
+        /// <summary>Times the reader thread waited for the pipeline thread, for tests and diagnostics.</summary>
+        public int Throttled { get; private set; }
 
         /// <summary>The call is over: the worker must not stay paused for it.</summary>
         public void Release()
@@ -69,6 +103,7 @@ namespace ProcCmdlets.Pools
             lock (_lock)
             {
                 _released = true;
+                Monitor.PulseAll(_lock);
                 if (_paused)
                 {
                     _paused = false;

@@ -35,6 +35,10 @@ namespace ProcCmdlets.Records
         public static ErrorRecord WorkerCrashed(string detail, object target) =>
             Create(new WorkerCrashedException(detail), "WorkerCrashed", ErrorCategory.OperationStopped, target);
 
+        /// <summary>A worker's channel carried what the protocol does not allow, in either direction (docs/protocol.md).</summary>
+        public static ErrorRecord ChannelCorrupt(string detail, object target) =>
+            Create(new System.IO.InvalidDataException(detail), "ChannelCorrupt", ErrorCategory.ProtocolError, target);
+
         public static ErrorRecord Timeout(int seconds, object target) =>
             Create(new TimeoutException($"The item did not finish within {seconds} seconds; its worker process was killed and replaced."), "OperationTimeout", ErrorCategory.OperationTimeout, target);
 

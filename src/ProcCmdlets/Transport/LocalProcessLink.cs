@@ -14,6 +14,7 @@ namespace ProcCmdlets.Transport
 
         private readonly Process _process;
         private readonly WindowsJob _job;
+        private TextReader _console;
 
         public LocalProcessLink(Process process, string location, WindowsJob job = null)
         {
@@ -31,7 +32,7 @@ namespace ProcCmdlets.Transport
 
         public override Stream FromWorker => _process.StandardOutput.BaseStream;
 
-        public override TextReader Console => _process.StandardError;
+        public override TextReader Console => _console ?? (_console = new BoundedLineReader(_process.StandardError));
 
         public override int? ExitCode
         {

@@ -58,6 +58,9 @@ namespace ProcCmdlets.Transport
 
         public override TextReader Console => _console;
 
+        /// <summary>A host is trusted less than the session's own processes (see docs/architecture.md, "The bytes between").</summary>
+        public override int MaxFrameBytes => Channel.FrameReader.RemoteMaxFrameBytes;
+
         /// <summary>The worker's process id on its host, once the bootstrap said it runs.</summary>
         public int RemoteProcessId { get; private set; }
 
@@ -169,7 +172,7 @@ namespace ProcCmdlets.Transport
         {
             try
             {
-                TextReader reader = _process.StandardError;
+                TextReader reader = new BoundedLineReader(_process.StandardError);
                 string line;
                 while ((line = reader.ReadLine()) != null)
                 {

@@ -26,6 +26,9 @@ namespace ProcCmdlets.Transport
         /// <summary>Text the worker's programs wrote to its console, line by line.</summary>
         public abstract TextReader Console { get; }
 
+        /// <summary>The largest frame the session reads from this worker.</summary>
+        public virtual int MaxFrameBytes => Channel.FrameReader.DefaultMaxFrameBytes;
+
         /// <summary>Its exit status, once it has exited and its console has been read to the end.</summary>
         public abstract int? ExitCode { get; }
 

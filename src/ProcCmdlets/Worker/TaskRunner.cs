@@ -96,7 +96,11 @@ namespace ProcCmdlets.Worker
         /// <summary>Runs a chunk, and the task's chunks that follow it at once; returns an exit code when the worker should end.</summary>
         public int? Run(RunChunk chunk)
         {
-            DefinedTask task = _tasks[chunk.TaskId];
+            if (!_tasks.TryGetValue(chunk.TaskId, out DefinedTask task))
+            {
+                throw new System.IO.InvalidDataException($"A chunk came for task {chunk.TaskId}, which was never defined in this worker.");
+            }
+
             if (_cancelled.TryRemove(chunk.ChunkId, out _))
             {
                 _relay.SendChunkDone(chunk.ChunkId);

@@ -48,23 +48,7 @@ namespace ProcCmdlets.Worker
 
         public int Run(bool engineStartsHere)
         {
-            if (Environment.GetEnvironmentVariable(LaunchContract.UnsetDiagnosticsVariable) != null)
-            {
-                Environment.SetEnvironmentVariable(LaunchContract.UnsetDiagnosticsVariable, null);
-                Environment.SetEnvironmentVariable(LaunchContract.DiagnosticsVariable, null);
-            }
-
-            string tuning = Environment.GetEnvironmentVariable(LaunchContract.UnsetTuningVariable);
-            if (tuning != null)
-            {
-                foreach (string name in tuning.Split(new[] { ';' }, StringSplitOptions.RemoveEmptyEntries))
-                {
-                    Environment.SetEnvironmentVariable(name, null);
-                }
-
-                Environment.SetEnvironmentVariable(LaunchContract.UnsetTuningVariable, null);
-            }
-
+            LaunchEnvironment.Restore();
             ProcessGroup.Lead();
             StdioChannel.Take(out Stream input, out Stream output);
             Writer = new FrameWriter(output, "ProcCmdlets worker writer");
@@ -72,7 +56,7 @@ namespace ProcCmdlets.Worker
             ValueCodec.SharedObjects = _shared;
 
             // A script that calls [Environment]::Exit still gets what it wrote, and its item's end, to the session.
-            AppDomain.CurrentDomain.ProcessExit += (s, e) => Writer.Flush(TimeSpan.FromSeconds(2));
+            AppDomain.CurrentDomain.ProcessExit += (s, e) => Writer.Flush();
             new System.Threading.Thread(() => ReadLoop(new FrameReader(SkipByteOrderMark ? ByteOrderMark.Skip(input) : input))) { IsBackground = true, Name = "ProcCmdlets worker reader" }.Start();
 
             StartTrace.Mark("channel");
@@ -109,11 +93,12 @@ namespace ProcCmdlets.Worker
                     }
 
                     Frame frame = next ?? _inbox.Take();
-                    int? exit = Handle(frame);
+                    int? exit = HandleOrFail(frame);
                     _shared.ReturnIdleLeases();
                     if (exit.HasValue)
                     {
-                        Writer.Flush(TimeSpan.FromSeconds(10));
+                        // What the last item wrote reaches the session before the process ends, however slowly it reads.
+                        Writer.Flush();
                         StdioChannel.HardExit(exit.Value);
                     }
                 }
@@ -145,6 +130,31 @@ namespace ProcCmdlets.Worker
         /// runs its code, and never more than the system's lockdown allows.
         /// </summary>
         public void UseLanguageMode(PSLanguageMode mode) => SystemLockdown.Use(Runspace, mode);
+
+        /// <summary>As <see cref="Handle"/>; a frame the worker cannot act on ends the worker, saying why.</summary>
+        private int? HandleOrFail(Frame frame)
+        {
+            try
+            {
+                return Handle(frame);
+            }
+            catch (Exception e) when (e is InvalidDataException || e is System.Collections.Generic.KeyNotFoundException)
+            {
+                Fail($"the session's {frame.Kind} frame could not be handled: {e.Message}");
+                return null;
+            }
+        }
+
+        /// <summary>
+        /// Ends the worker for a channel it cannot trust: what is queued goes first, then the reason goes
+        /// to the console pipe, where the session reads it (<see cref="WorkerFailure"/>).
+        /// </summary>
+        private void Fail(string reason)
+        {
+            Writer.Flush();
+            ConsolePipe.WriteLine(WorkerFailure.Line(reason));
+            StdioChannel.HardExit(WorkerFailure.ExitCode, endProgramGroup: true);
+        }
 
         /// <summary>Handles a frame on the main thread; returns an exit code when the process should end.</summary>
         private int? Handle(Frame frame)
@@ -200,7 +210,7 @@ namespace ProcCmdlets.Worker
                             _scriptInput?.Complete();
                             break;
                         case FrameKind.ConsoleSync:
-                            WriteConsoleSync(Marker.Read(frame.Reader()));
+                            ConsolePipe.WriteLine(ConsoleSync.Line(Marker.Read(frame.Reader())));
                             break;
                         case FrameKind.StopPipeline:
                             // A pipeline held back by the session must be able to reach its stop.
@@ -223,9 +233,10 @@ namespace ProcCmdlets.Worker
                     }
                 }
             }
-            catch (Exception)
+            catch (Exception e)
             {
-                // A malformed channel is treated as a closed one.
+                // A malformed channel cannot be trusted further; the session learns why from the console pipe.
+                Fail("the channel from the session is corrupt: " + e.Message);
             }
 
             // The session is gone (or closed the channel): nothing is left to do.
@@ -245,24 +256,6 @@ namespace ProcCmdlets.Worker
                 // The chunk is running now; one still queued here is skipped when its turn comes.
                 _current?.BeginStop(null, null);
                 _shared.Interrupt();
-            }
-        }
-
-        /// <summary>Writes the marker straight to the console pipe (standard error), past any redirection of [Console]::Error.</summary>
-        private static void WriteConsoleSync(long token)
-        {
-            try
-            {
-                using (Stream console = Console.OpenStandardError())
-                {
-                    byte[] bytes = System.Text.Encoding.UTF8.GetBytes(ConsoleSync.Line(token) + "\n");
-                    console.Write(bytes, 0, bytes.Length);
-                    console.Flush();
-                }
-            }
-            catch (Exception)
-            {
-                // No console pipe: the session stops waiting after its timeout.
             }
         }
 

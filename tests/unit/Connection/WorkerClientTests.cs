@@ -73,12 +73,53 @@ namespace ProcCmdlets.Tests.Connection
             Assert.False(link.Killed);
         }
 
+        [Fact]
+        public void AWorkerThatSaysWhyItFailedHasThatAsItsChannelFaultAndTheLineIsNotConsoleText()
+        {
+            var link = new ScriptedLink(Wire((FrameKind.Hello, Hello.ForThisProcess("7.6.9", 5).Write)),
+                "before\n" + "unfinished" + WorkerFailure.Line("the channel from the session is corrupt: bad frame") + "\n");
+            var client = new WorkerClient(link);
+            var lines = new List<string>();
+            var exited = new ManualResetEventSlim();
+            client.Attach(_ => { }, line => { lock (lines) { lines.Add(line); } }, _ => exited.Set());
+            Assert.True(exited.Wait(TimeSpan.FromSeconds(60)));
+
+            Assert.Contains("the channel from the session is corrupt: bad frame", client.ChannelFault);
+            lock (lines)
+            {
+                Assert.DoesNotContain(lines, l => l.Contains("worker failed"));
+            }
+
+            Assert.Contains("unfinished", client.ConsoleTail());
+        }
+
+        [Fact]
+        public void AFrameLargerThanTheLinksLimitEndsTheWorkerWithAFault()
+        {
+            var link = new ScriptedLink(Wire(
+                (FrameKind.Hello, Hello.ForThisProcess("7.6.9", 5).Write),
+                (FrameKind.Record, w => w.WriteRaw(new byte[2000]))), maxFrameBytes: 1000);
+            var client = new WorkerClient(link);
+            Assert.True(client.WaitForExit(TimeSpan.FromSeconds(60)));
+            Assert.Contains("outside 1..1000", client.ChannelFault);
+            Assert.True(link.Killed);
+        }
+
         /// <summary>A worker whose whole output is given in advance, and which has exited.</summary>
         private sealed class ScriptedLink : WorkerLink
         {
             private readonly MemoryStream _from;
 
-            public ScriptedLink(byte[] fromWorker) => _from = new MemoryStream(fromWorker);
+            private readonly int _maxFrameBytes;
+
+            public ScriptedLink(byte[] fromWorker, string console = "", int maxFrameBytes = FrameReader.DefaultMaxFrameBytes)
+            {
+                _from = new MemoryStream(fromWorker);
+                Console = new StringReader(console);
+                _maxFrameBytes = maxFrameBytes;
+            }
+
+            public override int MaxFrameBytes => _maxFrameBytes;
 
             public bool Killed { get; private set; }
 
@@ -90,7 +131,7 @@ namespace ProcCmdlets.Tests.Connection
 
             public override Stream FromWorker => _from;
 
-            public override TextReader Console { get; } = new StringReader(string.Empty);
+            public override TextReader Console { get; }
 
             public override int? ExitCode => 0;
 

@@ -58,6 +58,9 @@ namespace ProcCmdlets.Tests.Pools
         /// <summary>The output record's body is one the session cannot read back.</summary>
         public bool Undecodable { get; set; }
 
+        /// <summary>The worker sends a frame header no worker may send (a length of 0) instead of the item's output.</summary>
+        public bool CorruptFrame { get; set; }
+
         public static FakeOutcome Of(object output) => new FakeOutcome { Output = output };
     }
 
@@ -220,6 +223,18 @@ namespace ProcCmdlets.Tests.Pools
                 if (outcome.Crash)
                 {
                     Exit(1);
+                    return false;
+                }
+
+                if (outcome.CorruptFrame)
+                {
+                    lock (_exited)
+                    {
+                        _workerOut.Write(new byte[] { 0, 0, 0, 0, (byte)FrameKind.Record }, 0, 5);
+                        _workerOut.Flush();
+                    }
+
+                    _exited.Wait();
                     return false;
                 }
 

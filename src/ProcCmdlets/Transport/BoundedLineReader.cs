@@ -1,0 +1,127 @@
+using System;
+using System.IO;
+using System.Text;
+using ProcCmdlets.Channel.Protocol;
+
+namespace ProcCmdlets.Transport
+{
+    /// <summary>
+    /// Reads a worker's console text line by line, as <see cref="TextReader.ReadLine"/> does, but never
+    /// holds more than <see cref="MaxLineChars"/> of one line: a longer line comes back as several, in
+    /// order, so that a worker writing without a newline costs the session a bounded buffer and loses
+    /// nothing. A newline right after a piece cut at the limit ends that piece; it adds no empty line.
+    /// </summary>
+    internal sealed class BoundedLineReader : TextReader
+    {
+        public const int MaxLineChars = 16 << 10;
+
+        /// <summary>A console-sync marker's longest form: its prefix and a long's digits.</summary>
+        private static readonly int MarkerChars = ConsoleSync.Prefix.Length + 20;
+
+        private readonly TextReader _inner;
+        private readonly char[] _buffer = new char[4096];
+        private readonly int _maxLineChars;
+        private int _start;
+        private int _end;
+        private bool _skipLineFeed;
+        private bool _afterCut;
+        private string _carry;
+
+        public BoundedLineReader(TextReader inner, int maxLineChars = MaxLineChars)
+        {
+            _inner = inner;
+            _maxLineChars = Math.Max(2, maxLineChars);
+        }
+
+        public override string ReadLine()
+        {
+            var line = new StringBuilder(_carry);
+            _carry = null;
+            while (true)
+            {
+                if (_start == _end)
+                {
+                    _start = 0;
+                    _end = Math.Max(0, _inner.Read(_buffer, 0, _buffer.Length));
+                    if (_end == 0)
+                    {
+                        _afterCut = false;
+                        return line.Length > 0 ? line.ToString() : null;
+                    }
+                }
+
+                if (_skipLineFeed)
+                {
+                    _skipLineFeed = false;
+                    if (_buffer[_start] == '\n')
+                    {
+                        _start++;
+                        continue;
+                    }
+                }
+
+                bool afterCut = _afterCut && line.Length == 0;
+                _afterCut = false;
+                int stop = Math.Min(_end, _start + _maxLineChars - line.Length);
+                int i = _start;
+                while (i < stop && _buffer[i] != '\n' && _buffer[i] != '\r')
+                {
+                    i++;
+                }
+
+                if (i < stop)
+                {
+                    line.Append(_buffer, _start, i - _start);
+                    _skipLineFeed = _buffer[i] == '\r';
+                    _start = i + 1;
+                    if (afterCut && line.Length == 0)
+                    {
+                        // The newline that ends a line just cut at the limit.
+                        continue;
+                    }
+
+                    return line.ToString();
+                }
+
+                line.Append(_buffer, _start, stop - _start);
+                _start = stop;
+                if (line.Length >= _maxLineChars)
+                {
+                    int keep = CutAt(line);
+                    _carry = line.ToString(keep, line.Length - keep);
+                    line.Length = keep;
+                    _afterCut = _carry.Length == 0;
+                    return line.ToString();
+                }
+            }
+        }
+
+        /// <summary>
+        /// Where to cut a full piece: before a console-sync marker that may have begun near its end (the
+        /// session finds a marker only whole, within one line), or before the first half of a surrogate pair.
+        /// </summary>
+        private static int CutAt(StringBuilder line)
+        {
+            int length = line.Length;
+            for (int i = length - 1; i >= Math.Max(1, length - MarkerChars); i--)
+            {
+                if (line[i] == ConsoleSync.Prefix[0])
+                {
+                    return i;
+                }
+            }
+
+            return char.IsHighSurrogate(line[length - 1]) ? length - 1 : length;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+}
