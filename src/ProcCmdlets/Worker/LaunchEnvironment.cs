@@ -26,7 +26,7 @@ namespace ProcCmdlets.Worker
                 }
 
                 Environment.SetEnvironmentVariable(LaunchContract.UnsetTuningVariable, null);
-        }
+            }
         }
     }
 }
