@@ -1,0 +1,59 @@
+using System;
+using System.Linq;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ProcCmdlets.Tests.Pools
+{
+    /// <summary>
+    /// A pool at scale, simulated (<see cref="ScaleSimulation"/>): what the session spends per item and
+    /// per scheduling decision as workers grow. Bounds are on CPU time or on the fastest of many
+    /// batches, and generous, because the machine running the tests is shared.
+    /// </summary>
+    public sealed class ScaleSimulationTests
+    {
+        private readonly ITestOutputHelper _output;
+
+        public ScaleSimulationTests(ITestOutputHelper output) => _output = output;
+
+        [Fact]
+        public void AThousandWorkersOnThirtyHostsRunEveryItemAtABoundedCostPerItem()
+        {
+            // Two workers first, which also warms the JIT up for both.
+            double[] two = Enumerable.Range(0, 3).Select(_ => ScaleSimulation.Run(2, 100000)).Select(f =>
+            {
+                _output.WriteLine(f.ToString());
+                return f.CpuMicrosecondsPerItem;
+            }).OrderBy(x => x).ToArray();
+
+            // Every item's output arrives (Run checks it) on a pool of 1,020 workers, 34 on each of 30 hosts.
+            ScaleFigures many = ScaleSimulation.Run(1020, 100000);
+            _output.WriteLine(many.ToString());
+            Assert.Equal(30, many.Hosts);
+            Assert.Equal(30, many.Locations);
+
+            // Measured on 2 shared cores: 1.0 µs an item with 2 workers, 17 to 20 µs with 1,020. Not flat.
+            // The scheduler's share is about 1 µs an item; the rest is the ~2,000 session threads 1,020
+            // workers have today, which every garbage collection stops and scans (8 collections pausing
+            // 2.0 s in a 3.5 s map), and chunks of five items on average, each of which wakes two of
+            // those threads. The bound only catches a cost that grows faster than that; the issue's
+            // target (3x) waits for a worker that no longer has session threads of its own.
+            double ratio = many.CpuMicrosecondsPerItem / two[1];
+            Assert.True(ratio < 40, $"1,020 workers cost {many.CpuMicrosecondsPerItem:F2} µs an item, {ratio:F1} times 2 workers' {two[1]:F2} µs.");
+        }
+
+        [Fact]
+        public void ABusyWorkerCostsTheSchedulerFewNanosecondsADecision()
+        {
+            double two = ScaleSimulation.SchedulerDecisionsPerSecond(2);
+            double many = ScaleSimulation.SchedulerDecisionsPerSecond(4080);
+            double perWorker = ((1 / many) - (1 / two)) / (4080 - 2) * 1e9;
+            _output.WriteLine($"decisions/s: {two:F0} with 2 workers, {many:F0} with 4,080: {perWorker:F1} ns a worker");
+
+            // Every decision walks the workers, most of them busy. Measured: 6 to 9 ns a busy worker when
+            // it costs a few field reads; 45 to 47 ns when the call to serve and the chunk limit were
+            // worked out again for each.
+            Assert.True(perWorker < 15, $"A decision costs {perWorker:F1} ns more for every worker ({two:F0} decisions/s with 2 workers, {many:F0} with 4,080).");
+        }
+    }
+}
