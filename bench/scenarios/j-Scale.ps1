@@ -41,7 +41,9 @@ $cpuRows = foreach ($row in $rows) {
     $copy
 }
 $decisionRows = foreach ($row in $rows) {
+    # The scheduler alone has no hosts: its workers are pool-side records over one simulated connection.
     $copy = $row.Clone()
+    $copy.Name = "$($copy.Key.Substring(1)) workers"
     if ($copy.Key -eq 'W1020') { $copy.Targets = @(@{ Text = '≥ 0.33x 2 workers'''; Against = 'W2'; Op = '>='; Ratio = 0.33 }) }
     $copy
 }

@@ -12,6 +12,9 @@ namespace ProcCmdlets.Tests.Pools
 
         public int Items { get; set; }
 
+        /// <summary>From the pool's start until every worker was ready.</summary>
+        public double StartSeconds { get; set; }
+
         /// <summary>Session threads the workers added (started and ready, before the map).</summary>
         public int Threads { get; set; }
 
@@ -34,6 +37,6 @@ namespace ProcCmdlets.Tests.Pools
         public double SchedulerDecisionsPerSecond { get; set; }
 
         public override string ToString() =>
-            $"{Workers} workers on {Hosts} hosts: {CpuMicrosecondsPerItem:F2} us CPU/item, {ItemsPerSecond:F0} items/s, {Chunks} chunks in {WallSeconds:F2} s, {SchedulerDecisionsPerSecond:F0} decisions/s, {Threads} threads, {Collections} GCs pausing {GcPauseMilliseconds:F0} ms";
+            $"{Workers} workers on {Hosts} hosts: {CpuMicrosecondsPerItem:F2} us CPU/item, {ItemsPerSecond:F0} items/s, {Chunks} chunks in {WallSeconds:F2} s, {SchedulerDecisionsPerSecond:F0} decisions/s, {Threads} threads (started and ready in {StartSeconds:F1} s), {Collections} GCs pausing {GcPauseMilliseconds:F0} ms";
     }
 }

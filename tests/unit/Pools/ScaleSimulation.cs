@@ -38,8 +38,10 @@ namespace ProcCmdlets.Tests.Pools
             int threadsBefore = Process.GetCurrentProcess().Threads.Count;
             try
             {
+                var start = Stopwatch.StartNew();
                 pool.Start();
                 WaitUntilReady(pool, workers, TimeSpan.FromSeconds(120));
+                figures.StartSeconds = start.Elapsed.TotalSeconds;
                 figures.Threads = Process.GetCurrentProcess().Threads.Count - threadsBefore;
                 Map(pool, items, chunkSize, figures);
                 figures.Locations = transports.Count(t => ((SimTransport)t).Started.Any(w => w.Items > 0));
