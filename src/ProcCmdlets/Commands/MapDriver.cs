@@ -19,11 +19,9 @@ namespace ProcCmdlets.Commands
         private const int ProgressId = 0x50434d50;
         private static readonly TimeSpan ProgressDelay = TimeSpan.FromSeconds(1);
         private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
-        private static readonly TimeSpan ConsoleSyncLimit = TimeSpan.FromSeconds(1);
 
         private readonly PSCmdlet _cmdlet;
-        private readonly CmdletRecordSink _sink;
-        private readonly Action<ErrorRecord> _fatal;
+        private readonly MapPump _pump;
         private readonly WorkerPool _pool;
         private readonly MapResult _run;
         private readonly CancellationToken _cancellation;
@@ -38,10 +36,6 @@ namespace ProcCmdlets.Commands
         public MapDriver(PSCmdlet cmdlet, ProcessPool pool, MapResult run, CancellationToken cancellation, bool progress)
         {
             _cmdlet = cmdlet;
-
-            // Made once: the results are drained every few milliseconds while a map runs.
-            _sink = new CmdletRecordSink(cmdlet);
-            _fatal = cmdlet.ThrowTerminatingError;
             _pool = pool.Core;
             _run = run;
             _cancellation = cancellation;
@@ -58,6 +52,9 @@ namespace ProcCmdlets.Commands
             {
                 cmdlet.ThrowTerminatingError(Errors.PoolRemoved(pool.Name, pool));
             }
+
+            // Made once: the results are drained every few milliseconds while a map runs.
+            _pump = new MapPump(_pool, run, new CmdletRecordSink(cmdlet), cmdlet.ThrowTerminatingError);
         }
 
         /// <summary>The number of items when known in advance (for the progress bar).</summary>
@@ -99,7 +96,7 @@ namespace ProcCmdlets.Commands
             {
                 _lastDispatch = now;
                 _pool.Dispatch();
-                _run.Drain(_sink, _fatal);
+                _pump.Drain();
             }
 
             while (_run.Submitted - _run.Finished > MaxOutstanding)
@@ -120,14 +117,13 @@ namespace ProcCmdlets.Commands
             // Console text an item wrote can still be on its way on the console pipe.
             try
             {
-                _pool.SyncConsole(ConsoleSyncLimit, _cancellation);
+                _pump.Finish(_cancellation);
             }
             catch (OperationCanceledException)
             {
                 throw new PipelineStoppedException();
             }
 
-            _run.Drain(_sink, _fatal);
             _finished = true;
             if (_progressShown)
             {
@@ -140,18 +136,11 @@ namespace ProcCmdlets.Commands
         {
             try
             {
-                _run.Wait(TimeSpan.FromMilliseconds(_run.TimeoutSeconds > 0 ? 50 : 250), _cancellation);
+                _pump.Pump(_cancellation);
             }
             catch (OperationCanceledException)
             {
                 throw new PipelineStoppedException();
-            }
-
-            _run.Drain(_sink, _fatal);
-            ProcCmdlets.Shared.SharedWarnings.Drain(_cmdlet.WriteWarning);
-            if (_run.TimeoutSeconds > 0)
-            {
-                _pool.Supervisor.CheckTimeouts();
             }
 
             ShowProgress();
@@ -180,16 +169,6 @@ namespace ProcCmdlets.Commands
             _progressShown = true;
         }
 
-        public void Dispose()
-        {
-            if (!_finished)
-            {
-                _run.Cancelled = true;
-            }
-
-            // Records of a stopped call are dropped as they come: its workers must run on to their stop.
-            _run.ReleaseWorkers();
-            _pool.Unregister(_run);
-        }
+        public void Dispose() => _pump.End(_finished);
     }
 }
