@@ -238,17 +238,7 @@ namespace ProcCmdlets.Channel
         private static bool TryGetNoteProperties(PSObject wrapper, out System.Collections.Generic.List<PSPropertyInfo> properties)
         {
             properties = new System.Collections.Generic.List<PSPropertyInfo>(8);
-            foreach (PSPropertyInfo property in wrapper.Properties)
-            {
-                if (property.MemberType != PSMemberTypes.NoteProperty)
-                {
-                    return false;
-                }
-
-                properties.Add(property);
-            }
-
-            return true;
+            return NoteProperties.TryGet(wrapper, properties);
         }
 
         private static void WriteEntries(PayloadWriter w, IDictionary dictionary, int depth)
