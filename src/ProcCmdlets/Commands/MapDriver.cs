@@ -1,4 +1,6 @@
 using System;
+using System.Collections;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Management.Automation;
 using System.Threading;
@@ -16,6 +18,7 @@ namespace ProcCmdlets.Commands
     internal sealed class MapDriver : IDisposable
     {
         private const int MaxOutstanding = 16384;
+        private const int BatchSize = 256;
         private const int ProgressId = 0x50434d50;
         private static readonly TimeSpan ProgressDelay = TimeSpan.FromSeconds(1);
         private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
@@ -75,18 +78,12 @@ namespace ProcCmdlets.Commands
 
         public void Add(object item)
         {
-            _encoder.Reset();
-            try
+            byte[] encoded = Encode(item);
+            if (encoded == null)
             {
-                ValueCodec.Write(_encoder, item);
-            }
-            catch (ValueNotCarriedException e)
-            {
-                _cmdlet.WriteError(Errors.NotCarried(e, ErrorCategory.InvalidData, item));
                 return;
             }
 
-            byte[] encoded = _encoder.ToArray();
             long sequence = _run.Submitted;
             _pool.Enqueue(_run, sequence, item, encoded);
             _run.Submitted = sequence + 1;
@@ -103,6 +100,73 @@ namespace ProcCmdlets.Commands
             {
                 Pump();
             }
+        }
+
+        /// <summary>
+        /// A list given to -InputObject: its items are encoded a batch at a time and each batch is
+        /// queued and dispatched under one lock, where pipeline input takes the lock for every item.
+        /// </summary>
+        public void AddAll(IEnumerable items)
+        {
+            var batch = new List<KeyValuePair<object, byte[]>>(BatchSize);
+            foreach (object item in items)
+            {
+                byte[] encoded = Encode(item);
+                if (encoded == null)
+                {
+                    continue;
+                }
+
+                batch.Add(new KeyValuePair<object, byte[]>(item, encoded));
+                if (batch.Count == BatchSize)
+                {
+                    Queue(batch);
+                }
+            }
+
+            Queue(batch);
+        }
+
+        private void Queue(List<KeyValuePair<object, byte[]>> batch)
+        {
+            if (batch.Count == 0)
+            {
+                return;
+            }
+
+            long first = _run.Submitted;
+            _pool.Change(() =>
+            {
+                for (int i = 0; i < batch.Count; i++)
+                {
+                    _run.Pending.Add(first + i, batch[i].Key, batch[i].Value);
+                }
+            });
+            _run.Submitted = first + batch.Count;
+            batch.Clear();
+            _lastDispatch = _clock.Elapsed;
+            _pump.Drain();
+            while (_run.Submitted - _run.Finished > MaxOutstanding)
+            {
+                Pump();
+            }
+        }
+
+        /// <summary>The item's encoding, or null (and an error written) when it cannot be carried.</summary>
+        private byte[] Encode(object item)
+        {
+            _encoder.Reset();
+            try
+            {
+                ValueCodec.Write(_encoder, item);
+            }
+            catch (ValueNotCarriedException e)
+            {
+                _cmdlet.WriteError(Errors.NotCarried(e, ErrorCategory.InvalidData, item));
+                return null;
+            }
+
+            return _encoder.ToArray();
         }
 
         public void Complete()
