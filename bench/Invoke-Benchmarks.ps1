@@ -34,7 +34,7 @@
 .PARAMETER OutputDirectory
     Where results.json and results.csv are written.
 .PARAMETER Scenario
-    Runs only these scenario ids (a, b, c, d1, d2, d3, e, f). The docs are then left alone.
+    Runs only these scenario ids (a, b, c, d1, d2, d3, e, f, g1-g4, h1-h2, i1-i3, j). The docs are then left alone.
 .PARAMETER NoDocs
     Leaves docs/performance.md and docs/performance.svg alone.
 .EXAMPLE

@@ -45,6 +45,10 @@ $parallelItems = if ($Bench.Quick) { 500 } else { 2000 }
                 @{ Text = '≥ 100x -Parallel'; Against = 'Parallel'; Op = '>='; Ratio = 100 }
             )
         }
+        @{
+            Key = 'ProcCmdletsList'; Name = 'Invoke-ProcessPoolMap -InputObject $list, warm pool of 2'; Product = $true
+            Targets = @(@{ Text = '≥ 2.0x in-process'; Against = 'InProcess'; Op = '>='; Ratio = 2.0 })
+        }
         @{ Key = 'Python'; Name = 'Python Pool(2).map, warm'; Python = $true }
     )
 
@@ -115,6 +119,20 @@ $parallelItems = if ($Bench.Quick) { 500 } else { 2000 }
                 $results = $m.Output
                 Assert-BenchResult ($results.Count -eq $n -and $results[-1] -eq $n * $n) 'Invoke-ProcessPoolMap'
                 @{ ProcCmdlets = $n / $m.Seconds; 'ProcCmdlets#cpu' = $m.Cpu }
+            }
+        }
+        @{
+            Keys   = 'ProcCmdletsList'
+            Warmup = $true
+            Run    = {
+                param($State)
+                $n = $State.Items
+                $pool = $State.Pool
+                $list = 1..$n
+                $m = Measure-BenchSteady { Invoke-ProcessPoolMap { $_ * $_ } -Pool $pool -InputObject $list }
+                $results = $m.Output
+                Assert-BenchResult ($results.Count -eq $n -and $results[-1] -eq $n * $n) 'Invoke-ProcessPoolMap -InputObject'
+                @{ ProcCmdletsList = $n / $m.Seconds; 'ProcCmdletsList#cpu' = $m.Cpu }
             }
         }
         @{

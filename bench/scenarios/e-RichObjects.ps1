@@ -37,6 +37,10 @@ $items = if ($Bench.Quick) { 2000 } else { 10000 }
             Key = 'ProcCmdlets'; Name = 'Invoke-ProcessPoolMap, warm pool of 2'; Product = $true
             Targets = @(@{ Text = '≥ 1.0x in-process'; Against = 'InProcess'; Op = '>='; Ratio = 1.0 })
         }
+        @{
+            Key = 'ProcCmdletsList'; Name = 'Invoke-ProcessPoolMap -InputObject $list, warm pool of 2'; Product = $true
+            Targets = @(@{ Text = '≥ 1.5x in-process'; Against = 'InProcess'; Op = '>='; Ratio = 1.5 })
+        }
         @{ Key = 'Python'; Name = 'Python Pool(2).map of dicts, warm'; Python = $true }
     )
 
@@ -94,6 +98,20 @@ $items = if ($Bench.Quick) { 2000 } else { 10000 }
                 $results = $m.Output
                 Assert-BenchResult ($results.Count -eq $n -and $results[-1].Value -eq 2 * $n -and $results[-1].Name -eq "n$n") 'Invoke-ProcessPoolMap objects'
                 @{ ProcCmdlets = $n / $m.Seconds; 'ProcCmdlets#cpu' = $m.Cpu }
+            }
+        }
+        @{
+            Keys   = 'ProcCmdletsList'
+            Warmup = $true
+            Run    = {
+                param($State)
+                $n = $State.Items
+                $pool = $State.Pool
+                $list = 1..$n
+                $m = Measure-BenchSteady { Invoke-ProcessPoolMap { [pscustomobject]@{ Id = $_; Name = "n$_"; Value = $_ * 2; Flag = ($_ % 2 -eq 0) } } -Pool $pool -InputObject $list }
+                $results = $m.Output
+                Assert-BenchResult ($results.Count -eq $n -and $results[-1].Value -eq 2 * $n -and $results[-1].Name -eq "n$n") 'Invoke-ProcessPoolMap -InputObject objects'
+                @{ ProcCmdletsList = $n / $m.Seconds; 'ProcCmdletsList#cpu' = $m.Cpu }
             }
         }
         @{

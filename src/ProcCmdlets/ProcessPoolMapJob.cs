@@ -15,13 +15,14 @@ namespace ProcCmdlets
     /// </summary>
     public sealed class ProcessPoolMapJob : ProcCmdletsJob
     {
-        private static readonly TimeSpan ConsoleSyncLimit = TimeSpan.FromSeconds(1);
-
         private readonly ProcessPool _pool;
         private readonly bool _ownsPool;
         private readonly MapResult _run;
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
         private readonly Thread _drainer;
+        private readonly JobRecordSink _sink;
+        private readonly MapPump _pump;
+        private ErrorRecord _fatal;
         private int _ended;
 
         internal ProcessPoolMapJob(string command, ProcessPool pool, bool ownsPool, MapResult run, IList<KeyValuePair<object, byte[]>> items)
@@ -31,6 +32,8 @@ namespace ProcCmdlets
             _pool = pool;
             _ownsPool = ownsPool;
             _run = run;
+            _sink = new JobRecordSink(this);
+            _pump = new MapPump(pool.Core, run, _sink, e => _fatal = e);
             pool.Core.Register(run);
             SetJobState(JobState.Running);
             pool.Core.Change(() =>
@@ -62,24 +65,16 @@ namespace ProcCmdlets
 
         private void Drain()
         {
-            var sink = new JobRecordSink(this);
-            ErrorRecord fatal = null;
             try
             {
-                while (!_run.AllFinished && fatal == null)
+                while (!_run.AllFinished && _fatal == null)
                 {
-                    _run.Wait(TimeSpan.FromMilliseconds(_run.TimeoutSeconds > 0 ? 50 : 250), _stop.Token);
-                    _run.Drain(sink, e => fatal = e);
-                    if (_run.TimeoutSeconds > 0)
-                    {
-                        _pool.Core.Supervisor.CheckTimeouts();
-                    }
+                    _pump.Pump(_stop.Token);
                 }
 
-                if (fatal == null)
+                if (_fatal == null)
                 {
-                    _pool.Core.SyncConsole(ConsoleSyncLimit, _stop.Token);
-                    _run.Drain(sink, e => fatal = e);
+                    _pump.Finish(_stop.Token);
                 }
             }
             catch (OperationCanceledException)
@@ -88,15 +83,15 @@ namespace ProcCmdlets
             }
             catch (Exception e)
             {
-                fatal = Errors.Create(e, "MapJobFailed", ErrorCategory.NotSpecified, _pool);
+                _fatal = Errors.Create(e, "MapJobFailed", ErrorCategory.NotSpecified, _pool);
             }
 
-            if (fatal != null)
+            if (_fatal != null)
             {
-                sink.Write(StreamKind.Error, fatal);
+                _sink.Write(StreamKind.Error, _fatal);
             }
 
-            End(fatal == null ? JobState.Completed : JobState.Failed, fatal?.Exception);
+            End(_fatal == null ? JobState.Completed : JobState.Failed, _fatal?.Exception);
         }
 
         private void End(JobState state, Exception reason)
@@ -106,14 +101,7 @@ namespace ProcCmdlets
                 return;
             }
 
-            if (state != JobState.Completed)
-            {
-                _run.Cancelled = true;
-            }
-
-            // No worker stays paused, nor its reader stopped (RecordFlow), for a job that no longer drains.
-            _run.ReleaseWorkers();
-            _pool.Core.Unregister(_run);
+            _pump.End(state == JobState.Completed);
             if (_ownsPool)
             {
                 _pool.Terminate();

@@ -104,6 +104,22 @@ Describe 'Invoke-ProcessPoolMap' {
             Invoke-ProcessPoolMap -Pool $script:pool -InputObject @(10, 20, 30) { $_ + 1 } | Should -Be @(11, 21, 31)
         }
 
+        It 'keeps the order of a long -InputObject list, and rows of several shapes come back whole' {
+            $list = 1..3000 | ForEach-Object { if ($_ % 7) { [pscustomobject]@{ N = $_; S = "s$_" } } else { @{ N = $_ } } }
+            $results = Invoke-ProcessPoolMap -Pool $script:pool -InputObject $list {
+                if ($_.N % 2) { [pscustomobject]@{ N = $_.N; From = $(if ($_ -is [hashtable]) { 'Hashtable' } else { 'Row' }) } }
+                else { [pscustomobject]@{ PSTypeName = 'Even.Row'; N = $_.N; Half = $_.N / 2 } }
+            }
+
+            $results.N | Should -Be (1..3000)
+            $results[0].From | Should -Be 'Row'
+            $results[6].From | Should -Be 'Hashtable'
+            $results[1].Half | Should -Be 1
+            $results[1].pstypenames[0] | Should -Be 'Deserialized.Even.Row'
+            $results[2].pstypenames[0] | Should -Be 'Deserialized.System.Management.Automation.PSCustomObject'
+            @($results[2].psobject.Properties.Name) | Should -Be @('N', 'From')
+        }
+
         It 'takes a single -InputObject as one item' {
             Invoke-ProcessPoolMap -Pool $script:pool -InputObject 'alone' { "got $_" } | Should -Be 'got alone'
         }

@@ -60,6 +60,28 @@ Describe 'New-ProcessLock' {
         ($warnings.Message -join "`n") | Should -Match "worker process $($worker.ProcessId)"
     }
 
+    It 'puts the warning about a dead holder in the warning stream of an -AsJob map' {
+        $lock = New-ProcessLock
+        $pool = New-ProcessPool -ProcessCount 1
+        try {
+            # Item 2 runs in the worker that replaces item 1's, once the dead holder's lock is released.
+            $job = 1, 2 | Invoke-ProcessPoolMap -Pool $pool -ChunkSize 1 -AsJob {
+                $l = $using:lock
+                if ($_ -eq 1) { $l.Acquire(); [Environment]::Exit(3) }
+                if ($l.Acquire(60)) { $l.Release(); 'acquired' }
+            }
+            $null = Wait-Job -Job $job -Timeout 120
+            $job.State | Should -Be 'Completed'
+            Receive-Job -Job $job -ErrorAction SilentlyContinue -WarningVariable warnings -WarningAction SilentlyContinue |
+                Should -Be 'acquired'
+            ($warnings.Message -join "`n") | Should -Match 'worker process \d+'
+            Remove-Job -Job $job
+        }
+        finally {
+            Remove-ProcessPool -Pool $pool -Force -WarningAction SilentlyContinue
+        }
+    }
+
     It 'releases the lock of a holder that is killed' {
         $lock = New-ProcessLock
         $held = New-ProcessEvent

@@ -32,6 +32,7 @@ namespace ProcCmdlets.Channel
         ChunkDone = 35,
         ScriptDone = 36,
         InitDone = 37,
+        Shapes = 38,
         ChunkStarted = 39,
 
         // Worker to session: shared objects (docs/protocol.md, "Shared objects").

@@ -52,6 +52,7 @@ namespace ProcCmdlets.Channel
             SwitchParameter = 25,
             Utf16String = 26,
             SharedObject = 27,
+            Shaped = 28,
         }
 
         /// <summary>Shared objects' handles, registered by the side this process plays (session or worker).</summary>
@@ -213,6 +214,19 @@ namespace ProcCmdlets.Channel
 
             if (raw is PSCustomObject && wrapper != null && TryGetNoteProperties(wrapper, out var properties))
             {
+                int shape = ShapeWriter.Current?.IdOf(wrapper, properties) ?? -1;
+                if (shape >= 0)
+                {
+                    w.WriteByte((byte)Tag.Shaped);
+                    w.WriteVarUInt((ulong)shape);
+                    foreach (PSPropertyInfo property in properties)
+                    {
+                        Write(w, property.Value, depth + 1);
+                    }
+
+                    return true;
+                }
+
                 w.WriteByte((byte)Tag.CustomObject);
                 var names = wrapper.TypeNames;
                 w.WriteVarUInt((ulong)names.Count);
@@ -238,17 +252,7 @@ namespace ProcCmdlets.Channel
         private static bool TryGetNoteProperties(PSObject wrapper, out System.Collections.Generic.List<PSPropertyInfo> properties)
         {
             properties = new System.Collections.Generic.List<PSPropertyInfo>(8);
-            foreach (PSPropertyInfo property in wrapper.Properties)
-            {
-                if (property.MemberType != PSMemberTypes.NoteProperty)
-                {
-                    return false;
-                }
-
-                properties.Add(property);
-            }
-
-            return true;
+            return NoteProperties.TryGet(wrapper, properties);
         }
 
         private static void WriteEntries(PayloadWriter w, IDictionary dictionary, int depth)

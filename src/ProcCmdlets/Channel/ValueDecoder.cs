@@ -127,6 +127,7 @@ namespace ProcCmdlets.Channel
                         return result;
                     }
 
+                case ValueCodec.Tag.Shaped: return ShapeTable.ReadRow(r, depth);
                 case ValueCodec.Tag.Clixml:
                     {
                         string xml = r.ReadString();

@@ -136,9 +136,15 @@ namespace ProcCmdlets.Commands
                 return;
             }
 
-            if (items is ICollection collection && _driver != null)
+            if (_driver != null)
             {
-                _driver.ExpectedCount = collection.Count;
+                if (items is ICollection collection)
+                {
+                    _driver.ExpectedCount = collection.Count;
+                }
+
+                _driver.AddAll(items);
+                return;
             }
 
             foreach (object item in items)

@@ -1,4 +1,6 @@
 using System;
+using System.Collections;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Management.Automation;
 using System.Threading;
@@ -16,14 +18,13 @@ namespace ProcCmdlets.Commands
     internal sealed class MapDriver : IDisposable
     {
         private const int MaxOutstanding = 16384;
+        private const int BatchSize = 256;
         private const int ProgressId = 0x50434d50;
         private static readonly TimeSpan ProgressDelay = TimeSpan.FromSeconds(1);
         private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
-        private static readonly TimeSpan ConsoleSyncLimit = TimeSpan.FromSeconds(1);
 
         private readonly PSCmdlet _cmdlet;
-        private readonly CmdletRecordSink _sink;
-        private readonly Action<ErrorRecord> _fatal;
+        private readonly MapPump _pump;
         private readonly WorkerPool _pool;
         private readonly MapResult _run;
         private readonly CancellationToken _cancellation;
@@ -38,10 +39,6 @@ namespace ProcCmdlets.Commands
         public MapDriver(PSCmdlet cmdlet, ProcessPool pool, MapResult run, CancellationToken cancellation, bool progress)
         {
             _cmdlet = cmdlet;
-
-            // Made once: the results are drained every few milliseconds while a map runs.
-            _sink = new CmdletRecordSink(cmdlet);
-            _fatal = cmdlet.ThrowTerminatingError;
             _pool = pool.Core;
             _run = run;
             _cancellation = cancellation;
@@ -58,6 +55,9 @@ namespace ProcCmdlets.Commands
             {
                 cmdlet.ThrowTerminatingError(Errors.PoolRemoved(pool.Name, pool));
             }
+
+            // Made once: the results are drained every few milliseconds while a map runs.
+            _pump = new MapPump(_pool, run, new CmdletRecordSink(cmdlet), cmdlet.ThrowTerminatingError);
         }
 
         /// <summary>The number of items when known in advance (for the progress bar).</summary>
@@ -78,18 +78,12 @@ namespace ProcCmdlets.Commands
 
         public void Add(object item)
         {
-            _encoder.Reset();
-            try
+            byte[] encoded = Encode(item);
+            if (encoded == null)
             {
-                ValueCodec.Write(_encoder, item);
-            }
-            catch (ValueNotCarriedException e)
-            {
-                _cmdlet.WriteError(Errors.NotCarried(e, ErrorCategory.InvalidData, item));
                 return;
             }
 
-            byte[] encoded = _encoder.ToArray();
             long sequence = _run.Submitted;
             _pool.Enqueue(_run, sequence, item, encoded);
             _run.Submitted = sequence + 1;
@@ -99,13 +93,80 @@ namespace ProcCmdlets.Commands
             {
                 _lastDispatch = now;
                 _pool.Dispatch();
-                _run.Drain(_sink, _fatal);
+                _pump.Drain();
             }
 
             while (_run.Submitted - _run.Finished > MaxOutstanding)
             {
                 Pump();
             }
+        }
+
+        /// <summary>
+        /// A list given to -InputObject: its items are encoded a batch at a time and each batch is
+        /// queued and dispatched under one lock, where pipeline input takes the lock for every item.
+        /// </summary>
+        public void AddAll(IEnumerable items)
+        {
+            var batch = new List<KeyValuePair<object, byte[]>>(BatchSize);
+            foreach (object item in items)
+            {
+                byte[] encoded = Encode(item);
+                if (encoded == null)
+                {
+                    continue;
+                }
+
+                batch.Add(new KeyValuePair<object, byte[]>(item, encoded));
+                if (batch.Count == BatchSize)
+                {
+                    Queue(batch);
+                }
+            }
+
+            Queue(batch);
+        }
+
+        private void Queue(List<KeyValuePair<object, byte[]>> batch)
+        {
+            if (batch.Count == 0)
+            {
+                return;
+            }
+
+            long first = _run.Submitted;
+            _pool.Change(() =>
+            {
+                for (int i = 0; i < batch.Count; i++)
+                {
+                    _run.Pending.Add(first + i, batch[i].Key, batch[i].Value);
+                }
+            });
+            _run.Submitted = first + batch.Count;
+            batch.Clear();
+            _lastDispatch = _clock.Elapsed;
+            _pump.Drain();
+            while (_run.Submitted - _run.Finished > MaxOutstanding)
+            {
+                Pump();
+            }
+        }
+
+        /// <summary>The item's encoding, or null (and an error written) when it cannot be carried.</summary>
+        private byte[] Encode(object item)
+        {
+            _encoder.Reset();
+            try
+            {
+                ValueCodec.Write(_encoder, item);
+            }
+            catch (ValueNotCarriedException e)
+            {
+                _cmdlet.WriteError(Errors.NotCarried(e, ErrorCategory.InvalidData, item));
+                return null;
+            }
+
+            return _encoder.ToArray();
         }
 
         public void Complete()
@@ -120,14 +181,13 @@ namespace ProcCmdlets.Commands
             // Console text an item wrote can still be on its way on the console pipe.
             try
             {
-                _pool.SyncConsole(ConsoleSyncLimit, _cancellation);
+                _pump.Finish(_cancellation);
             }
             catch (OperationCanceledException)
             {
                 throw new PipelineStoppedException();
             }
 
-            _run.Drain(_sink, _fatal);
             _finished = true;
             if (_progressShown)
             {
@@ -140,18 +200,11 @@ namespace ProcCmdlets.Commands
         {
             try
             {
-                _run.Wait(TimeSpan.FromMilliseconds(_run.TimeoutSeconds > 0 ? 50 : 250), _cancellation);
+                _pump.Pump(_cancellation);
             }
             catch (OperationCanceledException)
             {
                 throw new PipelineStoppedException();
-            }
-
-            _run.Drain(_sink, _fatal);
-            ProcCmdlets.Shared.SharedWarnings.Drain(_cmdlet.WriteWarning);
-            if (_run.TimeoutSeconds > 0)
-            {
-                _pool.Supervisor.CheckTimeouts();
             }
 
             ShowProgress();
@@ -180,16 +233,6 @@ namespace ProcCmdlets.Commands
             _progressShown = true;
         }
 
-        public void Dispose()
-        {
-            if (!_finished)
-            {
-                _run.Cancelled = true;
-            }
-
-            // Records of a stopped call are dropped as they come: its workers must run on to their stop.
-            _run.ReleaseWorkers();
-            _pool.Unregister(_run);
-        }
+        public void Dispose() => _pump.End(_finished);
     }
 }

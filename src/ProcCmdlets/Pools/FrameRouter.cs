@@ -27,7 +27,11 @@ namespace ProcCmdlets.Pools
             switch (frame.Kind)
             {
                 case FrameKind.Record:
+                    ShapeTable.Current = worker.Shapes;
                     OnRecord(worker, r, frame.Payload.Length);
+                    break;
+                case FrameKind.Shapes:
+                    DefineShapes(worker, r);
                     break;
                 case FrameKind.ChunkStarted:
                     OnChunkStarted(worker, Marker.Read(r));
@@ -72,6 +76,18 @@ namespace ProcCmdlets.Pools
 
             object record = Decode(header, r, chunk.Items[index], out StreamKind stream);
             chunk.Result.OnRecord(worker, chunk, index, stream, record, bytes);
+        }
+
+        /// <summary>A malformed definition is dropped: the records that name its shapes become ValueNotCarried errors.</summary>
+        private static void DefineShapes(PoolWorker worker, PayloadReader r)
+        {
+            try
+            {
+                worker.Shapes.Define(r);
+            }
+            catch (System.IO.InvalidDataException)
+            {
+            }
         }
 
         /// <summary>The record's body; one that cannot be read back becomes an error on its item, and the worker lives on.</summary>

@@ -44,6 +44,9 @@ namespace ProcCmdlets.Pools
         /// <summary>Errors its initialization script wrote, for the message if it fails.</summary>
         public List<string> InitErrors { get; } = new List<string>();
 
+        /// <summary>The row shapes it defined; only its reader thread uses them.</summary>
+        public ShapeTable Shapes { get; } = new ShapeTable();
+
         /// <summary>The chunk the reader thread last looked up; only that thread uses it.</summary>
         public Chunk LastSeen { get; set; }
 

@@ -17,10 +17,12 @@ namespace ProcCmdlets.Worker
         private readonly PayloadWriter _payload = new PayloadWriter(1024);
         private readonly object _lock = new object();
         private readonly bool _includeErrorTargets;
+        private readonly ShapeWriter _shapes;
 
         public StreamRelay(FrameWriter writer, bool includeErrorTargets)
         {
             _writer = writer;
+            _shapes = ShapeWriter.For(writer);
             _includeErrorTargets = includeErrorTargets;
             Output = new OutputSink(this);
         }
@@ -62,6 +64,9 @@ namespace ProcCmdlets.Worker
             {
                 Begin(StreamKind.Output);
                 int mark = _payload.Length;
+
+                // Rows name their shapes only in a pool's chunks: the pool's reader keeps the shapes.
+                ShapeWriter.Current = ChunkId != 0 ? _shapes : null;
                 try
                 {
                     ValueCodec.Write(_payload, value);
@@ -71,6 +76,10 @@ namespace ProcCmdlets.Worker
                     _payload.Truncate(mark);
                     SendNotCarried(e, value);
                     return;
+                }
+                finally
+                {
+                    ShapeWriter.Current = null;
                 }
 
                 _writer.Send(FrameKind.Record, _payload);

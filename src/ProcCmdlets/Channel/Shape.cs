@@ -1,0 +1,38 @@
+using System;
+
+namespace ProcCmdlets.Channel
+{
+    /// <summary>
+    /// The type names and property names that rows of one kind share: sent once on a channel
+    /// (<see cref="Protocol.ShapeDefinitions"/>), then named by its number in each row
+    /// (<see cref="ValueCodec.Tag.Shaped"/>).
+    /// </summary>
+    internal sealed class Shape
+    {
+        public Shape(string[] typeNames, string[] propertyNames)
+        {
+            TypeNames = typeNames;
+            PropertyNames = propertyNames;
+        }
+
+        public string[] TypeNames { get; }
+
+        public string[] PropertyNames { get; }
+
+        /// <summary>The type names a row of this shape gets when it is read back, made once.</summary>
+        public string[] DeserializedNames { get; private set; }
+
+        public Shape ForReading()
+        {
+            var names = new string[TypeNames.Length];
+            for (int i = 0; i < names.Length; i++)
+            {
+                string name = TypeNames[i];
+                names[i] = name.StartsWith("Deserialized.", StringComparison.Ordinal) ? name : "Deserialized." + name;
+            }
+
+            DeserializedNames = names;
+            return this;
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Management.Automation;
+using ProcCmdlets.Channel.Protocol;
+
+namespace ProcCmdlets.Channel
+{
+    /// <summary>
+    /// The session's side of row shapes from one worker: the shapes it defined, in order. Used only
+    /// on that worker's reader thread, which reads its definitions and its records in the order they
+    /// were sent. A worker's input is not trusted: ids and names are checked as they are read.
+    /// </summary>
+    internal sealed class ShapeTable
+    {
+        [ThreadStatic]
+        private static ShapeTable t_current;
+
+        private readonly List<Shape> _shapes = new List<Shape>();
+
+        /// <summary>The table rows read on this thread name their shapes in, or null where none may be named.</summary>
+        public static ShapeTable Current
+        {
+            get => t_current;
+            set => t_current = value;
+        }
+
+        public int Count => _shapes.Count;
+
+        /// <summary>Adds the shapes of a <see cref="FrameKind.Shapes"/> frame.</summary>
+        /// <exception cref="InvalidDataException">The frame is malformed, out of order, or defines too many shapes.</exception>
+        public void Define(PayloadReader r)
+        {
+            List<Shape> shapes = ShapeDefinitions.Read(r, out int firstId);
+            if (firstId != _shapes.Count || _shapes.Count + shapes.Count > ShapeWriter.MaxShapes)
+            {
+                throw new InvalidDataException("A worker defined a row shape out of order or past the limit.");
+            }
+
+            foreach (Shape shape in shapes)
+            {
+                var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+                foreach (string name in shape.PropertyNames)
+                {
+                    if (!seen.Add(name))
+                    {
+                        throw new InvalidDataException("A row shape names a property twice.");
+                    }
+                }
+
+                _shapes.Add(shape.ForReading());
+            }
+        }
+
+        /// <summary>Reads a row of a defined shape (after its tag): its values, in the shape's order.</summary>
+        /// <exception cref="InvalidDataException">The shape is unknown here, or a value is malformed.</exception>
+        public static PSObject ReadRow(PayloadReader r, int depth)
+        {
+            int id = r.ReadCount();
+            ShapeTable table = t_current;
+            if (table == null || id >= table._shapes.Count)
+            {
+                throw new InvalidDataException("A row names a shape its channel has not defined.");
+            }
+
+            Shape shape = table._shapes[id];
+            var row = new PSObject();
+            row.TypeNames.Clear();
+            foreach (string name in shape.DeserializedNames)
+            {
+                row.TypeNames.Add(name);
+            }
+
+            foreach (string name in shape.PropertyNames)
+            {
+                row.Properties.Add(new PSNoteProperty(name, ValueDecoder.Read(r, depth + 1)), true);
+            }
+
+            return row;
+        }
+    }
+}

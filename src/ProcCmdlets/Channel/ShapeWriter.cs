@@ -1,0 +1,117 @@
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Runtime.CompilerServices;
+using ProcCmdlets.Channel.Protocol;
+
+namespace ProcCmdlets.Channel
+{
+    /// <summary>
+    /// The worker's side of row shapes on one channel: numbers each new shape (type names and
+    /// property names) of the pscustomobjects it sends, and sends its definition before the record
+    /// that first names it. The numbers belong to the channel, so every relay writing on it shares
+    /// one writer; definitions are sent under its lock, so a record that names a shape always
+    /// follows that shape's definition on the channel.
+    /// </summary>
+    internal sealed class ShapeWriter
+    {
+        /// <summary>Shapes one channel defines at most; rows of other shapes go with their names.</summary>
+        public const int MaxShapes = 256;
+
+        private static readonly ConditionalWeakTable<FrameWriter, ShapeWriter> ByChannel = new ConditionalWeakTable<FrameWriter, ShapeWriter>();
+
+        [System.ThreadStatic]
+        private static ShapeWriter t_current;
+
+        private readonly FrameWriter _channel;
+        private readonly object _lock = new object();
+        private readonly Dictionary<string, int> _ids = new Dictionary<string, int>(System.StringComparer.Ordinal);
+        private readonly List<Shape> _shapes = new List<Shape>();
+        private int _last = -1;
+
+        private ShapeWriter(FrameWriter channel)
+        {
+            _channel = channel;
+        }
+
+        /// <summary>The writer <see cref="ValueCodec"/> uses on this thread, or null where rows go with their names.</summary>
+        public static ShapeWriter Current
+        {
+            get => t_current;
+            set => t_current = value;
+        }
+
+        public static ShapeWriter For(FrameWriter channel) => ByChannel.GetValue(channel, c => new ShapeWriter(c));
+
+        /// <summary>The number of the row's shape (defined on the channel first if it is new), or -1 when the channel has as many as it may.</summary>
+        public int IdOf(PSObject row, List<PSPropertyInfo> properties)
+        {
+            var typeNames = row.TypeNames;
+            lock (_lock)
+            {
+                if (_last >= 0 && Matches(_shapes[_last], typeNames, properties))
+                {
+                    return _last;
+                }
+
+                string key = string.Join("\u0001", typeNames) + "\u0000" + string.Join("\u0001", Names(properties));
+                if (!_ids.TryGetValue(key, out int id))
+                {
+                    if (_shapes.Count >= MaxShapes)
+                    {
+                        return -1;
+                    }
+
+                    var names = new string[typeNames.Count];
+                    typeNames.CopyTo(names, 0);
+                    var shape = new Shape(names, Names(properties));
+                    id = _shapes.Count;
+                    _shapes.Add(shape);
+                    _ids.Add(key, id);
+                    var definition = new PayloadWriter(64 + (16 * properties.Count));
+                    ShapeDefinitions.Write(definition, id, shape);
+                    _channel.Send(FrameKind.Shapes, definition);
+                }
+
+                _last = id;
+                return id;
+            }
+        }
+
+        private static string[] Names(List<PSPropertyInfo> properties)
+        {
+            var names = new string[properties.Count];
+            for (int i = 0; i < names.Length; i++)
+            {
+                names[i] = properties[i].Name;
+            }
+
+            return names;
+        }
+
+        private static bool Matches(Shape shape, IList<string> typeNames, List<PSPropertyInfo> properties)
+        {
+            if (shape.PropertyNames.Length != properties.Count || shape.TypeNames.Length != typeNames.Count)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < properties.Count; i++)
+            {
+                if (!string.Equals(shape.PropertyNames[i], properties[i].Name, System.StringComparison.Ordinal))
+                {
+                    return false;
+                }
+            }
+
+            for (int i = 0; i < typeNames.Count; i++)
+            {
+                if (!string.Equals(shape.TypeNames[i], typeNames[i], System.StringComparison.Ordinal))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+}
