@@ -33,17 +33,12 @@ namespace ProcCmdlets.Connection
         private Action<WorkerClient> _onExit;
         private int _disposed;
 
-        /// <summary>Where workers' shared-object frames go instead of to the owner, once the session has shared objects.</summary>
-        internal static Action<WorkerClient, Frame> SharedFrames;
-
-        /// <summary>Told when a worker's channel ends, so its shared-object calls are withdrawn and what it held released.</summary>
-        internal static Action<WorkerClient> SharedEnded;
-
         public WorkerClient(WorkerLink link)
         {
             _link = link;
             ProcessId = link.ProcessId;
             Location = link.Location;
+            Shared = new SharedAccess(ProcessId, Location);
             Writer = new FrameWriter(link.ToWorker);
             new Thread(ReadLoop) { IsBackground = true, Name = $"ProcCmdlets reader {ProcessId}" }.Start();
             new Thread(ConsoleLoop) { IsBackground = true, Name = $"ProcCmdlets console {ProcessId}" }.Start();
@@ -68,6 +63,9 @@ namespace ProcCmdlets.Connection
 
         /// <summary>Why the channel failed, when it was not a plain end of stream.</summary>
         public string ChannelFault { get; private set; }
+
+        /// <summary>The shared objects the worker was sent (docs/architecture.md, "Shared objects"), and whether it is being ended.</summary>
+        public SharedAccess Shared { get; }
 
         public static WorkerClient Start(IWorkerTransport transport, string workingDirectory) =>
             new WorkerClient(transport.Start(workingDirectory));
@@ -112,6 +110,7 @@ namespace ProcCmdlets.Connection
         {
             try
             {
+                Shared.Grant(payload.Handles);
                 Writer.Send(kind, payload);
                 return true;
             }
@@ -126,6 +125,7 @@ namespace ProcCmdlets.Connection
         {
             try
             {
+                Shared.Grant(PayloadWriter.HandlesIn(payload));
                 Writer.Post(kind, payload);
                 return true;
             }
@@ -144,6 +144,7 @@ namespace ProcCmdlets.Connection
 
         private void ReadLoop()
         {
+            SharedAccess.Reading = this;
             try
             {
                 var reader = new FrameReader(_link.FromWorker);
@@ -166,9 +167,9 @@ namespace ProcCmdlets.Connection
 
                 while (reader.TryRead(out Frame frame))
                 {
-                    if ((byte)frame.Kind >= (byte)FrameKind.SharedCall && (byte)frame.Kind <= 55 && SharedFrames != null)
+                    if ((byte)frame.Kind >= (byte)FrameKind.SharedCall && (byte)frame.Kind <= 55 && SharedAccess.Frames != null)
                     {
-                        SharedFrames(this, frame);
+                        SharedAccess.Frames(this, frame);
                         continue;
                     }
 
@@ -194,7 +195,7 @@ namespace ProcCmdlets.Connection
 
             try
             {
-                SharedEnded?.Invoke(this);
+                SharedAccess.Ended?.Invoke(this);
             }
             catch (Exception)
             {
