@@ -90,13 +90,6 @@ namespace ProcCmdlets.Shared
                 return;
             }
 
-            if (call.CallId != 0 && client.Shared.IsCondemned)
-            {
-                // Posted calls (puts, releases) still count: the worker made them before it was ended.
-                request.Finish(SharedResult.Cancelled());
-                return;
-            }
-
             request.Target = state;
             if (call.CallId != 0)
             {
@@ -114,7 +107,10 @@ namespace ProcCmdlets.Shared
 
             if (call.CallId != 0 && client.Shared.IsCondemned)
             {
-                // Condemned while this call ran: the withdrawal may have missed it.
+                // A worker being ended waits for nothing more (the condemnation's withdrawal may also
+                // have missed this call). A call that ended at once stands: what it took from a queue
+                // is lent until acknowledged, like any delivery, and a receipt it records is the
+                // worker's last word.
                 request.ParkedIn?.Withdraw(request);
             }
         }
