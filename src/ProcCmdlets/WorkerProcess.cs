@@ -137,6 +137,8 @@ namespace ProcCmdlets
                 }
             }
 
+            // Withdrawn under the decision, before Stop-WorkerProcess returns and the user's next put can come.
+            _connection.Shared.Condemn(_connection);
             _connection.Kill();
             _connection.WaitForExit(TimeSpan.FromSeconds(10));
             Finished.WaitOne(TimeSpan.FromSeconds(5));

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace ProcCmdlets.Channel
@@ -8,7 +10,16 @@ namespace ProcCmdlets.Channel
     {
         private static readonly UTF8Encoding Utf8 = new UTF8Encoding(false);
         private static readonly UTF8Encoding StrictUtf8 = new UTF8Encoding(false, true);
+        /// <summary>
+        /// The shared-object ids in arrays made by <see cref="ToArray"/>: an item is encoded once and
+        /// spliced into frames for whichever worker runs it, and the connection that sends those
+        /// bytes must learn which objects it hands over (docs/architecture.md, "Shared objects").
+        /// </summary>
+        private static readonly ConditionalWeakTable<byte[], long[]> HandlesOfArrays = new ConditionalWeakTable<byte[], long[]>();
+
+        private static volatile bool _anyHandles;
         private byte[] _buffer;
+        private List<long> _handles;
 
         public PayloadWriter(int capacity = 256)
         {
@@ -19,11 +30,26 @@ namespace ProcCmdlets.Channel
 
         public int Length { get; private set; }
 
+        /// <summary>The shared-object ids written so far (null when none).</summary>
+        public IReadOnlyList<long> Handles => _handles;
+
         public PayloadWriter Reset()
         {
             Length = 0;
+            _handles = null;
             return this;
         }
+
+        /// <summary>Notes that the payload names shared object <paramref name="id"/>.</summary>
+        public void NoteHandle(long id)
+        {
+            _anyHandles = true;
+            (_handles ?? (_handles = new List<long>())).Add(id);
+        }
+
+        /// <summary>The shared-object ids in an array this class made (null when none).</summary>
+        public static long[] HandlesIn(byte[] payload) =>
+            _anyHandles && payload != null && HandlesOfArrays.TryGetValue(payload, out long[] ids) ? ids : null;
 
         public void Truncate(int length) => Length = length;
 
@@ -31,6 +57,11 @@ namespace ProcCmdlets.Channel
         {
             var copy = new byte[Length];
             System.Buffer.BlockCopy(_buffer, 0, copy, 0, Length);
+            if (_handles != null)
+            {
+                HandlesOfArrays.Add(copy, _handles.ToArray());
+            }
+
             return copy;
         }
 
@@ -119,6 +150,12 @@ namespace ProcCmdlets.Channel
         /// <summary>Appends bytes that are already encoded.</summary>
         public void WriteRaw(byte[] value)
         {
+            long[] ids = HandlesIn(value);
+            if (ids != null)
+            {
+                (_handles ?? (_handles = new List<long>())).AddRange(ids);
+            }
+
             Ensure(value.Length);
             System.Buffer.BlockCopy(value, 0, _buffer, Length, value.Length);
             Length += value.Length;

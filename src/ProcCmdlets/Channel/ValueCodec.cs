@@ -166,6 +166,7 @@ namespace ProcCmdlets.Channel
             {
                 w.WriteByte((byte)Tag.SharedObject);
                 handle.Write(w);
+                w.NoteHandle(handle.Id);
                 return;
             }
 

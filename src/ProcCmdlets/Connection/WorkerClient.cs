@@ -35,17 +35,12 @@ namespace ProcCmdlets.Connection
         private volatile string _readFault;
         private volatile string _workerFault;
 
-        /// <summary>Where workers' shared-object frames go instead of to the owner, once the session has shared objects.</summary>
-        internal static Action<WorkerClient, Frame> SharedFrames;
-
-        /// <summary>Told when a worker's channel ends, so its shared-object calls are withdrawn and what it held released.</summary>
-        internal static Action<WorkerClient> SharedEnded;
-
         public WorkerClient(WorkerLink link)
         {
             _link = link;
             ProcessId = link.ProcessId;
             Location = link.Location;
+            Shared = new SharedAccess(ProcessId, Location);
             Writer = new FrameWriter(link.ToWorker, "ProcCmdlets writer to worker " + link.ProcessId);
             new Thread(ReadLoop) { IsBackground = true, Name = $"ProcCmdlets reader {ProcessId}" }.Start();
             new Thread(ConsoleLoop) { IsBackground = true, Name = $"ProcCmdlets console {ProcessId}" }.Start();
@@ -71,8 +66,10 @@ namespace ProcCmdlets.Connection
         /// <summary>Why the channel failed: what the session found wrong in the worker's frames, or the worker in the session's (<see cref="WorkerFailure"/>).</summary>
         public string ChannelFault => _readFault ?? (_workerFault == null ? null : "the worker process reported that " + _workerFault);
 
-        public static WorkerClient Start(IWorkerTransport transport, string workingDirectory) =>
-            new WorkerClient(transport.Start(workingDirectory));
+        /// <summary>The shared objects the worker was sent (docs/architecture.md, "Shared objects"), and whether it is being ended.</summary>
+        public SharedAccess Shared { get; }
+
+        public static WorkerClient Start(IWorkerTransport transport, string workingDirectory) => new WorkerClient(transport.Start(workingDirectory));
 
         /// <summary>The last lines the worker wrote to its console, for crash reports.</summary>
         public string ConsoleTail()
@@ -114,6 +111,7 @@ namespace ProcCmdlets.Connection
         {
             try
             {
+                Shared.Grant(payload.Handles);
                 Writer.Send(kind, payload);
                 return true;
             }
@@ -128,6 +126,7 @@ namespace ProcCmdlets.Connection
         {
             try
             {
+                Shared.Grant(PayloadWriter.HandlesIn(payload));
                 Writer.Post(kind, payload);
                 return true;
             }
@@ -146,6 +145,7 @@ namespace ProcCmdlets.Connection
 
         private void ReadLoop()
         {
+            SharedAccess.Reading = this;
             try
             {
                 var reader = new FrameReader(_link.FromWorker, _link.MaxFrameBytes);
@@ -169,9 +169,9 @@ namespace ProcCmdlets.Connection
                 while (reader.TryRead(out Frame frame))
                 {
                     DebugTrace.Received(ProcessId, frame.Kind, frame.Payload.Length);
-                    if ((byte)frame.Kind >= (byte)FrameKind.SharedCall && (byte)frame.Kind <= 55 && SharedFrames != null)
+                    if ((byte)frame.Kind >= (byte)FrameKind.SharedCall && (byte)frame.Kind <= 55 && SharedAccess.Frames != null)
                     {
-                        SharedFrames(this, frame);
+                        SharedAccess.Frames(this, frame);
                         continue;
                     }
 
@@ -197,7 +197,7 @@ namespace ProcCmdlets.Connection
 
             try
             {
-                SharedEnded?.Invoke(this);
+                SharedAccess.Ended?.Invoke(this);
             }
             catch (Exception)
             {

@@ -33,9 +33,21 @@ namespace ProcCmdlets.Pools
 
         public void Kill(WorkerClient client) => _kills.Add(client);
 
-        /// <summary>Runs what was collected, in order: callbacks, sends, closes, kills; the caller then starts workers.</summary>
+        /// <summary>Runs what was collected, in order: condemnations, callbacks, sends, closes, kills; the caller then starts workers.</summary>
         public void Run()
         {
+            // The decision to end a worker is recorded first: its waiting shared-object calls are
+            // withdrawn before an item's error or a cmdlet's return lets the user put the next item.
+            foreach (WorkerClient client in _kills)
+            {
+                client.Shared.Condemn(client);
+            }
+
+            foreach (WorkerClient client in _closes)
+            {
+                client.Shared.Condemn(client);
+            }
+
             foreach (Action callback in _callbacks)
             {
                 try

@@ -104,6 +104,43 @@ namespace ProcCmdlets.Shared
             return _closed ? ClosedEmpty() : Park(request);
         }
 
+        /// <summary>
+        /// Puts back, at the head and in their order, items sent to a worker that ended before its
+        /// code took them; a waiting get takes them first. They were counted when put, so
+        /// <c>Join</c> still waits for them; MaxSize does not refuse them.
+        /// </summary>
+        public void Requeue(IReadOnlyList<object> items)
+        {
+            lock (Gate)
+            {
+                int next = 0;
+                SharedRequest getter;
+                while (next < items.Count && (getter = FirstWaiting(SharedOp.Get)) != null)
+                {
+                    Unpark(getter);
+                    getter.Finish(SharedResult.Ok(items[next++]));
+                }
+
+                if (next == items.Count)
+                {
+                    return;
+                }
+
+                // Rare (a worker died holding items): rebuilding the queue keeps the common path a plain Queue.
+                object[] rest = _items.ToArray();
+                _items.Clear();
+                for (int i = next; i < items.Count; i++)
+                {
+                    _items.Enqueue(items[i]);
+                }
+
+                foreach (object item in rest)
+                {
+                    _items.Enqueue(item);
+                }
+            }
+        }
+
         protected override SharedResult TimeoutResult(SharedRequest request)
         {
             switch (request.Op)

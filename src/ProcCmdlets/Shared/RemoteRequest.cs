@@ -23,6 +23,9 @@ namespace ProcCmdlets.Shared
 
         public long ObjectId { get; }
 
+        /// <summary>The object called, once it was found.</summary>
+        public SharedState Target { get; set; }
+
         protected override void Deliver(SharedResult result)
         {
             if (CallId == 0)
@@ -39,6 +42,12 @@ namespace ProcCmdlets.Shared
             }
 
             Caller.Peer.Pending.TryRemove(CallId, out _);
+            if (result.Status == SharedStatus.Ok && Op == SharedOp.Get && Target is QueueState queue)
+            {
+                // Until the worker's code acknowledges it, the item is only lent (docs/protocol.md, "Delivery").
+                Caller.Peer.Delivered(new SharedDelivery(CallId, queue, result.Value));
+            }
+
             Send(result);
         }
 

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Linq;
 using ProcCmdlets.Channel;
 using ProcCmdlets.Channel.Protocol;
 using ProcCmdlets.Connection;
@@ -8,8 +9,10 @@ namespace ProcCmdlets.Shared
 {
     /// <summary>
     /// Workers' calls on shared objects, taken from each worker's reader thread. A call runs at once
-    /// (a few microseconds under the object's gate) or parks; the reader never waits. When a
-    /// worker's channel ends, its parked calls are withdrawn and what it held is released.
+    /// (a few microseconds under the object's gate) or parks; the reader never waits. A worker
+    /// reaches only the objects the session sent it. Once the session decides to end a worker, its
+    /// parked calls are withdrawn and it is handed nothing more; when its channel ends, the items
+    /// it was sent and never acknowledged go back to their queues and what it held is released.
     /// </summary>
     internal static class SharedDispatcher
     {
@@ -17,13 +20,14 @@ namespace ProcCmdlets.Shared
 
         public static void Install()
         {
-            WorkerClient.SharedFrames = OnFrame;
-            WorkerClient.SharedEnded = OnEnded;
+            SharedAccess.Frames = OnFrame;
+            SharedAccess.Ended = OnEnded;
+            SharedAccess.Condemned = OnCondemned;
         }
 
         private static void OnFrame(WorkerClient client, Frame frame)
         {
-            SharedPeer peer = Peers.GetOrAdd(client, c => new SharedPeer($"worker process {c.ProcessId}") { Revoke = id => SendRevoke(c, id) });
+            SharedPeer peer = Peers.GetOrAdd(client, c => new SharedPeer(c.Shared.Name) { Revoke = id => SendRevoke(c, id) });
             switch (frame.Kind)
             {
                 case FrameKind.SharedCall:
@@ -65,6 +69,14 @@ namespace ProcCmdlets.Shared
             }
 
             var request = new RemoteRequest(client, peer, call);
+            if (!client.Shared.MayUse(call.ObjectId))
+            {
+                // Ids are random, so this is a forged or stale id, never a mistake of the worker's code.
+                SharedWarnings.Add(SharedTable.Refusal(client, call.ObjectId));
+                request.Finish(SharedResult.Failed($"This worker was not given shared object {call.ObjectId}."));
+                return;
+            }
+
             SharedState state = SharedTable.Find(call.ObjectId);
             if (state == null)
             {
@@ -72,6 +84,13 @@ namespace ProcCmdlets.Shared
                 return;
             }
 
+            if (call.Op == SharedOp.Ack)
+            {
+                peer.Acknowledge(call.Args.Length > 0 && call.Args[0] is long acked ? acked : 0);
+                return;
+            }
+
+            request.Target = state;
             if (call.CallId != 0)
             {
                 peer.Pending[call.CallId] = request;
@@ -84,6 +103,32 @@ namespace ProcCmdlets.Shared
             catch (Exception e)
             {
                 request.Finish(SharedResult.Failed(e.Message));
+            }
+
+            if (call.CallId != 0 && client.Shared.IsCondemned)
+            {
+                // A worker being ended waits for nothing more (the condemnation's withdrawal may also
+                // have missed this call). A call that ended at once stands: what it took from a queue
+                // is lent until acknowledged, like any delivery, and a receipt it records is the
+                // worker's last word.
+                request.ParkedIn?.Withdraw(request);
+            }
+        }
+
+        /// <summary>The session decided to end the worker: its parked calls are withdrawn before anything else it decided can be seen.</summary>
+        private static void OnCondemned(WorkerClient client)
+        {
+            if (Peers.TryGetValue(client, out SharedPeer peer))
+            {
+                WithdrawAll(peer);
+            }
+        }
+
+        private static void WithdrawAll(SharedPeer peer)
+        {
+            foreach (SharedRequest request in peer.Pending.Values)
+            {
+                request.ParkedIn?.Withdraw(request);
             }
         }
 
@@ -113,12 +158,17 @@ namespace ProcCmdlets.Shared
                 return;
             }
 
-            foreach (SharedRequest request in peer.Pending.Values)
+            WithdrawAll(peer);
+            peer.Pending.Clear();
+
+            // Every frame the worker sent has been read, its acknowledgements too: what is left was never used.
+            foreach (var sent in peer.TakeUnacknowledged().GroupBy(d => d.Queue))
             {
-                request.ParkedIn?.Withdraw(request);
+                object[] items = sent.Select(d => d.Item).ToArray();
+                sent.Key.Requeue(items);
+                SharedWarnings.Add($"{sent.Key.Name}: {items.Length} item(s) sent to {peer.Name}, which ended before its code took them, are back at the head of the queue.");
             }
 
-            peer.Pending.Clear();
             foreach (SharedState state in SharedTable.All)
             {
                 foreach (string warning in state.ReleaseHeldBy(peer))

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 
 namespace ProcCmdlets.Shared
 {
@@ -6,6 +7,8 @@ namespace ProcCmdlets.Shared
     internal sealed class SharedPeer
     {
         public static readonly SharedPeer Session = new SharedPeer("the session");
+
+        private readonly List<SharedDelivery> _unacknowledged = new List<SharedDelivery>();
 
         public SharedPeer(string name)
         {
@@ -20,6 +23,39 @@ namespace ProcCmdlets.Shared
 
         /// <summary>The worker's calls that wait for a reply, by call id.</summary>
         public ConcurrentDictionary<long, SharedRequest> Pending { get; } = new ConcurrentDictionary<long, SharedRequest>();
+
+        /// <summary>Records an item sent to the worker, before its reply is queued (so that its acknowledgement always finds it).</summary>
+        public void Delivered(SharedDelivery delivery)
+        {
+            lock (_unacknowledged)
+            {
+                _unacknowledged.Add(delivery);
+            }
+        }
+
+        /// <summary>The worker's code has the item of call <paramref name="callId"/>.</summary>
+        public void Acknowledge(long callId)
+        {
+            lock (_unacknowledged)
+            {
+                int index = _unacknowledged.FindIndex(d => d.CallId == callId);
+                if (index >= 0)
+                {
+                    _unacknowledged.RemoveAt(index);
+                }
+            }
+        }
+
+        /// <summary>The items sent and not acknowledged, in the order they were sent; the list is emptied.</summary>
+        public List<SharedDelivery> TakeUnacknowledged()
+        {
+            lock (_unacknowledged)
+            {
+                var taken = new List<SharedDelivery>(_unacknowledged);
+                _unacknowledged.Clear();
+                return taken;
+            }
+        }
 
         public override string ToString() => Name;
     }

@@ -1,7 +1,9 @@
+using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
 using ProcCmdlets.Channel;
+using ProcCmdlets.Connection;
 
 namespace ProcCmdlets.Shared
 {
@@ -14,7 +16,7 @@ namespace ProcCmdlets.Shared
     {
         private static readonly ConcurrentDictionary<long, SharedState> States = new ConcurrentDictionary<long, SharedState>();
         private static readonly SharedTable Codec = new SharedTable();
-        private static long _nextId;
+        private static readonly System.Security.Cryptography.RandomNumberGenerator Random = System.Security.Cryptography.RandomNumberGenerator.Create();
 
         static SharedTable()
         {
@@ -29,15 +31,30 @@ namespace ProcCmdlets.Shared
 
         public static ProcessSharedObject Add(SharedState state)
         {
-            state.Id = System.Threading.Interlocked.Increment(ref _nextId);
+            // Random, not sequential: a worker cannot name an object it was not sent by guessing its id.
+            var bytes = new byte[8];
+            do
+            {
+                lock (Random)
+                {
+                    Random.GetBytes(bytes);
+                }
+
+                state.Id = BitConverter.ToInt64(bytes, 0) & long.MaxValue;
+            }
+            while (state.Id == 0 || !States.TryAdd(state.Id, state));
+
             state.Public = SharedKinds.Create(state.Kind, state.Id, state.Capacity, SessionEndpoint.Instance);
-            States[state.Id] = state;
             return state.Public;
         }
 
         public static SharedState Find(long id) => States.TryGetValue(id, out SharedState state) ? state : null;
 
         public static IEnumerable<SharedState> All => States.Values;
+
+        /// <summary>The warning for a worker that named an object it was not sent.</summary>
+        public static string Refusal(WorkerClient client, long id) =>
+            $"{client.Shared.Name} named shared object {id}, which the session never sent it; the call was refused.";
 
         public bool TryGetHandle(object value, out SharedHandle handle)
         {
@@ -53,6 +70,13 @@ namespace ProcCmdlets.Shared
 
         public object Resolve(SharedHandle handle)
         {
+            WorkerClient sender = SharedAccess.Reading;
+            if (sender != null && !sender.Shared.MayUse(handle.Id))
+            {
+                SharedWarnings.Add(Refusal(sender, handle.Id));
+                throw new InvalidDataException($"A worker sent shared object {handle.Id}, which it was not given.");
+            }
+
             SharedState state = Find(handle.Id);
             if (state == null || state.Kind != handle.Kind)
             {

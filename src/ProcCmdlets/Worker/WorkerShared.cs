@@ -91,6 +91,13 @@ namespace ProcCmdlets.Worker
             {
                 Send(FrameKind.SharedCall, callId, target, op, thread, timeout, args);
                 SharedReply reply = call.Wait(() => SendCancel(callId));
+                if (reply.Status == SharedStatus.Ok && op == SharedOp.Get && target is ProcessQueue)
+                {
+                    // Queued before the code can do anything with the item, so it reaches the session
+                    // ahead of any output; posted, so it rides with the next frames.
+                    SendAck(target.Id, callId, thread);
+                }
+
                 return SharedOutcome.Unwrap(reply.Status, reply.Value, reply.Message);
             }
             finally
@@ -165,6 +172,20 @@ namespace ProcCmdlets.Worker
             try
             {
                 _writer.Send(FrameKind.SharedCall, w);
+            }
+            catch (Exception e) when (e is System.IO.IOException || e is ObjectDisposedException)
+            {
+            }
+        }
+
+        /// <summary>Tells the session that the code has the item of Get call <paramref name="callId"/>: it is no longer returned to the queue if this worker ends.</summary>
+        private void SendAck(long queueId, long callId, int thread)
+        {
+            var w = new PayloadWriter(32);
+            SharedCall.Write(w, 0, queueId, SharedOp.Ack, thread, -1, new object[] { callId });
+            try
+            {
+                _writer.Send(FrameKind.SharedPost, w);
             }
             catch (Exception e) when (e is System.IO.IOException || e is ObjectDisposedException)
             {

@@ -29,6 +29,9 @@ namespace ProcCmdlets.Tests.Pools
 
         public Func<object, FakeOutcome> Behaviour { get; }
 
+        /// <summary>When set, a killed worker's channel ends only once this is set, as a process that takes long to die.</summary>
+        public ManualResetEventSlim DeathGate { get; set; }
+
         public ConcurrentQueue<FakeWorker> Started { get; } = new ConcurrentQueue<FakeWorker>();
 
         public string Location => "fake";
@@ -36,32 +39,10 @@ namespace ProcCmdlets.Tests.Pools
         public WorkerLink Start(string workingDirectory)
         {
             int id = Interlocked.Increment(ref _nextProcessId);
-            var worker = new FakeWorker(id, Behaviour, Freezes(id - 100000));
+            var worker = new FakeWorker(id, Behaviour, Freezes(id - 100000), DeathGate);
             Started.Enqueue(worker);
             return worker;
         }
-    }
-
-    /// <summary>What a fake worker does with an item.</summary>
-    internal sealed class FakeOutcome
-    {
-        public object Output { get; set; }
-
-        /// <summary>The worker dies before finishing the item.</summary>
-        public bool Crash { get; set; }
-
-        /// <summary>The worker stops answering at this item, as a process under SIGSTOP does.</summary>
-        public bool Hang { get; set; }
-
-        public int DelayMilliseconds { get; set; }
-
-        /// <summary>The output record's body is one the session cannot read back.</summary>
-        public bool Undecodable { get; set; }
-
-        /// <summary>The worker sends a frame header no worker may send (a length of 0) instead of the item's output.</summary>
-        public bool CorruptFrame { get; set; }
-
-        public static FakeOutcome Of(object output) => new FakeOutcome { Output = output };
     }
 
     /// <summary>One fake worker: its link (for the session) and its loop (a thread).</summary>
@@ -75,11 +56,16 @@ namespace ProcCmdlets.Tests.Pools
         private readonly Func<object, FakeOutcome> _behaviour;
         private readonly Dictionary<long, DefineTask> _tasks = new Dictionary<long, DefineTask>();
         private readonly bool _frozen;
+        private readonly ManualResetEventSlim _deathGate;
+        private readonly Queue<Frame> _deferred = new Queue<Frame>();
+        private FrameReader _reader;
+        private long _nextCallId;
         private int? _exitCode;
 
-        public FakeWorker(int processId, Func<object, FakeOutcome> behaviour, bool frozen)
+        public FakeWorker(int processId, Func<object, FakeOutcome> behaviour, bool frozen, ManualResetEventSlim deathGate = null)
         {
             ProcessId = processId;
+            _deathGate = deathGate;
             _behaviour = behaviour;
             _frozen = frozen;
             _workerIn = new AnonymousPipeClientStream(PipeDirection.In, _toWorker.ClientSafePipeHandle);
@@ -107,7 +93,20 @@ namespace ProcCmdlets.Tests.Pools
         /// <summary>The kinds of the frames it was sent, in order.</summary>
         public ConcurrentQueue<FrameKind> Received { get; } = new ConcurrentQueue<FrameKind>();
 
-        public override void Kill() => Exit(137);
+        public override void Kill()
+        {
+            if (_deathGate == null)
+            {
+                Exit(137);
+                return;
+            }
+
+            new Thread(() =>
+            {
+                _deathGate.Wait();
+                Exit(137);
+            }) { IsBackground = true }.Start();
+        }
 
         public override bool WaitForExit(TimeSpan timeout) => _exited.Wait(timeout);
 
@@ -159,8 +158,8 @@ namespace ProcCmdlets.Tests.Pools
             try
             {
                 Send(FrameKind.Hello, Hello.ForThisProcess("fake", ProcessId).Write);
-                var reader = new FrameReader(_workerIn);
-                while (reader.TryRead(out Frame frame))
+                _reader = new FrameReader(_workerIn);
+                while (NextFrame(out Frame frame))
                 {
                     PayloadReader r = frame.Reader();
                     Received.Enqueue(frame.Kind);
@@ -191,6 +190,61 @@ namespace ProcCmdlets.Tests.Pools
             }
         }
 
+        private bool NextFrame(out Frame frame)
+        {
+            if (_deferred.Count > 0)
+            {
+                frame = _deferred.Dequeue();
+                return true;
+            }
+
+            return _reader.TryRead(out frame);
+        }
+
+        /// <summary>Makes the outcome's shared-object calls; the last reply (its value, or its status and message), or null when parked.</summary>
+        private object CallShared(FakeOutcome outcome)
+        {
+            object last = null;
+            for (int n = 0; n < outcome.Calls; n++)
+            {
+                long callId = ++_nextCallId;
+                Send(FrameKind.SharedCall, w => SharedCall.Write(w, callId, outcome.CallObject, outcome.CallOp, 1, -1, null));
+                if (outcome.Park)
+                {
+                    return null;
+                }
+
+                SharedReply reply;
+                while (true)
+                {
+                    if (!_reader.TryRead(out Frame frame))
+                    {
+                        throw new EndOfStreamException();
+                    }
+
+                    if (frame.Kind != FrameKind.SharedReply)
+                    {
+                        _deferred.Enqueue(frame);
+                        continue;
+                    }
+
+                    reply = SharedReply.Read(frame.Reader());
+                    if (reply.CallId == callId)
+                    {
+                        break;
+                    }
+                }
+
+                last = reply.Status == SharedStatus.Ok ? reply.Value : $"{reply.Status}: {reply.Message}";
+                if (outcome.Acknowledge && reply.Status == SharedStatus.Ok)
+                {
+                    Send(FrameKind.SharedPost, w => SharedCall.Write(w, 0, outcome.CallObject, SharedOp.Ack, 1, -1, new object[] { callId }));
+                }
+            }
+
+            return last;
+        }
+
         private bool RunChunk(RunChunk chunk)
         {
             if (!_tasks.ContainsKey(chunk.TaskId))
@@ -209,6 +263,11 @@ namespace ProcCmdlets.Tests.Pools
             for (int i = 0; i < chunk.Items.Length; i++)
             {
                 FakeOutcome outcome = _behaviour(chunk.Items[i]);
+                if (outcome.CallObject != 0)
+                {
+                    outcome.Output = CallShared(outcome) ?? outcome.Output;
+                }
+
                 if (outcome.DelayMilliseconds > 0)
                 {
                     Thread.Sleep(outcome.DelayMilliseconds);

@@ -26,5 +26,8 @@ namespace ProcCmdlets.Channel.Protocol
         Remove = 21,
         AddItem = 22,
         ToHashtable = 23,
+
+        /// <summary>Posted by a worker once its code has the item of Get call <c>args[0]</c> (docs/protocol.md, "Delivery").</summary>
+        Ack = 24,
     }
 }

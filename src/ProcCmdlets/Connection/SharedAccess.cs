@@ -1,0 +1,86 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Threading;
+using ProcCmdlets.Channel;
+
+namespace ProcCmdlets.Connection
+{
+    /// <summary>
+    /// What one worker may do with the session's shared objects: the ids the session has sent it
+    /// (docs/architecture.md, "Shared objects"), and whether the session has decided to end it.
+    /// The hooks are set by the session's shared-object dispatcher once it has shared objects.
+    /// </summary>
+    internal sealed class SharedAccess
+    {
+        [ThreadStatic]
+        private static WorkerClient t_reading;
+
+        private readonly ConcurrentDictionary<long, bool> _granted = new ConcurrentDictionary<long, bool>();
+        private int _condemned;
+
+        public SharedAccess(int processId, string location)
+        {
+            Name = $"worker process {processId}" + (location == null || location == Environment.MachineName ? string.Empty : " on " + location);
+        }
+
+        /// <summary>Where workers' shared-object frames go instead of to the owner.</summary>
+        internal static Action<WorkerClient, Frame> Frames { get; set; }
+
+        /// <summary>Told when a worker's channel ends, so its shared-object calls are withdrawn and what it held released.</summary>
+        internal static Action<WorkerClient> Ended { get; set; }
+
+        /// <summary>Told once the session has decided to end a worker, so that its waiting shared-object calls are withdrawn first.</summary>
+        internal static Action<WorkerClient> Condemned { get; set; }
+
+        /// <summary>The worker whose channel the calling thread reads (each reader thread serves one worker), or null.</summary>
+        internal static WorkerClient Reading
+        {
+            get => t_reading;
+            set => t_reading = value;
+        }
+
+        /// <summary>How messages name the worker: its process id, and its host when it is remote.</summary>
+        public string Name { get; }
+
+        /// <summary>The session has decided to end the worker (kill or close): nothing more is handed to it.</summary>
+        public bool IsCondemned => Volatile.Read(ref _condemned) != 0;
+
+        /// <summary>True when the session has sent the worker shared object <paramref name="id"/>.</summary>
+        public bool MayUse(long id) => _granted.ContainsKey(id);
+
+        /// <summary>Records the shared objects a payload hands to the worker; called before its bytes are queued.</summary>
+        public void Grant(IReadOnlyList<long> ids)
+        {
+            if (ids != null)
+            {
+                foreach (long id in ids)
+                {
+                    _granted[id] = true;
+                }
+            }
+        }
+
+        /// <summary>
+        /// Records the decision to end <paramref name="client"/>, before any of its effects (a kill, an
+        /// item's error) can be seen: its waiting shared-object calls are withdrawn, so none of them can
+        /// take an item meant for a worker that lives on.
+        /// </summary>
+        public void Condemn(WorkerClient client)
+        {
+            if (Interlocked.Exchange(ref _condemned, 1) != 0)
+            {
+                return;
+            }
+
+            try
+            {
+                Condemned?.Invoke(client);
+            }
+            catch (Exception)
+            {
+                // Withdrawing calls must not keep the worker from being ended.
+            }
+        }
+    }
+}
