@@ -4,6 +4,7 @@ using System.Threading;
 using ProcCmdlets.Channel;
 using ProcCmdlets.Channel.Protocol;
 using ProcCmdlets.Connection;
+using ProcCmdlets.Shared;
 using ProcCmdlets.Records;
 
 namespace ProcCmdlets
@@ -138,7 +139,7 @@ namespace ProcCmdlets
             }
 
             // Withdrawn under the decision, before Stop-WorkerProcess returns and the user's next put can come.
-            _connection.Shared.Condemn(_connection);
+            SharedDispatcher.Condemn(_connection);
             _connection.Kill();
             _connection.WaitForExit(TimeSpan.FromSeconds(10));
             Finished.WaitOne(TimeSpan.FromSeconds(5));

@@ -118,8 +118,8 @@ namespace ProcCmdlets.Tests
         private static readonly string[] KnownUpwardHooks =
         {
             "Channel/ValueCodec.cs: SharedObjects",
-            "Connection/WorkerClient.cs: SharedEnded",
-            "Connection/WorkerClient.cs: SharedFrames",
+            "Connection/SharedAccess.cs: Ended",
+            "Connection/SharedAccess.cs: Frames",
         };
 
         [Fact]

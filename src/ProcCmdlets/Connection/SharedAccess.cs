@@ -30,9 +30,6 @@ namespace ProcCmdlets.Connection
         /// <summary>Told when a worker's channel ends, so its shared-object calls are withdrawn and what it held released.</summary>
         internal static Action<WorkerClient> Ended { get; set; }
 
-        /// <summary>Told once the session has decided to end a worker, so that its waiting shared-object calls are withdrawn first.</summary>
-        internal static Action<WorkerClient> Condemned { get; set; }
-
         /// <summary>The worker whose channel the calling thread reads (each reader thread serves one worker), or null.</summary>
         internal static WorkerClient Reading
         {
@@ -62,25 +59,9 @@ namespace ProcCmdlets.Connection
         }
 
         /// <summary>
-        /// Records the decision to end <paramref name="client"/>, before any of its effects (a kill, an
-        /// item's error) can be seen: its waiting shared-object calls are withdrawn, so none of them can
-        /// take an item meant for a worker that lives on.
+        /// Records the decision to end the worker, before any of its effects (a kill, an item's error)
+        /// can be seen; true the first time, when the caller withdraws its waiting shared-object calls.
         /// </summary>
-        public void Condemn(WorkerClient client)
-        {
-            if (Interlocked.Exchange(ref _condemned, 1) != 0)
-            {
-                return;
-            }
-
-            try
-            {
-                Condemned?.Invoke(client);
-            }
-            catch (Exception)
-            {
-                // Withdrawing calls must not keep the worker from being ended.
-            }
-        }
+        public bool Condemn() => Interlocked.Exchange(ref _condemned, 1) == 0;
     }
 }

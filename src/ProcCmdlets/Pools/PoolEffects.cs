@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using ProcCmdlets.Connection;
+using ProcCmdlets.Shared;
 
 namespace ProcCmdlets.Pools
 {
@@ -40,12 +41,12 @@ namespace ProcCmdlets.Pools
             // withdrawn before an item's error or a cmdlet's return lets the user put the next item.
             foreach (WorkerClient client in _kills)
             {
-                client.Shared.Condemn(client);
+                SharedDispatcher.Condemn(client);
             }
 
             foreach (WorkerClient client in _closes)
             {
-                client.Shared.Condemn(client);
+                SharedDispatcher.Condemn(client);
             }
 
             foreach (Action callback in _callbacks)

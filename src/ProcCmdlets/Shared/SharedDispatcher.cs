@@ -22,7 +22,6 @@ namespace ProcCmdlets.Shared
         {
             SharedAccess.Frames = OnFrame;
             SharedAccess.Ended = OnEnded;
-            SharedAccess.Condemned = OnCondemned;
         }
 
         private static void OnFrame(WorkerClient client, Frame frame)
@@ -115,12 +114,23 @@ namespace ProcCmdlets.Shared
             }
         }
 
-        /// <summary>The session decided to end the worker: its parked calls are withdrawn before anything else it decided can be seen.</summary>
-        private static void OnCondemned(WorkerClient client)
+        /// <summary>
+        /// Records the session's decision to end <paramref name="client"/>: its parked calls are withdrawn
+        /// before anything else it decided (a kill, an item's error) can be seen, so none of them can take
+        /// an item meant for a worker that lives on.
+        /// </summary>
+        public static void Condemn(WorkerClient client)
         {
-            if (Peers.TryGetValue(client, out SharedPeer peer))
+            if (client.Shared.Condemn() && Peers.TryGetValue(client, out SharedPeer peer))
             {
-                WithdrawAll(peer);
+                try
+                {
+                    WithdrawAll(peer);
+                }
+                catch (Exception)
+                {
+                    // Withdrawing calls must not keep the worker from being ended.
+                }
             }
         }
 
