@@ -180,9 +180,9 @@ namespace ProcCmdlets.Pools
         public void CheckTimeouts()
         {
             var effects = new PoolEffects();
+            DateTime now = _pool.Clock();
             lock (_pool.Lock)
             {
-                DateTime now = DateTime.UtcNow;
                 foreach (PoolWorker worker in _pool.Workers)
                 {
                     Chunk chunk = worker.InFlight.First?.Value;

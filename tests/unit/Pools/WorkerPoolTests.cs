@@ -85,6 +85,55 @@ namespace ProcCmdlets.Tests.Pools
         }
 
         [Fact]
+        public void AnItemEndingAsItsTimeoutPassesIsNeverBlamedOnTheNextItem()
+        {
+            // Items 1 and 2 in one chunk; item 1 ends just as it passes its timeout. A timeout check
+            // made while the reader thread is handling that end may time out item 1 (not yet ended
+            // for the pool) or find item 2 newly due, never item 2 due since item 1 began. The pool's
+            // clock holds the reader at its step of the race and makes the check's "now" late.
+            Thread test = Thread.CurrentThread;
+            var readerHeld = new ManualResetEventSlim();
+            var release = new ManualResetEventSlim();
+            int armed = 1;
+            int lateChecks = 0;
+            var transport = new FakeTransport(FakeOutcome.Of);
+            using (var harness = new MapHarness(transport, workers: 1))
+            {
+                harness.Pool.Clock = () =>
+                {
+                    if (Thread.CurrentThread != test)
+                    {
+                        if (Interlocked.Exchange(ref armed, 0) == 1)
+                        {
+                            readerHeld.Set();
+                            // A safety net only: the test thread releases it on its next check.
+                            release.Wait(TimeSpan.FromSeconds(30));
+                        }
+
+                        return DateTime.UtcNow;
+                    }
+
+                    if (readerHeld.IsSet && Interlocked.Increment(ref lateChecks) == 1)
+                    {
+                        return DateTime.UtcNow.AddSeconds(5);
+                    }
+
+                    if (readerHeld.IsSet)
+                    {
+                        release.Set();
+                    }
+
+                    return DateTime.UtcNow;
+                };
+                harness.Map(new object[] { 1, 2 }, chunkSize: 2, timeoutSeconds: 2);
+
+                Assert.True(lateChecks >= 1, "the late check should have run while the reader was held");
+                Assert.DoesNotContain(harness.Errors, e => Equals(e.TargetObject, 2));
+                Assert.Contains(2, harness.Output);
+            }
+        }
+
+        [Fact]
         public void AWorkerThatStopsAnsweringBeforeItStartsItsChunkIsTimedOutToo()
         {
             // As a worker under SIGSTOP: its chunk never starts, so the timeout counts from when it was sent.
