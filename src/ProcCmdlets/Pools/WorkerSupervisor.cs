@@ -139,7 +139,7 @@ namespace ProcCmdlets.Pools
             {
                 _pool.Workers.Remove(worker);
                 bool intentional = worker.Retiring || _pool.State == PoolState.Terminated;
-                CrashBlame.Settle(worker, intentional, effects);
+                CrashBlame.Settle(worker, intentional || worker.TimedOut, effects);
                 worker.LastSeen = null;
                 WorkerClient client = worker.Client;
                 worker.Host?.Workers.Remove(worker);
@@ -190,6 +190,7 @@ namespace ProcCmdlets.Pools
                     {
                         int index = chunk.Done;
                         chunk.AbandonedIndex = index;
+                        worker.TimedOut = true;
                         ProcCmdlets.Pools.PoolResult result = chunk.Result;
                         var error = Errors.Timeout(result.TimeoutSeconds, chunk.Items[index]);
                         effects.Callback(() => result.OnItemFailed(chunk, index, error));

@@ -134,6 +134,67 @@ namespace ProcCmdlets.Tests.Pools
         }
 
         [Fact]
+        public void AWorkerKilledForATimeoutThatHadMovedOnHasItsNextItemRunAgainNotBlamed()
+        {
+            // The session reads a worker's frames late (a busy machine): the pool times out item 1,
+            // whose end is still unread, while the worker has finished its chunk and begun item 3 of
+            // the next. The kill is the pool's own: item 3 runs again on the replacement instead of
+            // being blamed as a crash (WorkerCrashed).
+            Thread test = Thread.CurrentThread;
+            var readerHeld = new ManualResetEventSlim();
+            var release = new ManualResetEventSlim();
+            var workerOnThree = new ManualResetEventSlim();
+            int armed = 1;
+            int lateChecks = 0;
+            int threes = 0;
+            var transport = new FakeTransport(item =>
+            {
+                if ((int)item == 3 && Interlocked.Increment(ref threes) == 1)
+                {
+                    workerOnThree.Set();
+                    return new FakeOutcome { Hang = true };
+                }
+
+                return FakeOutcome.Of(item);
+            });
+            using (var harness = new MapHarness(transport, workers: 1))
+            {
+                harness.Pool.Clock = () =>
+                {
+                    if (Thread.CurrentThread != test)
+                    {
+                        if (Interlocked.Exchange(ref armed, 0) == 1)
+                        {
+                            readerHeld.Set();
+                            release.Wait(TimeSpan.FromSeconds(30));
+                        }
+
+                        return DateTime.UtcNow;
+                    }
+
+                    if (readerHeld.IsSet && Interlocked.Increment(ref lateChecks) == 1)
+                    {
+                        // Every frame up to item 3's start is written, none of them read past item 1's end.
+                        Assert.True(workerOnThree.Wait(TimeSpan.FromSeconds(30)));
+                        return DateTime.UtcNow.AddSeconds(5);
+                    }
+
+                    if (readerHeld.IsSet)
+                    {
+                        release.Set();
+                    }
+
+                    return DateTime.UtcNow;
+                };
+                harness.Map(new object[] { 1, 2, 3 }, chunkSize: 2, timeoutSeconds: 2);
+
+                ErrorRecordAssert.Single(harness.Errors, "OperationTimeout", 1);
+                Assert.Equal(new object[] { 1, 2, 3 }, harness.Output);
+                Assert.Equal(2, threes);
+            }
+        }
+
+        [Fact]
         public void AWorkerThatStopsAnsweringBeforeItStartsItsChunkIsTimedOutToo()
         {
             // As a worker under SIGSTOP: its chunk never starts, so the timeout counts from when it was sent.
