@@ -27,8 +27,8 @@ $pesterVersion = '5.7.1'
 . (Join-Path $root 'build/PwshR2R.ps1')
 # Run again under the self-contained ReadyToRun pwsh (output/pwsh-r2r) by the Test task.
 $pwshR2RTests = @('StartStrategy.Tests.ps1', 'Q1.*.Tests.ps1', 'Q2.*.Tests.ps1', 'Q3.*.Tests.ps1', 'Q4.*.Tests.ps1', 'Q5.*.Tests.ps1', 'Q6.*.Tests.ps1')
-# TestFast: the xunit tests and these Pester files, the core of each cmdlet (under 2 minutes idle).
-$fastTests = @('NewProcessPool.Tests.ps1', 'InvokeProcessPoolMap.Tests.ps1')
+# TestFast: the xunit tests and these Pester files: a pool made, listed, mapped over, applied; a worker started and joined.
+$fastTests = @('NewProcessPool.Tests.ps1', 'GetProcessPool.Tests.ps1', 'Q3.CreateStartJoinProcess.Tests.ps1', 'Q4.PoolMap.Tests.ps1', 'Q5.PoolMapApplyStarmap.Tests.ps1')
 
 function Invoke-Dotnet {
     & dotnet @args
