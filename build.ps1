@@ -7,11 +7,14 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Package', 'BuildPwsh')]
+    [ValidateSet('Build', 'Test', 'TestFast', 'Demo', 'Bench', 'Package', 'BuildPwsh')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+
+    # Test and TestFast: run the tests while the machine is kept busy (build/StressLoad.ps1).
+    [switch] $Stress
 )
 
 $ErrorActionPreference = 'Stop'
@@ -24,6 +27,8 @@ $pesterVersion = '5.7.1'
 . (Join-Path $root 'build/PwshR2R.ps1')
 # Run again under the self-contained ReadyToRun pwsh (output/pwsh-r2r) by the Test task.
 $pwshR2RTests = @('StartStrategy.Tests.ps1', 'Q1.*.Tests.ps1', 'Q2.*.Tests.ps1', 'Q3.*.Tests.ps1', 'Q4.*.Tests.ps1', 'Q5.*.Tests.ps1', 'Q6.*.Tests.ps1')
+# TestFast: the xunit tests and these Pester files: a pool made, listed, mapped over, applied; a worker started and joined.
+$fastTests = @('NewProcessPool.Tests.ps1', 'GetProcessPool.Tests.ps1', 'Q3.CreateStartJoinProcess.Tests.ps1', 'Q4.PoolMap.Tests.ps1', 'Q5.PoolMapApplyStarmap.Tests.ps1')
 
 function Invoke-Dotnet {
     & dotnet @args
@@ -66,8 +71,25 @@ function Get-Pester {
 }
 
 function Invoke-Test {
+    param([switch] $Fast)
     $started = Get-Date
     Invoke-Build
+    $load = $null
+    if ($Stress) {
+        . (Join-Path $root 'build/StressLoad.ps1')
+        $load = Start-StressLoad -ModulePath (Join-Path $root 'output/ProcCmdlets')
+    }
+    try {
+        Invoke-TestRun -Fast:$Fast -Started $started
+    } finally {
+        # Also on Ctrl+C or a failure: nothing of the load outlives the run.
+        if ($load) { Stop-StressLoad $load }
+    }
+    if ($script:testsFailed -gt 0) { exit 1 }
+}
+
+function Invoke-TestRun {
+    param([switch] $Fast, [datetime] $Started)
     $trx = Join-Path $root 'output/test-results'
     & dotnet test (Join-Path $root 'tests/unit/ProcCmdlets.Tests.csproj') -c $Configuration --nologo -v q --logger "trx;LogFileName=unit.trx" --results-directory $trx
     $unitExit = $LASTEXITCODE
@@ -76,17 +98,23 @@ function Invoke-Test {
     $unitPassed = [int] $counters.passed
     $unitFailed = [int] $counters.failed + [int] $counters.error + [int] $counters.timeout
     if ($unitExit -ne 0 -and $unitFailed -eq 0) { $unitFailed = 1 }
+    $unitTimes = $results.TestRun.Times
+    $unitSeconds = ([datetime] $unitTimes.finish - [datetime] $unitTimes.start).TotalSeconds
 
     Import-Module (Get-Pester) -Force
     $config = New-PesterConfiguration
-    $config.Run.Path = @((Join-Path $root 'tests/pester'), (Join-Path $root 'tests/unit-ps')) | Where-Object { Test-Path $_ }
+    $config.Run.Path = if ($Fast) {
+        @(foreach ($name in $fastTests) { Join-Path $root "tests/pester/$name" })
+    } else {
+        @((Join-Path $root 'tests/pester'), (Join-Path $root 'tests/unit-ps')) | Where-Object { Test-Path $_ }
+    }
     $config.Run.PassThru = $true
     $config.Output.Verbosity = 'Normal'
     $config.TestResult.Enabled = $true
     $config.TestResult.OutputPath = Join-Path $trx 'pester.xml'
     $pesterResult = Invoke-Pester -Configuration $config
     $r2r = @{ Passed = 0; Failed = 0 }
-    if ($IsLinux) {
+    if ($IsLinux -and -not $Fast) {
         try {
             $pwshR2R = Invoke-PwshR2RBuild -Root $root
             $files = @(foreach ($pattern in $pwshR2RTests) { Get-ChildItem (Join-Path $root 'tests/pester') -Filter $pattern | ForEach-Object FullName })
@@ -98,12 +126,21 @@ function Invoke-Test {
         }
     }
     . (Join-Path $root 'build/StaleEndpoints.ps1')
-    Remove-StaleEndpoint -Since $started
+    Remove-StaleEndpoint -Since $Started
+    # The slowest files first: where a run's time goes, and which file to look at when it grows.
+    Write-Host 'Duration per test file:'
+    Write-Host ('{0,8:N1} s  xunit ({1} tests)' -f $unitSeconds, ($unitPassed + $unitFailed))
+    foreach ($container in $pesterResult.Containers | Sort-Object Duration -Descending) {
+        $failedHere = @($container.Failed).Count
+        Write-Host ('{0,8:N1} s  {1}{2}' -f $container.Duration.TotalSeconds, (Split-Path $container.Item -Leaf), $(if ($failedHere) { " ($failedHere failed)" }))
+    }
+    $elapsed = (Get-Date) - $Started
+    Write-Host ('The run took {0:%m}m{0:ss}s{1}' -f $elapsed, $(if ($Stress) { ' under -Stress' }))
     $passed = $unitPassed + $pesterResult.PassedCount + $r2r.Passed
     $failed = $unitFailed + $pesterResult.FailedCount + $r2r.Failed
     Write-Host "xunit: $unitPassed passed, $unitFailed failed; Pester: $($pesterResult.PassedCount) passed, $($pesterResult.FailedCount) failed; Pester under the self-contained pwsh: $($r2r.Passed) passed, $($r2r.Failed) failed"
     Write-Output "$passed passed, $failed failed"
-    if ($failed -gt 0) { exit 1 }
+    $script:testsFailed = $failed
 }
 
 function Invoke-Demo {
@@ -138,6 +175,7 @@ function Invoke-Package {
 switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Test }
+    'TestFast' { Invoke-Test -Fast }
     'Demo' { Invoke-Demo }
     'Bench' { Invoke-Bench }
     'Package' { Invoke-Package }

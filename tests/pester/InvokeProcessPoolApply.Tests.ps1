@@ -86,16 +86,17 @@ Describe 'Invoke-ProcessPoolApply' {
         }
 
         It 'returns at once a job that Get-Job lists' {
-            $stopwatch = [System.Diagnostics.Stopwatch]::StartNew()
-            $job = Invoke-ProcessPoolApply -Pool $script:pool -AsJob { Start-Sleep -Seconds 3; 'async result' }
-            $stopwatch.Stop()
+            # The script block cannot end before the test sets $go: a job returned while it runs was
+            # returned at once, on a busy machine too. (The wait is a safety net.)
+            $go = New-ProcessEvent
+            $job = Invoke-ProcessPoolApply -Pool $script:pool -AsJob -ArgumentList $go { param($e) $null = $e.Wait(120); 'async result' }
 
             $job | Should -BeOfType ([System.Management.Automation.Job])
             $job.GetType().FullName | Should -Be 'ProcCmdlets.ProcessPoolApplyJob'
             $job.State | Should -Be 'Running'
-            $stopwatch.Elapsed.TotalSeconds | Should -BeLessThan 3
             (Get-Job -Id $job.Id).InstanceId | Should -Be $job.InstanceId
 
+            $go.Set()
             $waited = Wait-Job -Job $job -Timeout 60
             $waited.InstanceId | Should -Be $job.InstanceId
             $job.State | Should -Be 'Completed'
@@ -153,22 +154,22 @@ Describe 'Invoke-ProcessPoolApply' {
 
         It 'runs several jobs side by side on the pool''s workers' {
             Wait-ProcessPoolReady -Pool $script:pool | Should -BeTrue
+            # Each job passes the barrier only once the other has reached it: both ran at the same
+            # time, however long each took to start. (The barrier's timeout is a safety net.)
+            $barrier = New-ProcessBarrier -Parties 2
             $jobs = 1..2 | ForEach-Object {
-                Invoke-ProcessPoolApply -Pool $script:pool -AsJob -ArgumentList $_ {
-                    param($n)
-                    $start = [DateTime]::UtcNow
-                    Start-Sleep -Seconds 2
-                    [pscustomobject]@{ N = $n; Pid = $PID; Start = $start; End = [DateTime]::UtcNow }
+                Invoke-ProcessPoolApply -Pool $script:pool -AsJob -ArgumentList $_, $barrier {
+                    param($n, $b)
+                    $b.Wait(120)
+                    [pscustomobject]@{ N = $n; Pid = $PID }
                 }
             }
 
-            $null = Wait-Job -Job $jobs -Timeout 60
+            $null = Wait-Job -Job $jobs -Timeout 150
             $results = $jobs | Receive-Job
 
             $results | Should -HaveCount 2
             $results[0].Pid | Should -Not -Be $results[1].Pid
-            # The two intervals overlap in time.
-            ($results[0].Start -lt $results[1].End -and $results[1].Start -lt $results[0].End) | Should -BeTrue
         }
 
         It 'Wait-Job -Timeout returns with the job still running' {

@@ -26,29 +26,45 @@ $global:ProcCmdletsWarmSpare = $false
 Import-Module $ModulePath
 $pool = New-ProcessPool -ProcessCount 2 -Name 'ChaosPool'
 $null = 1..20 | Invoke-ProcessPoolMap -Pool $pool -ChunkSize 1 { $PID }
+[Console]::Out.WriteLine('ready')
 
 # Every second, kill one of the pool's current workers (read afresh each time) that has been up
-# for at least $MinimumAgeSeconds.
+# for at least $MinimumAgeSeconds, once the maps have given a twentieth of a map's results since
+# the last kill. Kills follow progress, not only the clock: where a worker takes longer to start
+# than the time between kills (a busy machine), kills by the clock alone would leave the pool no
+# worker that lives long enough to run a chunk. Each second with new results writes a line, which
+# the test's watchdog waits on.
 $stop = [System.Threading.ManualResetEventSlim]::new($false)
 $kills = [System.Collections.Concurrent.ConcurrentQueue[int]]::new()
+$progress = [hashtable]::Synchronized(@{ Earlier = 0; Current = $null })
 $killer = [powershell]::Create()
 $null = $killer.AddScript({
-    param($Pool, $Stop, $Kills, $MinimumAgeSeconds)
+    param($Pool, $Stop, $Kills, $MinimumAgeSeconds, $Progress, $ResultsPerKill)
     $firstSeen = @{}
+    $atLastKill = 0
+    $reported = 0
     while (-not $Stop.Wait(1000)) {
+        $current = $Progress.Current
+        $results = $Progress.Earlier + $(if ($current) { $current.Count } else { 0 })
+        if ($results -gt $reported) {
+            [Console]::Out.WriteLine("results $results")
+            $reported = $results
+        }
         $now = [DateTime]::UtcNow
         $ids = @($Pool.WorkerProcessIds)
         foreach ($id in $ids) {
             if (-not $firstSeen.ContainsKey($id)) { $firstSeen[$id] = $now }
         }
+        if ($results - $atLastKill -lt $ResultsPerKill) { continue }
         $eligible = @($ids | Where-Object { ($now - $firstSeen[$_]).TotalSeconds -ge $MinimumAgeSeconds })
         if ($eligible.Count -gt 0) {
             $victim = Get-Random -InputObject $eligible
             Stop-Process -Id $victim -Force -ErrorAction SilentlyContinue
             $Kills.Enqueue($victim)
+            $atLastKill = $results
         }
     }
-}).AddArgument($pool).AddArgument($stop).AddArgument($kills).AddArgument($MinimumAgeSeconds)
+}).AddArgument($pool).AddArgument($stop).AddArgument($kills).AddArgument($MinimumAgeSeconds).AddArgument($progress).AddArgument([Math]::Max(1, [int] ($Count / 20)))
 
 # Maps of $Count items, one after another, for $DurationSeconds, while the killer runs. In each,
 # every item must be accounted for exactly once: by its result (2 * item, in increasing order) or
@@ -65,6 +81,7 @@ try {
     do {
         $rounds++
         $results = [System.Collections.Generic.List[object]]::new()
+        $progress.Current = $results
         $mapErrors = $null
         try {
             1..$Count | Invoke-ProcessPoolMap -Pool $pool -ChunkSize 500 { $_ * 2 } -ErrorAction SilentlyContinue -ErrorVariable mapErrors 6>$null |
@@ -102,6 +119,8 @@ try {
         }
         $totals.Results += $results.Count
         $totals.Accounted += $seen.Count
+        $progress.Earlier = $totals.Results + $totals.Crashed
+        $progress.Current = $null
     } while (-not $terminating -and $stopwatch.Elapsed.TotalSeconds -lt $DurationSeconds)
 }
 finally {
@@ -131,9 +150,11 @@ finally {
 Remove-ProcessPool -Pool $pool -Force
 '@
 
-    # Runs the chaos script in a separate PowerShell process, for at most $TimeoutSeconds.
+    # Runs the chaos script in a separate PowerShell process until it ends, or until it has written no
+    # line (the maps' progress, each second that has new results) for $StallSeconds: a pool that
+    # makes no progress for that long is stuck, however busy the machine.
     function Invoke-ChaosRun {
-        param([int] $Count, [double] $MinimumAgeSeconds, [double] $DurationSeconds, [double] $TimeoutSeconds)
+        param([int] $Count, [double] $MinimumAgeSeconds, [double] $DurationSeconds, [double] $StallSeconds)
 
         $resultPath = Join-Path $TestDrive "chaos-$([guid]::NewGuid().ToString('N')).json"
         $startInfo = [System.Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
@@ -150,20 +171,30 @@ Remove-ProcessPool -Pool $pool -Force
         $startInfo.RedirectStandardError = $true
         $process = [System.Diagnostics.Process]::Start($startInfo)
         try {
-            $stdout = $process.StandardOutput.ReadToEndAsync()
             $stderr = $process.StandardError.ReadToEndAsync()
-            $exited = $process.WaitForExit([int] ($TimeoutSeconds * 1000))
+            $lines = [System.Collections.Generic.List[string]]::new()
+            $stalled = $false
+            while ($true) {
+                $line = $process.StandardOutput.ReadLineAsync()
+                if (-not $line.Wait([TimeSpan]::FromSeconds($StallSeconds))) {
+                    $stalled = $true
+                    break
+                }
+                if ($null -eq $line.Result) { break }
+                $lines.Add($line.Result)
+            }
+            # Its output has ended: it exits now. A safety net, not a bound.
+            $exited = -not $stalled -and $process.WaitForExit(60000)
             if (-not $exited) {
                 # Its workers notice that it is gone and exit.
                 $process.Kill()
                 $null = $process.WaitForExit(10000)
             }
-            $null = $stdout.Wait(10000)
             $null = $stderr.Wait(10000)
             [pscustomobject]@{
-                TimedOut = -not $exited
+                Stalled  = $stalled
                 ExitCode = if ($exited) { $process.ExitCode } else { $null }
-                Output   = "$($stdout.Result)$($stderr.Result)".Trim()
+                Output   = "$($lines -join "`n")`n$($stderr.Result)".Trim()
                 Summary  = if (Test-Path -LiteralPath $resultPath) { Get-Content -LiteralPath $resultPath -Raw | ConvertFrom-Json } else { $null }
             }
         }
@@ -184,7 +215,7 @@ Remove-ProcessPool -Pool $pool -Force
     function Assert-EveryItemOnce {
         param($Run)
 
-        $Run.TimedOut | Should -BeFalse -Because 'the map should finish within the bound'
+        $Run.Stalled | Should -BeFalse -Because "the maps should go on making progress (the last lines: $(($Run.Output -split "`n" | Select-Object -Last 3) -join '; '))"
         $tail = if ($Run.Output.Length -gt 1500) { $Run.Output.Substring($Run.Output.Length - 1500) } else { $Run.Output }
         $Run.ExitCode | Should -Be 0 -Because "the PowerShell process running the map should survive (its output: $tail)"
         $summary = $Run.Summary
@@ -206,15 +237,15 @@ AfterAll {
 }
 
 Describe 'Reliability: chaos' {
-    It '100,000-item maps on a pool of 2, for 25 s, while a random worker is killed every second: every item is accounted for exactly once' {
-        $run = Invoke-ChaosRun -Count 100000 -MinimumAgeSeconds 0 -DurationSeconds 25 -TimeoutSeconds 120
+    It '100,000-item maps on a pool of 2, for 25 s, while a random worker is killed every second the maps progress: every item is accounted for exactly once' {
+        $run = Invoke-ChaosRun -Count 100000 -MinimumAgeSeconds 0 -DurationSeconds 25 -StallSeconds 120
 
         Write-ChaosSummary -Label 'random kills' -Run $run
         Assert-EveryItemOnce -Run $run
     }
 
-    It 'the same when only workers that have been up for 5 s are killed (never one that is starting)' {
-        $run = Invoke-ChaosRun -Count 100000 -MinimumAgeSeconds 5 -DurationSeconds 25 -TimeoutSeconds 120
+    It 'the same when only workers that have been up for 5 s are killed (on an idle machine, never one that is starting)' {
+        $run = Invoke-ChaosRun -Count 100000 -MinimumAgeSeconds 5 -DurationSeconds 25 -StallSeconds 120
 
         Write-ChaosSummary -Label 'kills of workers up 5 s' -Run $run
         Assert-EveryItemOnce -Run $run

@@ -45,9 +45,10 @@ Describe 'New-ProcessEvent' {
 
     It 'lets a worker stop others with a flag' {
         $stop = New-ProcessEvent
-        $worker = Start-WorkerProcess -ArgumentList $stop { param($e) $n = 0; while (-not $e.IsSet) { $n++; Start-Sleep -Milliseconds 20 }; 'stopped' }
-        Start-Sleep -Milliseconds 500
+        $worker = Start-WorkerProcess -ArgumentList $stop { param($e) $n = 0; 'looping'; while (-not $e.IsSet) { $n++; Start-Sleep -Milliseconds 20 }; 'stopped' }
+        # Set once the worker is in its loop (its first output), not after a guess at its start time.
+        Wait-Until -TimeoutSeconds 120 { $worker.HasMoreData } | Should -BeTrue
         $stop.Set()
-        Wait-WorkerProcess -Worker $worker -Timeout 120 | Should -Be 'stopped'
+        Wait-WorkerProcess -Worker $worker -Timeout 120 | Should -Be @('looping', 'stopped')
     }
 }

@@ -9,8 +9,9 @@ namespace ProcCmdlets.Pools
 {
     /// <summary>
     /// Reads what a pool's workers send, on each worker's reader thread, and hands it to the call it
-    /// belongs to. Records and item ends take no lock (a chunk is only removed on its worker's own
-    /// reader thread); chunk ends and initialization take the pool's lock for their decisions.
+    /// belongs to. Records take no lock (a chunk is only removed on its worker's own reader thread),
+    /// nor do item ends of calls without a timeout; chunk ends and initialization take the pool's
+    /// lock for their decisions.
     /// </summary>
     internal sealed class FrameRouter
     {
@@ -126,15 +127,29 @@ namespace ProcCmdlets.Pools
                 return;
             }
 
-            chunk.Done = done.Index + 1;
+            bool abandoned;
             if (chunk.Result.TimeoutSeconds > 0)
             {
-                chunk.ItemDueAt = DateTime.UtcNow;
-                DebugTrace.Write("pool: worker {0} finished item {1} of chunk {2}; the next is due by {3:HH:mm:ss.fff}", worker.Client.ProcessId, done.Index, chunk.Id, chunk.ItemDueAt.AddSeconds(chunk.Result.TimeoutSeconds));
+                // The timeout check reads which item is due and since when under the pool's lock: both
+                // change together, or a check between them would time the next item from this one's start.
+                DateTime now = _pool.Clock();
+                lock (_pool.Lock)
+                {
+                    chunk.Done = done.Index + 1;
+                    chunk.ItemDueAt = now;
+                    abandoned = done.Index == chunk.AbandonedIndex;
+                }
+
+                DebugTrace.Write("pool: worker {0} finished item {1} of chunk {2}; the next is due by {3:HH:mm:ss.fff}", worker.Client.ProcessId, done.Index, chunk.Id, now.AddSeconds(chunk.Result.TimeoutSeconds));
+            }
+            else
+            {
+                chunk.Done = done.Index + 1;
+                abandoned = done.Index == chunk.AbandonedIndex;
             }
 
             _pool.CountCompleted();
-            if (!chunk.Result.Cancelled && done.Index != chunk.AbandonedIndex)
+            if (!chunk.Result.Cancelled && !abandoned)
             {
                 chunk.Result.OnItemDone(chunk, done.Index, done.Failed);
             }

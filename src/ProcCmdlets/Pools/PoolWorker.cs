@@ -30,6 +30,13 @@ namespace ProcCmdlets.Pools
         /// <summary>Asked to exit (replaced after MaxTasksPerWorker, or the pool closes).</summary>
         public bool Retiring { get; set; }
 
+        /// <summary>
+        /// Killed by the pool for an item past its timeout. The session may read its frames late: by the
+        /// time the kill lands it may have finished that chunk and begun the next, whose item it was
+        /// running did not crash it and goes back to be run again.
+        /// </summary>
+        public bool TimedOut { get; set; }
+
         /// <summary>Items sent to it so far, for MaxTasksPerWorker.</summary>
         public int Assigned { get; set; }
 

@@ -68,6 +68,9 @@ namespace ProcCmdlets.Pools
 
         public long NextTaskId() => Interlocked.Increment(ref _taskId);
 
+        /// <summary>What item ends and timeout checks take as now: a test replaces it to hold a thread at a step of a race.</summary>
+        public Func<DateTime> Clock { get; set; } = () => DateTime.UtcNow;
+
         /// <summary>Starts the pool's workers; they take work once their initialization has run.</summary>
         public void Start() => Run(new PoolEffects { Starts = ProcessCount });
 

@@ -142,7 +142,7 @@ namespace ProcCmdlets.Pools
                 _pool.Workers.Remove(worker);
                 bool intentional = worker.Retiring || _pool.State == PoolState.Terminated;
                 DebugTrace.Write("pool {0}: worker {1} exited with status {2}{3}", _pool.Name, worker.Client.ProcessId, worker.Client.ExitCode, intentional ? " (retired or pool ended)" : string.Empty);
-                CrashBlame.Settle(worker, intentional, effects);
+                CrashBlame.Settle(worker, intentional || worker.TimedOut, effects);
                 worker.LastSeen = null;
                 WorkerClient client = worker.Client;
                 worker.Host?.Workers.Remove(worker);
@@ -183,9 +183,9 @@ namespace ProcCmdlets.Pools
         public void CheckTimeouts()
         {
             var effects = new PoolEffects();
+            DateTime now = _pool.Clock();
             lock (_pool.Lock)
             {
-                DateTime now = DateTime.UtcNow;
                 foreach (PoolWorker worker in _pool.Workers)
                 {
                     Chunk chunk = worker.InFlight.First?.Value;
@@ -193,6 +193,7 @@ namespace ProcCmdlets.Pools
                     {
                         int index = chunk.Done;
                         chunk.AbandonedIndex = index;
+                        worker.TimedOut = true;
                         ProcCmdlets.Pools.PoolResult result = chunk.Result;
                         var error = Errors.Timeout(result.TimeoutSeconds, chunk.Items[index]);
                         effects.Callback(() => result.OnItemFailed(chunk, index, error));

@@ -85,6 +85,116 @@ namespace ProcCmdlets.Tests.Pools
         }
 
         [Fact]
+        public void AnItemEndingAsItsTimeoutPassesIsNeverBlamedOnTheNextItem()
+        {
+            // Items 1 and 2 in one chunk; item 1 ends just as it passes its timeout. A timeout check
+            // made while the reader thread is handling that end may time out item 1 (not yet ended
+            // for the pool) or find item 2 newly due, never item 2 due since item 1 began. The pool's
+            // clock holds the reader at its step of the race and makes the check's "now" late.
+            Thread test = Thread.CurrentThread;
+            var readerHeld = new ManualResetEventSlim();
+            var release = new ManualResetEventSlim();
+            int armed = 1;
+            int lateChecks = 0;
+            var transport = new FakeTransport(FakeOutcome.Of);
+            using (var harness = new MapHarness(transport, workers: 1))
+            {
+                harness.Pool.Clock = () =>
+                {
+                    if (Thread.CurrentThread != test)
+                    {
+                        if (Interlocked.Exchange(ref armed, 0) == 1)
+                        {
+                            readerHeld.Set();
+                            // A safety net only: the test thread releases it on its next check.
+                            release.Wait(TimeSpan.FromSeconds(30));
+                        }
+
+                        return DateTime.UtcNow;
+                    }
+
+                    if (readerHeld.IsSet && Interlocked.Increment(ref lateChecks) == 1)
+                    {
+                        return DateTime.UtcNow.AddSeconds(5);
+                    }
+
+                    if (readerHeld.IsSet)
+                    {
+                        release.Set();
+                    }
+
+                    return DateTime.UtcNow;
+                };
+                harness.Map(new object[] { 1, 2 }, chunkSize: 2, timeoutSeconds: 2);
+
+                Assert.True(lateChecks >= 1, "the late check should have run while the reader was held");
+                Assert.DoesNotContain(harness.Errors, e => Equals(e.TargetObject, 2));
+                Assert.Contains(2, harness.Output);
+            }
+        }
+
+        [Fact]
+        public void AWorkerKilledForATimeoutThatHadMovedOnHasItsNextItemRunAgainNotBlamed()
+        {
+            // The session reads a worker's frames late (a busy machine): the pool times out item 1,
+            // whose end is still unread, while the worker has finished its chunk and begun item 3 of
+            // the next. The kill is the pool's own: item 3 runs again on the replacement instead of
+            // being blamed as a crash (WorkerCrashed).
+            Thread test = Thread.CurrentThread;
+            var readerHeld = new ManualResetEventSlim();
+            var release = new ManualResetEventSlim();
+            var workerOnThree = new ManualResetEventSlim();
+            int armed = 1;
+            int lateChecks = 0;
+            int threes = 0;
+            var transport = new FakeTransport(item =>
+            {
+                if ((int)item == 3 && Interlocked.Increment(ref threes) == 1)
+                {
+                    workerOnThree.Set();
+                    return new FakeOutcome { Hang = true };
+                }
+
+                return FakeOutcome.Of(item);
+            });
+            using (var harness = new MapHarness(transport, workers: 1))
+            {
+                harness.Pool.Clock = () =>
+                {
+                    if (Thread.CurrentThread != test)
+                    {
+                        if (Interlocked.Exchange(ref armed, 0) == 1)
+                        {
+                            readerHeld.Set();
+                            release.Wait(TimeSpan.FromSeconds(30));
+                        }
+
+                        return DateTime.UtcNow;
+                    }
+
+                    if (readerHeld.IsSet && Interlocked.Increment(ref lateChecks) == 1)
+                    {
+                        // Every frame up to item 3's start is written, none of them read past item 1's end.
+                        Assert.True(workerOnThree.Wait(TimeSpan.FromSeconds(30)));
+                        return DateTime.UtcNow.AddSeconds(5);
+                    }
+
+                    if (readerHeld.IsSet)
+                    {
+                        release.Set();
+                    }
+
+                    return DateTime.UtcNow;
+                };
+                harness.Map(new object[] { 1, 2, 3 }, chunkSize: 2, timeoutSeconds: 2);
+
+                ErrorRecordAssert.Single(harness.Errors, "OperationTimeout", 1);
+                Assert.Equal(new object[] { 1, 2, 3 }, harness.Output);
+                Assert.Equal(2, threes);
+            }
+        }
+
+        [Fact]
         public void AWorkerThatStopsAnsweringBeforeItStartsItsChunkIsTimedOutToo()
         {
             // As a worker under SIGSTOP: its chunk never starts, so the timeout counts from when it was sent.
