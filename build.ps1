@@ -7,7 +7,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Package', 'BuildPwsh')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Package', 'BuildPwsh', 'TestWindows')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -22,6 +22,7 @@ $moduleDir = Join-Path $root "output/ProcCmdlets/$version"
 # Pester is pinned here and nowhere else.
 $pesterVersion = '5.7.1'
 . (Join-Path $root 'build/PwshR2R.ps1')
+. (Join-Path $root 'build/PwshWine.ps1')
 # Run again under the self-contained ReadyToRun pwsh (output/pwsh-r2r) by the Test task.
 $pwshR2RTests = @('StartStrategy.Tests.ps1', 'Q1.*.Tests.ps1', 'Q2.*.Tests.ps1', 'Q3.*.Tests.ps1', 'Q4.*.Tests.ps1', 'Q5.*.Tests.ps1', 'Q6.*.Tests.ps1')
 
@@ -97,13 +98,22 @@ function Invoke-Test {
             $r2r = @{ Passed = 0; Failed = 1 }
         }
     }
+    # The Windows lane (Pester under a Windows pwsh in Wine), where Wine is or can be installed.
+    $wine = if ($IsLinux) { Invoke-WindowsLane -Root $root -PesterManifest (Get-Pester) } else { @{ Passed = 0; Failed = 0 } }
     . (Join-Path $root 'build/StaleEndpoints.ps1')
     Remove-StaleEndpoint -Since $started
-    $passed = $unitPassed + $pesterResult.PassedCount + $r2r.Passed
-    $failed = $unitFailed + $pesterResult.FailedCount + $r2r.Failed
-    Write-Host "xunit: $unitPassed passed, $unitFailed failed; Pester: $($pesterResult.PassedCount) passed, $($pesterResult.FailedCount) failed; Pester under the self-contained pwsh: $($r2r.Passed) passed, $($r2r.Failed) failed"
+    $passed = $unitPassed + $pesterResult.PassedCount + $r2r.Passed + $wine.Passed
+    $failed = $unitFailed + $pesterResult.FailedCount + $r2r.Failed + $wine.Failed
+    Write-Host "xunit: $unitPassed passed, $unitFailed failed; Pester: $($pesterResult.PassedCount) passed, $($pesterResult.FailedCount) failed; Pester under the self-contained pwsh: $($r2r.Passed) passed, $($r2r.Failed) failed; Pester under Wine: $($wine.Passed) passed, $($wine.Failed) failed"
     Write-Output "$passed passed, $failed failed"
     if ($failed -gt 0) { exit 1 }
+}
+
+function Invoke-TestWindows {
+    Invoke-Build
+    $wine = Invoke-WindowsLane -Root $root -PesterManifest (Get-Pester) -Required
+    Write-Output "$($wine.Passed) passed, $($wine.Failed) failed"
+    if ($wine.Failed -gt 0) { exit 1 }
 }
 
 function Invoke-Demo {
@@ -142,4 +152,5 @@ switch ($Task) {
     'Bench' { Invoke-Bench }
     'Package' { Invoke-Package }
     'BuildPwsh' { $null = Invoke-PwshR2RBuild -Root $root }
+    'TestWindows' { Invoke-TestWindows }
 }
