@@ -142,7 +142,10 @@ function Invoke-Bench {
 function Invoke-Package {
     Invoke-Build
     $out = Join-Path $root 'output'
-    & (Join-Path $root 'build/New-ModulePackage.ps1') -ModuleDirectory $moduleDir -OutputDirectory $out
+    # A code-signing certificate's thumbprint (Cert:\CurrentUser\My, Windows) signs what execution policies check.
+    $signing = @{}
+    if ($env:PROCCMDLETS_SIGNING_CERTIFICATE) { $signing.Certificate = Get-Item "Cert:\CurrentUser\My\$env:PROCCMDLETS_SIGNING_CERTIFICATE" }
+    & (Join-Path $root 'build/New-ModulePackage.ps1') -ModuleDirectory $moduleDir -OutputDirectory $out @signing
 }
 
 switch ($Task) {
