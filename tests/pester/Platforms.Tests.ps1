@@ -180,6 +180,39 @@ Describe 'Platforms: worker builds per runtime' {
     }
 }
 
+Describe 'Platforms: the runtime a worker runs on' {
+    AfterEach {
+        Clear-TestWorker
+    }
+
+    It 'runs a worker on the session''s runtime and frameworks, whatever older runtime is installed beside it' {
+        # The frameworks are the shared ones the host resolved (name/version), none for a self-contained pwsh.
+        $probe = {
+            [System.Runtime.InteropServices.RuntimeEnvironment]::GetRuntimeDirectory()
+            $frameworks = foreach ($file in ([AppContext]::GetData('APP_CONTEXT_DEPS_FILES') -split ';')) {
+                if ($file -match '[\\/]shared[\\/]([^\\/]+[\\/][^\\/]+)[\\/]') { $Matches[1] -replace '\\', '/' }
+            }
+            "frameworks: $(($frameworks | Sort-Object) -join ',')"
+        }
+        $session = & $probe
+        $worker = Start-WorkerProcess $probe | Wait-WorkerProcess -Timeout 120
+        $worker | Should -Be $session
+    }
+
+    It 'ends a worker at once after its last frame: a script''s ProcessExit handler does not run' {
+        $marker = Join-Path $TestDrive 'process-exit.txt'
+        $arm = [scriptblock]::Create(@"
+Add-Type -TypeDefinition 'public static class ExitProbe { public static void Arm(string path) { System.AppDomain.CurrentDomain.ProcessExit += (s, e) => System.IO.File.WriteAllText(path, "ran"); } }'
+[ExitProbe]::Arm('$marker')
+'armed'
+"@)
+        $worker = Start-WorkerProcess $arm
+        $worker | Wait-WorkerProcess -Timeout 120 | Should -Be 'armed'
+        Wait-Until -TimeoutSeconds 30 { -not (Test-ProcessAlive -ProcessId $worker.ProcessId) } | Should -BeTrue
+        $marker | Should -Not -Exist
+    }
+}
+
 Describe 'Platforms: Windows only' {
     AfterEach {
         Clear-TestWorker
