@@ -113,7 +113,9 @@ namespace ProcCmdlets.Worker
                     _shared.ReturnIdleLeases();
                     if (exit.HasValue)
                     {
-                        Writer.Flush(TimeSpan.FromSeconds(10));
+                        // Everything written reaches the session however slowly it reads (a paused writer
+                        // waits for it); a session that goes away ends this process from the reader.
+                        Writer.Flush(TimeSpan.FromDays(1));
                         StdioChannel.HardExit(exit.Value);
                     }
                 }
