@@ -7,7 +7,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'TestFast', 'Demo', 'Bench', 'Package', 'BuildPwsh')]
+    [ValidateSet('Build', 'Test', 'TestFast', 'TestWindows', 'Demo', 'Bench', 'Package', 'BuildPwsh')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -25,6 +25,7 @@ $moduleDir = Join-Path $root "output/ProcCmdlets/$version"
 # Pester is pinned here and nowhere else.
 $pesterVersion = '5.7.1'
 . (Join-Path $root 'build/PwshR2R.ps1')
+. (Join-Path $root 'build/PwshWine.ps1')
 # Run again under the self-contained ReadyToRun pwsh (output/pwsh-r2r) by the Test task.
 $pwshR2RTests = @('StartStrategy.Tests.ps1', 'Q1.*.Tests.ps1', 'Q2.*.Tests.ps1', 'Q3.*.Tests.ps1', 'Q4.*.Tests.ps1', 'Q5.*.Tests.ps1', 'Q6.*.Tests.ps1')
 # TestFast: the xunit tests and these Pester files: a pool made, listed, mapped over, applied; a worker started and joined.
@@ -125,6 +126,12 @@ function Invoke-TestRun {
             $r2r = @{ Passed = 0; Failed = 1 }
         }
     }
+    # The Windows lane (Pester under a Windows pwsh in Wine), where Wine is or can be installed.
+    $wine = @{ Passed = 0; Failed = 0 }
+    if ($IsLinux -and -not $Fast) {
+        try { $wine = Invoke-WindowsLane -Root $root -PesterManifest (Get-Pester) }
+        catch { Write-Warning "The Wine lane could not run: $($_.Exception.Message)"; $wine = @{ Passed = 0; Failed = 1 } }
+    }
     . (Join-Path $root 'build/StaleEndpoints.ps1')
     Remove-StaleEndpoint -Since $Started
     # The slowest files first: where a run's time goes, and which file to look at when it grows.
@@ -136,11 +143,18 @@ function Invoke-TestRun {
     }
     $elapsed = (Get-Date) - $Started
     Write-Host ('The run took {0:%m}m{0:ss}s{1}' -f $elapsed, $(if ($Stress) { ' under -Stress' }))
-    $passed = $unitPassed + $pesterResult.PassedCount + $r2r.Passed
-    $failed = $unitFailed + $pesterResult.FailedCount + $r2r.Failed
-    Write-Host "xunit: $unitPassed passed, $unitFailed failed; Pester: $($pesterResult.PassedCount) passed, $($pesterResult.FailedCount) failed; Pester under the self-contained pwsh: $($r2r.Passed) passed, $($r2r.Failed) failed"
+    $passed = $unitPassed + $pesterResult.PassedCount + $r2r.Passed + $wine.Passed
+    $failed = $unitFailed + $pesterResult.FailedCount + $r2r.Failed + $wine.Failed
+    Write-Host "xunit: $unitPassed passed, $unitFailed failed; Pester: $($pesterResult.PassedCount) passed, $($pesterResult.FailedCount) failed; Pester under the self-contained pwsh: $($r2r.Passed) passed, $($r2r.Failed) failed; Pester under Wine: $($wine.Passed) passed, $($wine.Failed) failed"
     Write-Output "$passed passed, $failed failed"
     $script:testsFailed = $failed
+}
+
+function Invoke-TestWindows {
+    Invoke-Build
+    $wine = Invoke-WindowsLane -Root $root -PesterManifest (Get-Pester) -Required
+    Write-Output "$($wine.Passed) passed, $($wine.Failed) failed"
+    if ($wine.Failed -gt 0) { exit 1 }
 }
 
 function Invoke-Demo {
@@ -169,7 +183,10 @@ function Invoke-Bench {
 function Invoke-Package {
     Invoke-Build
     $out = Join-Path $root 'output'
-    & (Join-Path $root 'build/New-ModulePackage.ps1') -ModuleDirectory $moduleDir -OutputDirectory $out
+    # A code-signing certificate's thumbprint (Cert:\CurrentUser\My, Windows) signs what execution policies check.
+    $signing = @{}
+    if ($env:PROCCMDLETS_SIGNING_CERTIFICATE) { $signing.Certificate = Get-Item "Cert:\CurrentUser\My\$env:PROCCMDLETS_SIGNING_CERTIFICATE" }
+    & (Join-Path $root 'build/New-ModulePackage.ps1') -ModuleDirectory $moduleDir -OutputDirectory $out @signing
 }
 
 switch ($Task) {
@@ -180,4 +197,5 @@ switch ($Task) {
     'Bench' { Invoke-Bench }
     'Package' { Invoke-Package }
     'BuildPwsh' { $null = Invoke-PwshR2RBuild -Root $root }
+    'TestWindows' { Invoke-TestWindows }
 }

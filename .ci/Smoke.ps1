@@ -28,7 +28,10 @@ if ($ExpectWorkerBuild -and $output[2] -notlike "*worker?${ExpectWorkerBuild}?Pr
     throw "The worker ran '$($output[2])', not the $ExpectWorkerBuild build."
 }
 Assert-Equal $worker.ExitCode 0 'its exit code'
-Remove-WorkerProcess -Worker $worker
+# The session's own runtime (PowerShell 7.5 on .NET 9 with .NET 8 installed too: not .NET 8).
+$runtime = Start-WorkerProcess { [System.Runtime.InteropServices.RuntimeEnvironment]::GetRuntimeDirectory() }
+Assert-Equal (@($runtime | Wait-WorkerProcess -Timeout 120) -join ',') ([System.Runtime.InteropServices.RuntimeEnvironment]::GetRuntimeDirectory()) 'the worker''s runtime'
+Remove-WorkerProcess -Worker $worker, $runtime
 
 $pool = New-ProcessPool -ProcessCount 2
 try {

@@ -15,6 +15,14 @@
 .PARAMETER OutputDirectory
     The folder the .nupkg is written to; it is created when it does not exist. A package of the
     same name already there is replaced.
+.PARAMETER Certificate
+    A code-signing certificate with its private key. When given, the module's format file and
+    manifest are Authenticode-signed before packing, so that the AllSigned execution policy, and
+    Restricted (Windows clients' default) for the format file, accept them. Signing needs
+    Set-AuthenticodeSignature, which PowerShell has on Windows only. Without a certificate the files
+    are left unsigned.
+.PARAMETER TimestampServer
+    The RFC 3161 time-stamping server used with -Certificate, so that signatures outlive the certificate.
 .OUTPUTS
     System.IO.FileInfo: the package written.
 .EXAMPLE
@@ -29,7 +37,11 @@ param(
     [string] $ModuleDirectory,
 
     [Parameter(Mandatory)]
-    [string] $OutputDirectory
+    [string] $OutputDirectory,
+
+    [System.Security.Cryptography.X509Certificates.X509Certificate2] $Certificate,
+
+    [string] $TimestampServer
 )
 
 $ErrorActionPreference = 'Stop'
@@ -70,6 +82,24 @@ if (-not $psResourceGet) {
 }
 
 Import-Module $psResourceGet -ErrorAction Stop
+
+if ($Certificate) {
+    if (-not (Get-Command Set-AuthenticodeSignature -ErrorAction SilentlyContinue)) {
+        throw 'Signing needs Set-AuthenticodeSignature, which PowerShell has on Windows only.'
+    }
+
+    # The files PowerShell checks against the execution policy at import: the format file (refused
+    # unsigned under Restricted and AllSigned) and the manifest (under AllSigned).
+    $toSign = @(Get-ChildItem -LiteralPath $moduleDirectory -File | Where-Object Extension -in '.ps1xml', '.psd1')
+    $signing = @{ Certificate = $Certificate; HashAlgorithm = 'SHA256' }
+    if ($TimestampServer) { $signing.TimestampServer = $TimestampServer }
+    foreach ($file in $toSign) {
+        $signature = Set-AuthenticodeSignature -LiteralPath $file.FullName @signing
+        if ($signature.Status -ne 'Valid') {
+            throw "Signing '$($file.FullName)' failed: $($signature.Status) $($signature.StatusMessage)"
+        }
+    }
+}
 
 $null = New-Item -ItemType Directory -Path $OutputDirectory -Force
 $outputDirectory = (Resolve-Path -LiteralPath $OutputDirectory).ProviderPath

@@ -28,16 +28,6 @@ BeforeAll {
         }
         (($text | Where-Object { $_ }) -join ' ').Trim()
     }
-
-    function Get-ProcessWithCommandLine {
-        # The processes whose command line contains the given text.
-        param([string] $Text)
-
-        Get-Process | Where-Object {
-            $commandLine = try { $_.CommandLine } catch { $null }
-            $commandLine -and $commandLine.Contains($Text)
-        }
-    }
 }
 
 AfterAll {
@@ -165,6 +155,32 @@ Describe 'New-ModulePackage.ps1' {
             # The new process's workers, started from the installed copy, ended with it.
             Wait-Until -TimeoutSeconds 15 { @(Get-ProcessWithCommandLine $script:installedDirectory).Count -eq 0 } |
                 Should -BeTrue -Because 'no worker of the installed module outlives the process that started it'
+        }
+    }
+
+    Context 'with -Certificate' {
+        # Under Wine the certificate cannot be made: its bcrypt does not generate RSA keys (0xc1000002).
+        It 'signs the format file and the manifest that execution policies check (Windows: Set-AuthenticodeSignature; not under Wine: no RSA key generation)' -Skip:(-not $IsWindows -or (Test-Path -LiteralPath 'HKLM:\SOFTWARE\Wine')) {
+            # A throw-away code-signing certificate with its private key.
+            $rsa = [System.Security.Cryptography.RSA]::Create(2048)
+            $request = [System.Security.Cryptography.X509Certificates.CertificateRequest]::new('CN=ProcCmdlets test signing', $rsa,
+                [System.Security.Cryptography.HashAlgorithmName]::SHA256, [System.Security.Cryptography.RSASignaturePadding]::Pkcs1)
+            $usage = [System.Security.Cryptography.OidCollection]::new()
+            $null = $usage.Add([System.Security.Cryptography.Oid]::new('1.3.6.1.5.5.7.3.3'))
+            $request.CertificateExtensions.Add([System.Security.Cryptography.X509Certificates.X509EnhancedKeyUsageExtension]::new($usage, $false))
+            $ephemeral = $request.CreateSelfSigned([DateTimeOffset]::Now.AddDays(-1), [DateTimeOffset]::Now.AddDays(1))
+            $certificate = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new($ephemeral.Export('Pfx'))
+
+            # Signing changes the files: a copy of the built module is packed.
+            $copy = Join-Path $TestDrive "signed/$script:version"
+            $null = New-Item -ItemType Directory -Path $copy -Force
+            Copy-Item -Path (Join-Path $script:moduleDirectory '*') -Destination $copy -Recurse
+            $null = & $script:packageScript -ModuleDirectory $copy -OutputDirectory (Join-Path $TestDrive 'signed-package') -Certificate $certificate
+
+            foreach ($name in 'ProcCmdlets.Format.ps1xml', 'ProcCmdlets.psd1') {
+                $signature = Get-AuthenticodeSignature -LiteralPath (Join-Path $copy $name)
+                $signature.SignerCertificate.Thumbprint | Should -Be $certificate.Thumbprint -Because "$name is signed with the given certificate"
+            }
         }
     }
 

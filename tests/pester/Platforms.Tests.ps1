@@ -11,7 +11,7 @@ BeforeAll {
 
     # A command that starts a long-lived child process and prints its id.
     $script:startChild = if ($IsWindows) {
-        { (Start-Process -FilePath ping.exe -ArgumentList '-n', '300', '127.0.0.1' -WindowStyle Hidden -PassThru).Id }
+        { (Start-Process -FilePath "$env:SystemRoot\System32\ping.exe" -ArgumentList '-n', '300', '127.0.0.1' -WindowStyle Hidden -PassThru).Id }
     }
     else {
         { (Start-Process -FilePath sleep -ArgumentList 300 -PassThru).Id }
@@ -170,13 +170,47 @@ Describe 'Platforms: worker builds per runtime' {
         Join-Path $script:moduleBase 'worker/net10.0/ProcCmdlets.Worker.dll' | Should -Exist
     }
 
-    It 'runs the net8.0 worker (rolled forward to this runtime) with the module''s own assembly' -Skip:([Environment]::Version.Major -lt 8) {
+    # A self-contained pwsh (the Wine lane's) has no shared runtime to run it on.
+    It 'runs the net8.0 worker (rolled forward to this runtime) with the module''s own assembly (not on a self-contained pwsh)' -Skip:([Environment]::Version.Major -lt 8 -or [System.Runtime.InteropServices.RuntimeEnvironment]::GetRuntimeDirectory().TrimEnd('/', '\') -eq $PSHOME.TrimEnd('/', '\')) {
         # .../shared/Microsoft.NETCore.App/<version>/ is three folders below the dotnet executable.
         $runtime = [System.Runtime.InteropServices.RuntimeEnvironment]::GetRuntimeDirectory().TrimEnd('/', '\')
         $muxer = Join-Path (Split-Path (Split-Path (Split-Path $runtime))) ($IsWindows ? 'dotnet.exe' : 'dotnet')
         $worker = Join-Path $script:moduleBase 'worker/net8.0/ProcCmdlets.Worker.dll'
         $result = Invoke-WorkerByHand $muxer @('exec', $worker, $PSHOME) (New-RunScriptFrame 'exit ([System.AppDomain]::CurrentDomain.GetAssemblies().Where({ $_.GetName().Name -eq ''ProcCmdlets'' }).Location -like ''*worker*'' ? 3 : 8)')
         $result.ExitCode | Should -Be 8 -Because $result.Errors
+    }
+}
+
+Describe 'Platforms: the runtime a worker runs on' {
+    AfterEach {
+        Clear-TestWorker
+    }
+
+    It 'runs a worker on the session''s runtime and frameworks, whatever older runtime is installed beside it' {
+        # The frameworks are the shared ones the host resolved (name/version), none for a self-contained pwsh.
+        $probe = {
+            [System.Runtime.InteropServices.RuntimeEnvironment]::GetRuntimeDirectory()
+            $frameworks = foreach ($file in ([AppContext]::GetData('APP_CONTEXT_DEPS_FILES') -split ';')) {
+                if ($file -match '[\\/]shared[\\/]([^\\/]+[\\/][^\\/]+)[\\/]') { $Matches[1] -replace '\\', '/' }
+            }
+            "frameworks: $(($frameworks | Sort-Object) -join ',')"
+        }
+        $session = & $probe
+        $worker = Start-WorkerProcess $probe | Wait-WorkerProcess -Timeout 120
+        $worker | Should -Be $session
+    }
+
+    It 'ends a worker at once after its last frame: a script''s ProcessExit handler does not run' {
+        $marker = Join-Path $TestDrive 'process-exit.txt'
+        $arm = [scriptblock]::Create(@"
+Add-Type -TypeDefinition 'public static class ExitProbe { public static void Arm(string path) { System.AppDomain.CurrentDomain.ProcessExit += (s, e) => System.IO.File.WriteAllText(path, "ran"); } }'
+[ExitProbe]::Arm('$marker')
+'armed'
+"@)
+        $worker = Start-WorkerProcess $arm
+        $worker | Wait-WorkerProcess -Timeout 120 | Should -Be 'armed'
+        Wait-Until -TimeoutSeconds 30 { -not (Test-ProcessAlive -ProcessId $worker.ProcessId) } | Should -BeTrue
+        $marker | Should -Not -Exist
     }
 }
 
@@ -191,19 +225,44 @@ Describe 'Platforms: Windows only' {
     }
 
     It 'Windows: non-ASCII console text from a native program arrives intact (UTF-8 relay)' -Skip:(-not $IsWindows) {
-        $worker = Start-WorkerProcess { cmd.exe /c 'echo Grüße 東京 1>&2' }
+        # By full path: PowerShell's command lookup does not find system32's programs under Wine.
+        $worker = Start-WorkerProcess { & "$env:SystemRoot\System32\cmd.exe" /c 'echo Grüße 東京 1>&2' }
         $text = $worker | Wait-WorkerProcess -Timeout 120 *>&1 | Out-String
         $text | Should -BeLike '*Grüße 東京*'
     }
 
-    It 'Windows: a worker''s programs read NUL as standard input' -Skip:(-not $IsWindows) {
-        $worker = Start-WorkerProcess { (cmd.exe /c 'more') -join ''; "exit $LASTEXITCODE" }
+    It 'Windows: the C runtime''s descriptor 1 in a worker stays valid, its text arriving as console output, not in the channel' -Skip:(-not $IsWindows) {
+        $worker = Start-WorkerProcess {
+            Add-Type -TypeDefinition @'
+public static class CrtProbe
+{
+    [System.Runtime.InteropServices.DllImport("ucrtbase.dll", CallingConvention = System.Runtime.InteropServices.CallingConvention.Cdecl)]
+    private static extern int _write(int fd, byte[] buffer, uint count);
+
+    public static int Write(string text)
+    {
+        byte[] bytes = System.Text.Encoding.ASCII.GetBytes(text);
+        return _write(1, bytes, (uint)bytes.Length);
+    }
+}
+'@
+            "written $([CrtProbe]::Write("crt-descriptor-text`n"))"
+        }
+        $output = $worker | Wait-WorkerProcess -Timeout 120 *>&1 | ForEach-Object { "$_" }
+        $output | Should -Contain 'written 20' -Because 'descriptor 1 writes to standard error instead of failing on a closed handle'
+        ($output -join "`n") | Should -BeLike '*crt-descriptor-text*'
+        $worker.ExitCode | Should -Be 0
+    }
+
+    It 'Windows: a worker''s programs read NUL as standard input (not under Wine: it has no more.com)' -Skip:(-not $IsWindows -or (Test-Path -LiteralPath 'HKLM:\SOFTWARE\Wine')) {
+        $worker = Start-WorkerProcess { (& "$env:SystemRoot\System32\cmd.exe" /c 'more') -join ''; "exit $LASTEXITCODE" }
         $worker | Wait-WorkerProcess -Timeout 120 | Should -Contain 'exit 0'
     }
 
-    It 'Windows: the worker''s Job object ends its children when the session process dies' -Skip:(-not $IsWindows) {
+    # Under Wine a pwsh.exe session needs a terminal, which Start-Process does not give it.
+    It 'Windows: the worker''s Job object ends its children when the session process dies (not under Wine: a session there needs a terminal)' -Skip:(-not $IsWindows -or (Test-Path -LiteralPath 'HKLM:\SOFTWARE\Wine')) {
         $childFile = Join-Path $TestDrive 'session-death.pid'
-        $script = "Import-Module '$((Get-Module ProcCmdlets).Path)'; `$w = Start-WorkerProcess { Set-Content -LiteralPath '$childFile' -Value (Start-Process ping.exe -ArgumentList '-n','300','127.0.0.1' -WindowStyle Hidden -PassThru).Id; Start-Sleep 300 }; Start-Sleep 300"
+        $script = "Import-Module '$((Get-Module ProcCmdlets).Path)'; `$w = Start-WorkerProcess { Set-Content -LiteralPath '$childFile' -Value (Start-Process `$env:SystemRoot\System32\ping.exe -ArgumentList '-n','300','127.0.0.1' -WindowStyle Hidden -PassThru).Id; Start-Sleep 300 }; Start-Sleep 300"
         $session = Start-Process -FilePath $script:pwsh -ArgumentList ($script:pwshArguments + '-NoProfile', '-Command', $script) -PassThru -WindowStyle Hidden
         try {
             Wait-Until -TimeoutSeconds 60 { (Test-Path -LiteralPath $childFile) -and (Get-Content -LiteralPath $childFile) } | Should -BeTrue

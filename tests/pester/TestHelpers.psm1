@@ -109,15 +109,25 @@ function Get-WorkerChildProcess {
         }
     }
     elseif ($IsWindows) {
-        Get-CimInstance -ClassName Win32_Process -Filter "ParentProcessId = $ParentProcessId" |
-            Where-Object { $_.CommandLine -and ($_.CommandLine.Contains($script:WorkerMarker) -or $_.CommandLine.Contains($script:HostWorkerMarker)) } |
-            ForEach-Object {
+        # Not Win32_Process: CIM needs the MI native library, which Wine does not have (the query
+        # fails and the waits of Assert-NoWorkerLeft ran to their end); ntdll's process queries
+        # give the parent and the command line on Windows and under Wine alike.
+        Initialize-ProcessQuery
+        foreach ($process in [System.Diagnostics.Process]::GetProcesses()) {
+            $info = [ProcCmdletsTests.ProcessQuery]::Describe($process.Id)
+            $process.Dispose()
+            if ($null -eq $info -or $info.ParentProcessId -ne $ParentProcessId -or -not $info.CommandLine) {
+                continue
+            }
+
+            if ($info.CommandLine.Contains($script:WorkerMarker) -or $info.CommandLine.Contains($script:HostWorkerMarker)) {
                 [pscustomobject]@{
-                    ProcessId       = [int] $_.ProcessId
-                    ParentProcessId = [int] $_.ParentProcessId
-                    CommandLine     = $_.CommandLine
+                    ProcessId       = $info.ProcessId
+                    ParentProcessId = $info.ParentProcessId
+                    CommandLine     = $info.CommandLine
                 }
             }
+        }
     }
     else {
         foreach ($line in (& ps -A -o 'pid=,ppid=,command=')) {
@@ -131,6 +141,188 @@ function Get-WorkerChildProcess {
             }
         }
     }
+}
+
+function Initialize-ProcessQuery {
+    # Compiled once per session, when a Windows test first lists processes.
+    if ('ProcCmdletsTests.ProcessQuery' -as [type]) {
+        return
+    }
+
+    Add-Type -TypeDefinition @'
+using System;
+using System.Runtime.InteropServices;
+
+namespace ProcCmdletsTests
+{
+    public sealed class ProcessInfo
+    {
+        public int ProcessId;
+        public int ParentProcessId;
+        public string CommandLine;
+    }
+
+    public static class ProcessQuery
+    {
+        private const int QueryInformationAndRead = 0x0410;
+        private const int ProcessBasicInformation = 0;
+        private const int ProcessCommandLineInformation = 60;
+
+        [StructLayout(LayoutKind.Sequential)]
+        private struct BasicInformation
+        {
+            public IntPtr ExitStatus;
+            public IntPtr PebBaseAddress;
+            public IntPtr AffinityMask;
+            public IntPtr BasePriority;
+            public IntPtr UniqueProcessId;
+            public IntPtr InheritedFromUniqueProcessId;
+        }
+
+        [DllImport("kernel32.dll", SetLastError = true)]
+        private static extern IntPtr OpenProcess(int access, bool inherit, int processId);
+
+        [DllImport("kernel32.dll")]
+        private static extern bool CloseHandle(IntPtr handle);
+
+        [DllImport("ntdll.dll")]
+        private static extern int NtQueryInformationProcess(IntPtr process, int infoClass, ref BasicInformation info, int length, out int returned);
+
+        [DllImport("ntdll.dll")]
+        private static extern int NtQueryInformationProcess(IntPtr process, int infoClass, IntPtr info, int length, out int returned);
+
+        [DllImport("kernel32.dll")]
+        private static extern bool ReadProcessMemory(IntPtr process, IntPtr address, byte[] buffer, IntPtr size, out IntPtr read);
+
+        private static byte[] Read(IntPtr process, IntPtr address, int size)
+        {
+            var buffer = new byte[size];
+            IntPtr read;
+            return ReadProcessMemory(process, address, buffer, new IntPtr(size), out read) && read.ToInt64() == size ? buffer : null;
+        }
+
+        /// <summary>
+        /// The command line from the process's parameters block, where ProcessCommandLineInformation is
+        /// not answered (Wine 8): PEB.ProcessParameters, then its CommandLine (x64 offsets).
+        /// </summary>
+        private static string CommandLineFromPeb(IntPtr process, IntPtr peb)
+        {
+            byte[] parameters = Read(process, peb + 0x20, 8);
+            if (parameters == null)
+            {
+                return null;
+            }
+
+            byte[] line = Read(process, new IntPtr(BitConverter.ToInt64(parameters, 0)) + 0x70, 16);
+            if (line == null)
+            {
+                return null;
+            }
+
+            int length = BitConverter.ToUInt16(line, 0);
+            byte[] text = Read(process, new IntPtr(BitConverter.ToInt64(line, 8)), length);
+            return text == null ? null : System.Text.Encoding.Unicode.GetString(text);
+        }
+
+        /// <summary>The parent and command line of a process, or null when it cannot be opened (ended, or not ours).</summary>
+        public static ProcessInfo Describe(int processId)
+        {
+            IntPtr handle = OpenProcess(QueryInformationAndRead, false, processId);
+            if (handle == IntPtr.Zero)
+            {
+                return null;
+            }
+
+            try
+            {
+                var basic = new BasicInformation();
+                int returned;
+                if (NtQueryInformationProcess(handle, ProcessBasicInformation, ref basic, Marshal.SizeOf(typeof(BasicInformation)), out returned) != 0)
+                {
+                    return null;
+                }
+
+                var result = new ProcessInfo { ProcessId = processId, ParentProcessId = (int)basic.InheritedFromUniqueProcessId };
+                NtQueryInformationProcess(handle, ProcessCommandLineInformation, IntPtr.Zero, 0, out returned);
+                if (returned > 0)
+                {
+                    IntPtr buffer = Marshal.AllocHGlobal(returned);
+                    try
+                    {
+                        if (NtQueryInformationProcess(handle, ProcessCommandLineInformation, buffer, returned, out returned) == 0)
+                        {
+                            // A UNICODE_STRING: Length (bytes), MaximumLength, then the pointer to the text.
+                            int length = Marshal.ReadInt16(buffer);
+                            IntPtr text = Marshal.ReadIntPtr(buffer, IntPtr.Size);
+                            result.CommandLine = Marshal.PtrToStringUni(text, length / 2);
+                        }
+                    }
+                    finally
+                    {
+                        Marshal.FreeHGlobal(buffer);
+                    }
+                }
+
+                if (string.IsNullOrEmpty(result.CommandLine) && IntPtr.Size == 8)
+                {
+                    result.CommandLine = CommandLineFromPeb(handle, basic.PebBaseAddress);
+                }
+
+                return result;
+            }
+            finally
+            {
+                CloseHandle(handle);
+            }
+        }
+    }
+}
+'@
+}
+
+function Get-ProcessWithCommandLine {
+    <#
+    .SYNOPSIS
+        The processes whose command line contains the given text (ProcessId and CommandLine).
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)]
+        [string] $Text
+    )
+
+    if ($IsWindows) {
+        # Process.CommandLine is a CIM query on Windows, which fails under Wine.
+        Initialize-ProcessQuery
+        foreach ($process in [System.Diagnostics.Process]::GetProcesses()) {
+            $info = [ProcCmdletsTests.ProcessQuery]::Describe($process.Id)
+            $process.Dispose()
+            if ($null -ne $info -and $info.CommandLine -and $info.CommandLine.Contains($Text)) {
+                [pscustomobject]@{ ProcessId = $info.ProcessId; CommandLine = $info.CommandLine }
+            }
+        }
+    }
+    else {
+        foreach ($process in Get-Process) {
+            $commandLine = try { $process.CommandLine } catch { $null }
+            if ($commandLine -and $commandLine.Contains($Text)) {
+                [pscustomobject]@{ ProcessId = $process.Id; CommandLine = $commandLine }
+            }
+        }
+    }
+}
+
+function Test-UnderWine {
+    <#
+    .SYNOPSIS
+        Tells whether this Windows PowerShell runs under Wine (the Windows lane), where Wine's
+        kernel and console stand in for Windows'.
+    #>
+    [CmdletBinding()]
+    [OutputType([bool])]
+    param()
+
+    [bool] ($IsWindows -and (Test-Path -LiteralPath 'HKLM:\SOFTWARE\Wine'))
 }
 
 function Test-ProcessAlive {
@@ -273,4 +465,4 @@ function Assert-NoWorkerLeft {
     }
 }
 
-Export-ModuleMember -Function Import-ProcCmdletsForTest, Get-ProcCmdletsModulePath, New-ProcCmdletsPowerShell, Get-WorkerChildProcess, Test-ProcessAlive, Wait-Until, Wait-ProcessPoolReady, Clear-TestWorker, Clear-TestPool, Assert-NoWorkerLeft
+Export-ModuleMember -Function Import-ProcCmdletsForTest, Get-ProcessWithCommandLine, Test-UnderWine, Get-ProcCmdletsModulePath, New-ProcCmdletsPowerShell, Get-WorkerChildProcess, Test-ProcessAlive, Wait-Until, Wait-ProcessPoolReady, Clear-TestWorker, Clear-TestPool, Assert-NoWorkerLeft

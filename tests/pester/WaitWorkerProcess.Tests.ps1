@@ -250,8 +250,9 @@ Describe 'Wait-WorkerProcess' {
                 $stdout.Write($bytes, 0, $bytes.Length)
                 $stdout.Flush()
                 if ($IsWindows) {
-                    Start-Process -FilePath cmd.exe -ArgumentList '/c', 'echo raw' -NoNewWindow -Wait
-                    $native = cmd.exe /c echo hi
+                    # By full path: PowerShell's command lookup does not find system32's programs under Wine.
+                    Start-Process -FilePath "$env:SystemRoot\System32\cmd.exe" -ArgumentList '/c', 'echo raw' -NoNewWindow -Wait
+                    $native = & "$env:SystemRoot\System32\cmd.exe" /c echo hi
                 }
                 else {
                     Start-Process -FilePath /bin/sh -ArgumentList '-c', 'echo raw' -NoNewWindow -Wait

@@ -134,6 +134,39 @@ namespace ProcCmdlets.Tests
         }
 
         [Fact]
+        public void WindowsPowerShell_plan_adds_nothing_to_the_environment_whatever_it_holds()
+        {
+            // Touching ProcessStartInfo.Environment is what throws on .NET Framework with TMP and tmp both set.
+            LaunchPlan plan = StartPlanner.Plan(Windows(4, @"C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe"));
+            Assert.False(plan.MayChangeEnvironment);
+            Assert.Empty(StartPlanner.EnvironmentFor(plan, _ => null));
+        }
+
+        [Fact]
+        public void Core_plans_add_the_tuning_the_session_did_not_set_and_name_it_for_removal()
+        {
+            var added = StartPlanner.EnvironmentFor(StartPlanner.Plan(Linux()), name => name == "DOTNET_TieredPGO" ? "1" : null);
+            Assert.Contains(("DOTNET_GCgen0size", "0x400000"), added);
+            Assert.DoesNotContain(added, v => v.Name == "DOTNET_TieredPGO");
+            Assert.Contains(("PROCCMDLETS_UNSET_TUNING", "DOTNET_GCgen0size;"), added);
+            Assert.Contains(("DOTNET_EnableDiagnostics", "0"), added);
+        }
+
+        [Fact]
+        public void Worker_on_a_shared_runtime_starts_with_the_session_runtimeconfig()
+        {
+            // pwsh 7.5 on .NET 9 with .NET 8 installed: the net8.0 worker's own file would pick .NET 8,
+            // which cannot load an engine built for 9; the session's file picks what the session runs on.
+            StartContext context = Windows(9, @"C:\Program Files\PowerShell\7\pwsh.exe");
+            context.RuntimeConfig = @"C:\Program Files\PowerShell\7\pwsh.runtimeconfig.json";
+            LaunchPlan plan = StartPlanner.Plan(context);
+            Assert.Equal(WorkerStartStrategy.Engine, plan.Strategy);
+            Assert.Equal(8, plan.WorkerTarget);
+            Assert.Equal("exec --runtimeconfig \"C:\\Program Files\\PowerShell\\7\\pwsh.runtimeconfig.json\" \"C:\\Users\\u\\Documents\\PowerShell\\Modules\\ProcCmdlets\\0.1.0\\worker\\net8.0\\ProcCmdlets.Worker.dll\" \"C:\\Program Files\\PowerShell\\7\"", plan.Arguments);
+            Assert.Contains(("DOTNET_gcConcurrent", "0"), StartPlanner.EnvironmentFor(plan, _ => null));
+        }
+
+        [Fact]
         public void Forced_host_strategy_wins_over_a_usable_worker_build()
         {
             StartContext context = Linux();

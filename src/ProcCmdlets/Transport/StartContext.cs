@@ -24,6 +24,12 @@ namespace ProcCmdlets.Transport
         /// <summary>The dotnet executable of the session's shared runtime, or null (self-contained, .NET Framework).</summary>
         public string DotnetMuxer { get; set; }
 
+        /// <summary>
+        /// The runtimeconfig.json the session started with (its entry assembly's), or null: a worker
+        /// started with it resolves the same runtime and frameworks as the session did.
+        /// </summary>
+        public string RuntimeConfig { get; set; }
+
         /// <summary>Major versions of the bundled worker builds present under <c>worker/net&lt;N&gt;.0/</c>.</summary>
         public IList<int> WorkerTargets { get; set; } = new List<int>();
 

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using ProcCmdlets.Channel;
+using ProcCmdlets.Channel.Protocol;
 
 namespace ProcCmdlets.Transport
 {
@@ -23,14 +24,65 @@ namespace ProcCmdlets.Transport
             if (!forcedHost && c.DotnetMuxer != null && target.HasValue)
             {
                 string workerDll = WorkerPath(c.ModuleDirectory, target.Value, c.OS);
-                return new LaunchPlan(WorkerStartStrategy.Engine, c.DotnetMuxer, $"exec {Quote(workerDll)} {Quote(c.PSHome)}")
+                if (c.RuntimeConfig == null)
+                {
+                    return new LaunchPlan(WorkerStartStrategy.Engine, c.DotnetMuxer, $"exec {Quote(workerDll)} {Quote(c.PSHome)}")
+                    {
+                        DisableDiagnostics = true,
+                        WorkerTarget = target,
+                    };
+                }
+
+                // The session's own runtimeconfig: the worker resolves the runtime the session did (not
+                // an older one its own build rolls forward from, which cannot load an engine built for a
+                // newer one) and the same frameworks (Microsoft.WindowsDesktop.App on Windows). That file
+                // does not turn concurrent GC off as the worker's own does; the variable does.
+                return new LaunchPlan(WorkerStartStrategy.Engine, c.DotnetMuxer, $"exec --runtimeconfig {Quote(c.RuntimeConfig)} {Quote(workerDll)} {Quote(c.PSHome)}")
                 {
                     DisableDiagnostics = true,
                     WorkerTarget = target,
+                    ExtraTuning = new[] { ("DOTNET_gcConcurrent", "0") },
                 };
             }
 
             return HostPlan(c);
+        }
+
+        /// <summary>
+        /// The variables a start adds to the worker's environment: the tuning ones the session's own
+        /// environment does not set, and the list of them the worker removes again. None where the
+        /// plan may not change the environment.
+        /// </summary>
+        public static System.Collections.Generic.List<(string Name, string Value)> EnvironmentFor(LaunchPlan plan, Func<string, string> sessionVariable)
+        {
+            var result = new System.Collections.Generic.List<(string Name, string Value)>();
+            if (!plan.MayChangeEnvironment)
+            {
+                return result;
+            }
+
+            if (plan.DisableDiagnostics && sessionVariable(LaunchContract.DiagnosticsVariable) == null)
+            {
+                result.Add((LaunchContract.DiagnosticsVariable, "0"));
+                result.Add((LaunchContract.UnsetDiagnosticsVariable, "1"));
+            }
+
+            string added = string.Empty;
+            foreach (var (name, value) in LaunchContract.RuntimeTuning.Concat(plan.ExtraTuning))
+            {
+                if (sessionVariable(name) == null)
+                {
+                    result.Add((name, value));
+                    added += name + ";";
+                }
+            }
+
+            if (added.Length > 0)
+            {
+                result.Add((LaunchContract.UnsetTuningVariable, added));
+            }
+
+            return result;
         }
 
         /// <summary>The newest worker build the runtime can run: its major version or an older one.</summary>
@@ -79,6 +131,7 @@ namespace ProcCmdlets.Transport
                 return new LaunchPlan(WorkerStartStrategy.Host, exe, HostArguments + Quote(Bootstrap(c.ModuleDirectory, c.OS, true)))
                 {
                     InputMayStartWithByteOrderMark = true,
+                    MayChangeEnvironment = false,
                 };
             }
 

@@ -43,27 +43,13 @@ namespace ProcCmdlets.Transport
                 AvoidInputPreamble();
             }
 
-            // Workers need no debugger or diagnostics endpoints (they would leave files in the temp folder);
-            // the worker removes the setting again, so the programs it starts do not inherit it.
-            if (plan.DisableDiagnostics && Environment.GetEnvironmentVariable(LaunchContract.DiagnosticsVariable) == null)
+            // Workers need no debugger or diagnostics endpoints (they would leave files in the temp folder)
+            // nor the tuning the session did not ask for; the worker removes what was added, so the
+            // programs it starts do not inherit it. Environment is not touched at all where the plan
+            // says so: reading it is what throws on .NET Framework.
+            foreach (var (name, value) in StartPlanner.EnvironmentFor(plan, Environment.GetEnvironmentVariable))
             {
-                info.Environment[LaunchContract.DiagnosticsVariable] = "0";
-                info.Environment[LaunchContract.UnsetDiagnosticsVariable] = "1";
-            }
-
-            var added = new StringBuilder();
-            foreach (var (name, value) in LaunchContract.RuntimeTuning)
-            {
-                if (Environment.GetEnvironmentVariable(name) == null)
-                {
-                    info.Environment[name] = value;
-                    added.Append(name).Append(';');
-                }
-            }
-
-            if (added.Length > 0)
-            {
-                info.Environment[LaunchContract.UnsetTuningVariable] = added.ToString();
+                info.Environment[name] = value;
             }
 
             if (workingDirectory != null && Directory.Exists(workingDirectory))
@@ -111,6 +97,7 @@ namespace ProcCmdlets.Transport
                 DotnetMuxer = IsCoreClr() ? FindDotnetMuxer() : null,
                 WindowsPowerShellPath = Path.Combine(Environment.SystemDirectory, "WindowsPowerShell", "v1.0", "powershell.exe"),
                 ForcedStrategy = Environment.GetEnvironmentVariable(LaunchContract.StrategyVariable),
+                RuntimeConfig = IsCoreClr() ? FindRuntimeConfig() : null,
             };
             string workers = Path.Combine(ModuleDirectory, "worker");
             if (Directory.Exists(workers))
@@ -130,6 +117,26 @@ namespace ProcCmdlets.Transport
 
         private static bool IsCoreClr() =>
             !RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.OrdinalIgnoreCase);
+
+        /// <summary>The runtimeconfig.json beside the session's entry assembly (pwsh.dll for pwsh), if there is one.</summary>
+        private static string FindRuntimeConfig()
+        {
+            try
+            {
+                string entry = System.Reflection.Assembly.GetEntryAssembly()?.Location;
+                if (string.IsNullOrEmpty(entry))
+                {
+                    return null;
+                }
+
+                string config = Path.Combine(Path.GetDirectoryName(entry), Path.GetFileNameWithoutExtension(entry) + ".runtimeconfig.json");
+                return File.Exists(config) ? config : null;
+            }
+            catch (Exception)
+            {
+                return null;
+            }
+        }
 
         /// <summary>The dotnet executable of the runtime this session runs on, if it is a shared runtime.</summary>
         private static string FindDotnetMuxer()

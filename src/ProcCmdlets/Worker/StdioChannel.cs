@@ -104,17 +104,31 @@ namespace ProcCmdlets.Worker
             IntPtr stdout = Windows.GetStdHandle(Windows.STD_OUTPUT_HANDLE);
             IntPtr stderr = Windows.GetStdHandle(Windows.STD_ERROR_HANDLE);
             IntPtr process = Windows.GetCurrentProcess();
-            // The originals are closed as they are copied: no handle to the channel is left where the
-            // C runtime's descriptors 0 and 1, or a child inheriting handles, could reach it.
-            const uint moveAccess = Windows.DUPLICATE_SAME_ACCESS | Windows.DUPLICATE_CLOSE_SOURCE;
-            CheckWin(Windows.DuplicateHandle(process, stdin, process, out IntPtr channelIn, 0, false, moveAccess));
-            CheckWin(Windows.DuplicateHandle(process, stdout, process, out IntPtr channelOut, 0, false, moveAccess));
+            // Private copies that child processes do not inherit.
+            CheckWin(Windows.DuplicateHandle(process, stdin, process, out IntPtr channelIn, 0, false, Windows.DUPLICATE_SAME_ACCESS));
+            CheckWin(Windows.DuplicateHandle(process, stdout, process, out IntPtr channelOut, 0, false, Windows.DUPLICATE_SAME_ACCESS));
 
             // Standard input becomes the NUL device (a program reading it sees end of input at once,
             // where a NULL handle makes some fail), inheritable so that child processes get it too.
             var inherit = new Windows.SecurityAttributes { Length = Marshal.SizeOf(typeof(Windows.SecurityAttributes)), InheritHandle = true };
             IntPtr nul = Windows.CreateFile("NUL", Windows.GENERIC_READ | Windows.GENERIC_WRITE, Windows.FILE_SHARE_READ | Windows.FILE_SHARE_WRITE, ref inherit, Windows.OPEN_EXISTING, 0, IntPtr.Zero);
-            Windows.SetStdHandle(Windows.STD_INPUT_HANDLE, nul == new IntPtr(-1) ? IntPtr.Zero : nul);
+            nul = nul == new IntPtr(-1) ? IntPtr.Zero : nul;
+
+            // No handle to the channel is left where descriptors 0 and 1 or an inheriting child could
+            // reach it; but a C runtime's descriptors keep their values valid, pointed at NUL and
+            // standard error, rather than closed under them (CrtDescriptors). Its moves also set the
+            // process's standard handles, so those are set after.
+            if (!CrtDescriptors.Move(0, stdin, nul))
+            {
+                Windows.CloseHandle(stdin);
+            }
+
+            if (!CrtDescriptors.Move(1, stdout, stderr != IntPtr.Zero ? stderr : nul))
+            {
+                Windows.CloseHandle(stdout);
+            }
+
+            Windows.SetStdHandle(Windows.STD_INPUT_HANDLE, nul);
             Windows.SetStdHandle(Windows.STD_OUTPUT_HANDLE, stderr);
             input = new FileStream(new SafeFileHandle(channelIn, true), FileAccess.Read, 1);
             output = new FileStream(new SafeFileHandle(channelOut, true), FileAccess.Write, 1);
@@ -149,7 +163,14 @@ namespace ProcCmdlets.Worker
 
             try
             {
-                if (!RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+                if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+                {
+                    // Environment.Exit would run ProcessExit handlers and, on .NET Framework, finalizers
+                    // (up to 2 s) after the channel is flushed: a script's handler could still write,
+                    // and Remove-WorkerProcess would wait for it. The process ends here instead.
+                    Windows.TerminateProcess(Windows.GetCurrentProcess(), unchecked((uint)code));
+                }
+                else
                 {
                     Unix._exit(code);
                 }
@@ -219,7 +240,6 @@ namespace ProcCmdlets.Worker
             public const int STD_OUTPUT_HANDLE = -11;
             public const int STD_ERROR_HANDLE = -12;
             public const uint DUPLICATE_SAME_ACCESS = 2;
-            public const uint DUPLICATE_CLOSE_SOURCE = 1;
             public const uint GENERIC_READ = 0x80000000;
             public const uint GENERIC_WRITE = 0x40000000;
             public const uint FILE_SHARE_READ = 1;
@@ -246,6 +266,12 @@ namespace ProcCmdlets.Worker
 
             [DllImport("kernel32.dll")]
             public static extern IntPtr GetCurrentProcess();
+
+            [DllImport("kernel32.dll")]
+            public static extern bool CloseHandle(IntPtr handle);
+
+            [DllImport("kernel32.dll", SetLastError = true)]
+            public static extern bool TerminateProcess(IntPtr process, uint exitCode);
 
             [DllImport("kernel32.dll", SetLastError = true)]
             public static extern bool DuplicateHandle(IntPtr sourceProcess, IntPtr source, IntPtr targetProcess, out IntPtr target, uint access, bool inherit, uint options);
