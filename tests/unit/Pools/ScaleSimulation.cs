@@ -15,7 +15,7 @@ namespace ProcCmdlets.Tests.Pools
     /// <summary>
     /// A pool of simulated workers (<see cref="SimTransport"/>) on simulated hosts, up to a thousand
     /// workers: what a map costs the session per item, and how many decisions the scheduler takes per
-    /// second. Public, so that bench/scenarios/j-Scale.ps1 can run it from the built test assembly.
+    /// second. Public, so that bench/scenarios/k-Scale.ps1 can run it from the built test assembly.
     /// </summary>
     public static class ScaleSimulation
     {

@@ -1,6 +1,6 @@
 <#
 .SYNOPSIS
-    j. Scale: a simulated pool of up to 1,020 workers on 30 hosts; the session's CPU per item (µs) and the scheduler's decisions per second.
+    k. Scale: a simulated pool of up to 1,020 workers on 30 hosts; the session's CPU per item (µs) and the scheduler's decisions per second.
 .DESCRIPTION
     The simulation is the unit tests' (tests/unit/Pools/ScaleSimulation.cs): workers that are no
     processes, answering each frame at once on the session's writer thread, so that what is measured
@@ -49,7 +49,7 @@ $decisionRows = foreach ($row in $rows) {
 }
 
 @{
-    Id           = 'j1'
+    Id           = 'k1'
     Title        = 'Scale: session CPU per item'
     Description  = "A simulated pool (no processes) maps $items items with the scheduler's own chunk sizes; the figure is the session process's CPU time during the map divided by the items (µs; the simulated workers' share is a few frames' encoding). Flat would be ideal."
     Unit         = 'µs'
@@ -83,7 +83,7 @@ $decisionRows = foreach ($row in $rows) {
 }
 
 @{
-    Id           = 'j2'
+    Id           = 'k2'
     Title        = 'Scale: scheduler decisions per second'
     Description  = 'The scheduler alone, in steady state: every worker holds two chunks, one finishes, and the scheduler finds it and gives it its next chunk (the fastest of many batches of 10 decisions, after a warm-up).'
     Unit         = 'decisions/s'
