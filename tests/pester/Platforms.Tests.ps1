@@ -22,7 +22,7 @@ BeforeAll {
         $flags = [System.Reflection.BindingFlags]'Instance,Public,NonPublic'
         $writer = [Activator]::CreateInstance($script:assembly.GetType('ProcCmdlets.Channel.PayloadWriter'), $flags, $null, @(256), $null)
         $setup = [Activator]::CreateInstance($script:assembly.GetType('ProcCmdlets.Channel.Protocol.WorkerSetup'), $true)
-        $run = [Activator]::CreateInstance($script:assembly.GetType('ProcCmdlets.Channel.Protocol.RunScript'), $flags, $null, @($setup, $Script, $null, $null, $false), $null)
+        $run = [Activator]::CreateInstance($script:assembly.GetType('ProcCmdlets.Channel.Protocol.RunScript'), $flags, $null, @($setup, $Script, $null, $null, $false, [System.Management.Automation.PSLanguageMode]::FullLanguage), $null)
         $null = $run.GetType().GetMethod('Write').Invoke($run, @($writer))
         [byte[]] $payload = $writer.GetType().GetMethod('ToArray').Invoke($writer, @())
         $kind = [byte][int][Enum]::Parse($script:assembly.GetType('ProcCmdlets.Channel.FrameKind'), 'RunScript')
@@ -202,8 +202,12 @@ Describe 'Platforms: the runtime a worker runs on' {
 
     It 'ends a worker at once after its last frame: a script''s ProcessExit handler does not run' {
         $marker = Join-Path $TestDrive 'process-exit.txt'
+        # Compiled here and only loaded in the worker: the bundled worker program's Add-Type cannot
+        # compile (it looks for the engine's reference assemblies beside the program, not in $PSHOME).
+        $probe = Join-Path $TestDrive 'ExitProbe.dll'
+        Add-Type -OutputAssembly $probe -TypeDefinition 'public static class ExitProbe { public static void Arm(string path) { System.AppDomain.CurrentDomain.ProcessExit += (s, e) => System.IO.File.WriteAllText(path, "ran"); } }'
         $arm = [scriptblock]::Create(@"
-Add-Type -TypeDefinition 'public static class ExitProbe { public static void Arm(string path) { System.AppDomain.CurrentDomain.ProcessExit += (s, e) => System.IO.File.WriteAllText(path, "ran"); } }'
+`$null = [System.Reflection.Assembly]::LoadFrom('$probe')
 [ExitProbe]::Arm('$marker')
 'armed'
 "@)

@@ -85,9 +85,10 @@ Describe 'A shared queue under workers that are ended' {
         $async = $ender.BeginInvoke()
 
         try {
-            # Rounds of maps on four workers: producers put items of their own, consumers want more
-            # than the producers put, so that some block until the ender's puts come or their
-            # -TimeoutSeconds ends them.
+            # Rounds of maps on four workers: producers put items of their own (8 a round), consumers
+            # want three times that (24), more than the ender puts in a consumer's 2 s, so that some
+            # block until the ender's puts come and others are ended by -TimeoutSeconds, on an idle
+            # machine as on a busy one.
             $round = 0
             while (-not $async.IsCompleted) {
                 $round++
@@ -102,7 +103,7 @@ Describe 'A shared queue under workers that are ended' {
                         }
                     }
                     else {
-                        & ([scriptblock]::Create($using:consume)) $using:queue $using:received $using:waiting 2
+                        & ([scriptblock]::Create($using:consume)) $using:queue $using:received $using:waiting 4
                     }
                 }
                 foreach ($line in $lines) { $outputs.Enqueue($line) }
