@@ -35,16 +35,20 @@ namespace ProcCmdlets.Tests
                 writer.SetPaused(true);
                 var record = new byte[64 << 10];
                 int sent = 0;
+                using var firstSent = new ManualResetEventSlim();
                 var producer = Task.Run(() =>
                 {
                     for (int i = 0; i < 16; i++)
                     {
                         writer.Send(FrameKind.Record, record, 0, record.Length);
                         Interlocked.Increment(ref sent);
+                        firstSent.Set();
                     }
                 });
 
-                // The producer stops well short of 16 x 64 KB while paused (about 256 KB queued).
+                // The producer stops well short of 16 x 64 KB while paused (about 256 KB queued). It
+                // has run once it has sent a record: a busy machine may start it late.
+                Assert.True(firstSent.Wait(LongWait));
                 Assert.False(producer.Wait(TimeSpan.FromMilliseconds(500)));
                 Assert.InRange(Volatile.Read(ref sent), 1, 8);
 
