@@ -133,12 +133,21 @@ Describe 'A shared queue under workers that are ended' {
         $twice = @($found | Group-Object | Where-Object Count -GT 1 | ForEach-Object Name)
         $twice | Should -BeNullOrEmpty -Because 'no item may come out of the queue twice'
         $lost = @(@($known) + $putByWorkers | Where-Object { $found -notcontains $_ -and $receivedByEnded -notcontains $_ })
+        # A K- item is put just before a kill -9 of a consumer blocked in Get. When the kill lands
+        # after that consumer's code had the item (its acknowledgement written) and before the
+        # consumer's next call recorded the receipt, the item was used, as the guarantee allows (at
+        # most once), but the test cannot see it. Most such kills land before the acknowledgement,
+        # and the item comes back (the session warns); if unacknowledged items were not given back,
+        # most K- items would be missing, so only a few may be.
+        $usedUnseen = @($lost | Where-Object { $_ -like 'K-*' })
+        $lost = @($lost | Where-Object { $_ -notlike 'K-*' })
         $lost | Should -BeNullOrEmpty -Because "every item put was output, is still queued, or was received by an item that was ended ($($events.Keys | ForEach-Object { "$_ $($events[$_])" }))"
+        $usedUnseen.Count | Should -BeLessOrEqual ([math]::Max(1, [math]::Floor([int] $events['kill -9 blocked in Get'] / 4))) -Because "an item put just before a kill is given back unless the killed consumer's code already had it (missing: $($usedUnseen -join ', '))"
 
         # The ends the test meant to cause happened, with a consumer blocked in Get for most.
         $events['item timeout'] | Should -BeGreaterThan 0
         $events['kill -9'] + $events['kill -9 blocked in Get'] | Should -BeGreaterThan 0 -Because ($events.Keys -join '; ')
         $events['Stop-WorkerProcess -Force'] | Should -BeGreaterThan 0
-        Write-Host "Conservation: $round rounds; $(($events.Keys | ForEach-Object { "$_ $($events[$_])" }) -join ', '); $(@($known).Count + $putByWorkers.Count) put, $($consumed.Count) consumed, $($left.Count) left, $($receivedByEnded.Count) received by ended items"
+        Write-Host "Conservation: $round rounds; $(($events.Keys | ForEach-Object { "$_ $($events[$_])" }) -join ', '); $(@($known).Count + $putByWorkers.Count) put, $($consumed.Count) consumed, $($left.Count) left, $($receivedByEnded.Count) received by ended items, $($usedUnseen.Count) taken by a killed consumer before its receipt"
     }
 }
