@@ -158,9 +158,11 @@ Describe 'Platforms: the pwsh bootstrap' {
         $bom = [byte[]] (0xEF, 0xBB, 0xBF)
         # The worker waits for a frame of 12.5 MB or more; closing the channel ends it without running the script.
         $result = Invoke-WorkerByHand $script:pwsh ($script:pwshArguments + '-NoProfile', '-NonInteractive', '-Command', "Invoke-Expression '$bootstrap'") ($bom + (New-RunScriptFrame 'exit 7')) -CloseInput
-        # A closed channel ends the worker; on Unix it ends its own process group with it (SIGKILL, 137).
-        $closed = if ($IsWindows) { 0 } else { 137 }
-        $result.ExitCode | Should -Be $closed -Because 'a channel that closes mid-frame ends the worker as a closed one does, without running the script'
+        # A channel that ends inside a frame is a corrupt one: the worker says why and ends, with the
+        # status of a worker that failed (WorkerFailure: 65 on Windows; on Unix it ends its own
+        # process group with it, SIGKILL, 137).
+        $failed = if ($IsWindows) { 65 } else { 137 }
+        $result.ExitCode | Should -Be $failed -Because 'a channel that ends mid-frame ends the worker without running the script'
     }
 }
 
