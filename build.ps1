@@ -138,7 +138,7 @@ function Invoke-TestRun {
     Write-Host 'Duration per test file:'
     Write-Host ('{0,8:N1} s  xunit ({1} tests)' -f $unitSeconds, ($unitPassed + $unitFailed))
     foreach ($container in $pesterResult.Containers | Sort-Object Duration -Descending) {
-        $failedHere = @($container.Failed).Count
+        $failedHere = $container.FailedCount
         Write-Host ('{0,8:N1} s  {1}{2}' -f $container.Duration.TotalSeconds, (Split-Path $container.Item -Leaf), $(if ($failedHere) { " ($failedHere failed)" }))
     }
     $elapsed = (Get-Date) - $Started
