@@ -42,7 +42,7 @@ namespace ProcCmdlets.Channel
         private bool _paused;
         private int _boundary;
         private DateTime _tailSince;
-        private Exception _fault;
+        private Exception? _fault;
 
         /// <summary>Bytes of frames queued when a write failed, which therefore never reached the other side.</summary>
         public long Unwritten { get; private set; }
@@ -55,7 +55,7 @@ namespace ProcCmdlets.Channel
         }
 
         /// <summary>Set once a write to the channel has failed (the other side is gone).</summary>
-        public Exception Fault => _fault;
+        public Exception? Fault => _fault;
 
         public void Send(FrameKind kind, PayloadWriter payload) =>
             Send(kind, payload.Buffer, 0, payload.Length);

@@ -105,7 +105,8 @@ namespace ProcCmdlets.Channel
 
         public double ReadDouble() => BitConverter.Int64BitsToDouble(ReadInt64());
 
-        public string ReadString()
+        /// <summary>A string <see cref="PayloadWriter.WriteString(string?)"/> wrote, null included.</summary>
+        public string? ReadString()
         {
             ulong lengthPlusOne = ReadVarUInt();
             if (lengthPlusOne == 0)
@@ -123,6 +124,10 @@ namespace ProcCmdlets.Channel
             _position += length;
             return value;
         }
+
+        /// <summary>A string that the protocol never sends as null: a null one is a malformed frame.</summary>
+        public string ReadRequiredString() =>
+            ReadString() ?? throw new InvalidDataException("A frame holds a null string where the protocol requires one.");
 
         public byte[] ReadBytes()
         {

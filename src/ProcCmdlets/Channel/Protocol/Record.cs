@@ -40,7 +40,7 @@ namespace ProcCmdlets.Channel.Protocol
         /// the session's input item, not the worker's copy of it).
         /// </summary>
         /// <exception cref="InvalidDataException">The body cannot be read back.</exception>
-        public object ReadBody(PayloadReader r, object target, bool replaceTarget)
+        public object? ReadBody(PayloadReader r, object? target, bool replaceTarget)
         {
             switch (Stream)
             {
