@@ -56,9 +56,6 @@ namespace ProcCmdlets.Channel
             Shaped = 28,
         }
 
-        /// <summary>Shared objects' handles, registered by the side this process plays (session or worker).</summary>
-        public static ISharedObjectCodec SharedObjects { get; set; }
-
         /// <summary>Writes <paramref name="value"/>, null included; a value neither form can carry throws <see cref="ValueNotCarriedException"/>.</summary>
         public static void Write(PayloadWriter writer, object? value) => Write(writer, value, 0);
 
@@ -77,9 +74,9 @@ namespace ProcCmdlets.Channel
                 return;
             }
 
-            ISharedObjectCodec? shared = SharedObjects;
-            if (shared != null && shared.TryGetHandle(raw, out SharedHandle handle))
+            if (raw is ISharedHandleSource shared)
             {
+                SharedHandle handle = shared.Handle;
                 w.WriteByte((byte)Tag.SharedObject);
                 handle.Write(w);
                 w.NoteHandle(handle.Id);
@@ -318,7 +315,7 @@ namespace ProcCmdlets.Channel
             w.WriteString(xml);
         }
 
-        /// <summary>Reads a value that <see cref="Write(PayloadWriter, object)"/> wrote (<see cref="ValueDecoder"/>).</summary>
+        /// <summary>Reads a value that <see cref="Write(PayloadWriter, object)"/> wrote (<see cref="ValueDecoder"/>); its shared objects are resolved by the reader's <see cref="PayloadReader.SharedObjects"/>.</summary>
         public static object? Read(PayloadReader r) => ValueDecoder.Read(r, 0);
     }
 }

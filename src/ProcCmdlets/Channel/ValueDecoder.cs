@@ -43,7 +43,7 @@ namespace ProcCmdlets.Channel
                 case ValueCodec.Tag.Shaped: return ShapeTable.ReadRow(r, depth);
                 case ValueCodec.Tag.Clixml: return ReadClixml(r);
                 case ValueCodec.Tag.SharedObject:
-                    return ValueCodec.SharedObjects?.Resolve(SharedHandle.Read(r))
+                    return r.SharedObjects?.Resolve(SharedHandle.Read(r))
                         ?? throw new InvalidDataException("A shared object arrived where none can be resolved.");
                 default: return ReadOtherScalar(r, tag);
             }

@@ -25,7 +25,7 @@ namespace ProcCmdlets.Worker
             int exitCode = 0;
             try
             {
-                _session.Apply(request.Setup);
+                RunspaceSetup.Apply(_session.Runspace, request.Setup);
                 _session.UseLanguageMode(request.LanguageMode);
                 if (!request.HasInput)
                 {

@@ -46,7 +46,7 @@ namespace ProcCmdlets.Worker
             bool ok;
             try
             {
-                _session.Apply(init.Setup);
+                RunspaceSetup.Apply(_session.Runspace, init.Setup);
                 _session.UseLanguageMode(init.LanguageMode);
                 ok = init.InitScript == null || _session.Invoke(relay, init.InitScript, init.InitArgs, null);
             }
@@ -71,12 +71,12 @@ namespace ProcCmdlets.Worker
         {
             // A script block takes the language mode the runspace has when it is made.
             _session.UseLanguageMode(task.LanguageMode);
-            _session.SetVariables(task.Variables);
+            RunspaceSetup.SetVariables(_session.Runspace, task.Variables);
             ErrorRecord notDefined = _session.Code.TakeFailure();
             if (notDefined != null)
             {
                 // Each item of the task fails with the error that kept its functions or modules out.
-                _session.SetVariables(new[] { new KeyValuePair<string, object>(CodeFailureVariable, notDefined) });
+                RunspaceSetup.SetVariables(_session.Runspace, new[] { new KeyValuePair<string, object?>(CodeFailureVariable, notDefined) });
                 _tasks[task.Id] = new DefinedTask(TaskWrapper.For(TaskMode.Inline, "throw $global:" + CodeFailureVariable, task.LanguageMode), new object[0], task.LanguageMode);
                 return;
             }
@@ -178,7 +178,7 @@ namespace ProcCmdlets.Worker
                     return false;
                 }
 
-                RunChunk chunk = RunChunk.Read(next.Reader());
+                RunChunk chunk = RunChunk.Read(next.Reader(_session.Shared));
                 if (chunk.TaskId != taskId)
                 {
                     _deferred = next;

@@ -14,7 +14,7 @@ namespace ProcCmdlets.Worker
     /// are posted without waiting: frames keep their order on the channel, so a later call sees
     /// their effect.
     /// </summary>
-    internal sealed class WorkerShared : ISharedObjectCodec, ISharedEndpoint
+    internal sealed class WorkerShared : ISharedObjectResolver, ISharedEndpoint
     {
         private readonly FrameWriter _writer;
         private readonly ConcurrentDictionary<long, PendingCall> _pending = new ConcurrentDictionary<long, PendingCall>();
@@ -29,18 +29,6 @@ namespace ProcCmdlets.Worker
         public WorkerShared(FrameWriter writer)
         {
             _writer = writer;
-        }
-
-        public bool TryGetHandle(object value, out SharedHandle handle)
-        {
-            if (value is ProcessSharedObject shared)
-            {
-                handle = new SharedHandle(shared.Kind, shared.Id, shared.Capacity);
-                return true;
-            }
-
-            handle = default;
-            return false;
         }
 
         public object Resolve(SharedHandle handle) =>
@@ -214,7 +202,7 @@ namespace ProcCmdlets.Worker
                 return;
             }
 
-            SharedReply reply = SharedReply.Read(frame.Reader());
+            SharedReply reply = SharedReply.Read(frame.Reader(this));
             if (reply.CallId == 0)
             {
                 // A posted call was refused (a put on a queue closed meanwhile): later ones fail here.
