@@ -25,7 +25,7 @@ namespace ProcCmdlets.Transport
         private int _end;
         private bool _skipLineFeed;
         private bool _afterCut;
-        private string _carry;
+        private string? _carry;
 
         public BoundedLineReader(TextReader inner, int maxLineChars = MaxLineChars)
         {
@@ -33,7 +33,7 @@ namespace ProcCmdlets.Transport
             _maxLineChars = Math.Max(2, maxLineChars);
         }
 
-        public override string ReadLine()
+        public override string? ReadLine()
         {
             var line = new StringBuilder(_carry);
             _carry = null;

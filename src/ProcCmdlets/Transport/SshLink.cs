@@ -166,6 +166,7 @@ namespace ProcCmdlets.Transport
             }
 
             _process.Dispose();
+            base.Dispose();
         }
 
         private void ReadStandardError()

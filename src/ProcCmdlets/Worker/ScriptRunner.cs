@@ -19,7 +19,7 @@ namespace ProcCmdlets.Worker
             _session = session;
         }
 
-        public int Run(RunScript request, PSDataCollection<object> input)
+        public int Run(RunScript request, PSDataCollection<object?> input)
         {
             var relay = new StreamRelay(_session.Writer, includeErrorTargets: true);
             int exitCode = 0;
@@ -32,7 +32,7 @@ namespace ProcCmdlets.Worker
                     input.Complete();
                 }
 
-                ErrorRecord notDefined = _session.Code.TakeFailure();
+                ErrorRecord? notDefined = _session.Code.TakeFailure();
                 if (_session.StopRequested)
                 {
                     exitCode = StoppedExitCode;

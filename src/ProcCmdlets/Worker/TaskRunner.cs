@@ -72,12 +72,12 @@ namespace ProcCmdlets.Worker
             // A script block takes the language mode the runspace has when it is made.
             _session.UseLanguageMode(task.LanguageMode);
             RunspaceSetup.SetVariables(_session.Runspace, task.Variables);
-            ErrorRecord notDefined = _session.Code.TakeFailure();
+            ErrorRecord? notDefined = _session.Code.TakeFailure();
             if (notDefined != null)
             {
                 // Each item of the task fails with the error that kept its functions or modules out.
                 RunspaceSetup.SetVariables(_session.Runspace, new[] { new KeyValuePair<string, object?>(CodeFailureVariable, notDefined) });
-                _tasks[task.Id] = new DefinedTask(TaskWrapper.For(TaskMode.Inline, "throw $global:" + CodeFailureVariable, task.LanguageMode), new object[0], task.LanguageMode);
+                _tasks[task.Id] = new DefinedTask(TaskWrapper.For(TaskMode.Inline, "throw $global:" + CodeFailureVariable, task.LanguageMode), Array.Empty<object?>(), task.LanguageMode);
                 return;
             }
 
@@ -208,7 +208,7 @@ namespace ProcCmdlets.Worker
 
         private sealed class DefinedTask
         {
-            public DefinedTask(TaskWrapper wrapper, object[] args, PSLanguageMode languageMode)
+            public DefinedTask(TaskWrapper wrapper, object?[] args, PSLanguageMode languageMode)
             {
                 Wrapper = wrapper;
                 Args = args;
@@ -220,7 +220,7 @@ namespace ProcCmdlets.Worker
 
             public TaskWrapper Wrapper { get; }
 
-            public object[] Args { get; }
+            public object?[] Args { get; }
         }
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.IO;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
@@ -16,10 +17,11 @@ namespace ProcCmdlets.Worker
     /// script runs (input, stop, console sync) are handled on the reader thread; the rest run in
     /// order on the main thread.
     /// </summary>
+    [SuppressMessage("Design", "CA1001", Justification = "One per worker process, for its whole life: the process ends by exiting, never by disposing it.")]
     internal sealed class WorkerSession
     {
         private readonly BlockingCollection<Frame> _inbox = new BlockingCollection<Frame>();
-        private volatile PSDataCollection<object>? _scriptInput;
+        private volatile PSDataCollection<object?>? _scriptInput;
         private volatile PowerShell? _current;
         private volatile bool _stopRequested;
 
@@ -181,7 +183,8 @@ namespace ProcCmdlets.Worker
             switch (frame.Kind)
             {
                 case FrameKind.RunScript:
-                    return new ScriptRunner(this).Run(RunScript.Read(r), _scriptInput);
+                    // The reader thread made the script's input before it queued the RunScript.
+                    return new ScriptRunner(this).Run(RunScript.Read(r), _scriptInput!);
                 case FrameKind.PoolInit:
                     return _tasks.Init(PoolInit.Read(r));
                 case FrameKind.DefineTask:
@@ -214,7 +217,7 @@ namespace ProcCmdlets.Worker
                     switch (frame.Kind)
                     {
                         case FrameKind.RunScript:
-                            _scriptInput = new PSDataCollection<object>();
+                            _scriptInput = new PSDataCollection<object?>();
                             _inbox.Add(frame);
                             break;
                         case FrameKind.Input:
@@ -281,7 +284,7 @@ namespace ProcCmdlets.Worker
             (Runspace.SessionStateProxy.GetVariable("PSVersionTable") as System.Collections.IDictionary)?["PSVersion"]?.ToString() ?? string.Empty;
 
         /// <summary>Runs a script in the global scope; false after a terminating error (already relayed) or <c>exit</c>.</summary>
-        public bool Invoke(StreamRelay relay, string script, object?[]? args, PSDataCollection<object>? input)
+        public bool Invoke(StreamRelay relay, string script, object?[]? args, PSDataCollection<object?>? input)
         {
             using (PowerShell ps = PowerShell.Create())
             {

@@ -20,11 +20,11 @@ namespace ProcCmdlets.Worker
         private readonly ConcurrentDictionary<long, PendingCall> _pending = new ConcurrentDictionary<long, PendingCall>();
         private readonly ConcurrentDictionary<long, ProcessSharedObject> _proxies = new ConcurrentDictionary<long, ProcessSharedObject>();
         private readonly ConcurrentDictionary<long, LockLease> _leases = new ConcurrentDictionary<long, LockLease>();
-        private readonly ConcurrentDictionary<long, string> _refused = new ConcurrentDictionary<long, string>();
+        private readonly ConcurrentDictionary<long, string?> _refused = new ConcurrentDictionary<long, string?>();
         private long _nextCallId;
 
         [ThreadStatic]
-        private static PayloadWriter t_payload;
+        private static PayloadWriter? t_payload;
 
         public WorkerShared(FrameWriter writer)
         {
@@ -62,7 +62,7 @@ namespace ProcCmdlets.Worker
 
             if (target is ProcessQueue && op == SharedOp.Put && target.Capacity == 0)
             {
-                if (_refused.TryGetValue(target.Id, out string refusal))
+                if (_refused.TryGetValue(target.Id, out string? refusal))
                 {
                     throw new InvalidOperationException(refusal);
                 }
