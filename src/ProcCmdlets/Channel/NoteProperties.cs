@@ -25,7 +25,7 @@ namespace ProcCmdlets.Channel
         private static readonly Func<PSObject, IEnumerable>? OwnMembers = MakeAccessor();
 
         [ThreadStatic]
-        private static Dictionary<string, long>? t_checked;
+        private static Dictionary<string, long>? s_checked;
 
         /// <summary>Fills <paramref name="properties"/> (cleared first) with the object's properties, in order; false if one is not a note property.</summary>
         public static bool TryGet(PSObject wrapper, List<PSPropertyInfo> properties)
@@ -49,7 +49,7 @@ namespace ProcCmdlets.Channel
             }
 
             string types = TypeKey(wrapper);
-            var known = t_checked ?? (t_checked = new Dictionary<string, long>(StringComparer.Ordinal));
+            var known = s_checked ?? (s_checked = new Dictionary<string, long>(StringComparer.Ordinal));
             long now = Stopwatch.GetTimestamp();
             if (known.TryGetValue(types, out long checkedAt) && now - checkedAt < Recheck)
             {

@@ -17,7 +17,7 @@ namespace ProcCmdlets.Channel
         /// </summary>
         private static readonly ConditionalWeakTable<byte[], long[]> HandlesOfArrays = new ConditionalWeakTable<byte[], long[]>();
 
-        private static volatile bool _anyHandles;
+        private static volatile bool s_anyHandles;
         private byte[] _buffer;
         private List<long>? _handles;
 
@@ -43,14 +43,14 @@ namespace ProcCmdlets.Channel
         /// <summary>Notes that the payload names shared object <paramref name="id"/>.</summary>
         public void NoteHandle(long id)
         {
-            _anyHandles = true;
+            s_anyHandles = true;
             (_handles ?? (_handles = new List<long>())).Add(id);
         }
 
         /// <summary>The shared-object ids in an array this class made (null when none).</summary>
         public static long[]? HandlesIn(byte[]? payload) =>
 
-            _anyHandles && payload != null && HandlesOfArrays.TryGetValue(payload, out long[]? ids) ? ids : null;
+            s_anyHandles && payload != null && HandlesOfArrays.TryGetValue(payload, out long[]? ids) ? ids : null;
 
         public void Truncate(int length) => Length = length;
 

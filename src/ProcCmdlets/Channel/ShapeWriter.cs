@@ -20,7 +20,7 @@ namespace ProcCmdlets.Channel
         private static readonly ConditionalWeakTable<FrameWriter, ShapeWriter> ByChannel = new ConditionalWeakTable<FrameWriter, ShapeWriter>();
 
         [System.ThreadStatic]
-        private static ShapeWriter? t_current;
+        private static ShapeWriter? s_current;
 
         private readonly FrameWriter _channel;
         private readonly object _lock = new object();
@@ -36,8 +36,8 @@ namespace ProcCmdlets.Channel
         /// <summary>The writer <see cref="ValueCodec"/> uses on this thread, or null where rows go with their names.</summary>
         public static ShapeWriter? Current
         {
-            get => t_current;
-            set => t_current = value;
+            get => s_current;
+            set => s_current = value;
         }
 
         public static ShapeWriter For(FrameWriter channel) => ByChannel.GetValue(channel, c => new ShapeWriter(c));

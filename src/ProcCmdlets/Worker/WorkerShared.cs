@@ -24,7 +24,7 @@ namespace ProcCmdlets.Worker
         private long _nextCallId;
 
         [ThreadStatic]
-        private static PayloadWriter? t_payload;
+        private static PayloadWriter? s_payload;
 
         public WorkerShared(FrameWriter writer)
         {
@@ -96,7 +96,7 @@ namespace ProcCmdlets.Worker
 
         private void Send(FrameKind kind, long callId, ProcessSharedObject target, SharedOp op, int thread, TimeSpan? timeout, object[] args)
         {
-            PayloadWriter w = (t_payload ?? (t_payload = new PayloadWriter(256))).Reset();
+            PayloadWriter w = (s_payload ?? (s_payload = new PayloadWriter(256))).Reset();
             int milliseconds = timeout.HasValue ? (int)Math.Min(int.MaxValue, timeout.Value.TotalMilliseconds) : -1;
             SharedCall.Write(w, callId, target.Id, op, thread, milliseconds, args);
             _writer.Send(kind, w);
