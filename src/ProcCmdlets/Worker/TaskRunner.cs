@@ -117,34 +117,15 @@ namespace ProcCmdlets.Worker
             do
             {
                 before = _feed.Moves;
-                using (PowerShell ps = PowerShell.Create())
+                int? exit = RunPipeline(task.Wrapper, out bool stopped);
+                if (stopped)
                 {
-                    ps.Runspace = _session.Runspace;
-                    ps.AddScript(RunWrapper).AddArgument(task.Wrapper.Wrapper).AddArgument(_feed);
-                    _relay.Attach(ps);
-                    _session.Current = ps;
-                    try
-                    {
-                        ps.Invoke(null, _relay.Output);
-                    }
-                    catch (PipelineStoppedException)
-                    {
-                        break;
-                    }
-                    catch (RuntimeException e)
-                    {
-                        // A flow-control statement or an error outside any item's try/catch.
-                        _feed.Fail(WorkerSession.Unwrap(e));
-                    }
-                    finally
-                    {
-                        _session.Current = null;
-                    }
+                    break;
+                }
 
-                    if (_session.Host.ExitCode.HasValue)
-                    {
-                        return _session.Host.ExitCode.Value;
-                    }
+                if (exit.HasValue)
+                {
+                    return exit;
                 }
             }
             while (!_feed.ChunkFinished && _feed.Moves > before);
@@ -153,6 +134,42 @@ namespace ProcCmdlets.Worker
             _cancelled.TryRemove(_feed.ChunkId, out _);
             _feed.FinishChunk();
             return null;
+        }
+
+        /// <summary>
+        /// Runs one pipeline of the task's wrapper over the feed: <paramref name="stopped"/> when it was
+        /// stopped; the exit code when a script asked the process to exit.
+        /// </summary>
+        private int? RunPipeline(TaskWrapper wrapper, out bool stopped)
+        {
+            stopped = false;
+            using (PowerShell ps = PowerShell.Create())
+            {
+                ps.Runspace = _session.Runspace;
+                ps.AddScript(RunWrapper).AddArgument(wrapper.Wrapper).AddArgument(_feed);
+                _relay.Attach(ps);
+                _session.Current = ps;
+                try
+                {
+                    ps.Invoke(null, _relay.Output);
+                }
+                catch (PipelineStoppedException)
+                {
+                    stopped = true;
+                    return null;
+                }
+                catch (RuntimeException e)
+                {
+                    // A flow-control statement or an error outside any item's try/catch.
+                    _feed.Fail(WorkerSession.Unwrap(e));
+                }
+                finally
+                {
+                    _session.Current = null;
+                }
+
+                return _session.Host.ExitCode;
+            }
         }
 
         /// <summary>
