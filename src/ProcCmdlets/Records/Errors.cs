@@ -5,9 +5,11 @@ namespace ProcCmdlets.Records
 {
     /// <summary>
     /// Every ErrorRecord the session side makes is made here: typed exception, stable id, exact
-    /// category, target. The worker side uses only the channel, so it makes its own few
-    /// (<c>ValueNotCarried</c> for an output it cannot carry, <c>WorkerSetupFailed</c>) in Worker/, and
-    /// <c>RecordCodec</c> rebuilds a worker's error records as the worker wrote them.
+    /// category, target (the session's <c>ValueNotCarried</c> errors too, through <see cref="NotCarried"/>).
+    /// The worker side uses only the channel, so it makes its own few in Worker/: <c>ValueNotCarried</c>
+    /// for an output it cannot carry (<c>StreamRelay</c>), <c>WorkerSetupFailed</c> (<c>ScriptRunner</c>,
+    /// <c>TaskRunner</c>), and the record of a terminating error whose exception the engine wrapped
+    /// (<c>WorkerSession.Unwrap</c>); <c>RecordCodec</c> rebuilds a worker's error records as the worker wrote them.
     /// </summary>
     internal static class Errors
     {

@@ -11,7 +11,7 @@ namespace ProcCmdlets.Transport
 
         public string Location => Environment.MachineName;
 
-        public WorkerLink Start(string workingDirectory)
+        public WorkerLink Start(string? workingDirectory)
         {
             var process = new Process { StartInfo = WorkerLauncher.CreateStartInfo(workingDirectory) };
             process.Start();

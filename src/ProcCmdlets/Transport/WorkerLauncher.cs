@@ -23,7 +23,7 @@ namespace ProcCmdlets.Transport
 
         public static WorkerStartStrategy Strategy => Plan.Value.Strategy;
 
-        public static ProcessStartInfo CreateStartInfo(string workingDirectory)
+        public static ProcessStartInfo CreateStartInfo(string? workingDirectory)
         {
             LaunchPlan plan = Plan.Value;
             var info = new ProcessStartInfo(plan.FileName, plan.Arguments)

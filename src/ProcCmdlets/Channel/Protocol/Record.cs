@@ -31,6 +31,9 @@ namespace ProcCmdlets.Channel.Protocol
             w.WriteVarInt(index);
         }
 
+        /// <summary>The body of a warning, verbose or debug record (after its header): the message.</summary>
+        public static void WriteText(PayloadWriter w, string? message) => w.WriteString(message);
+
         public static Record ReadHeader(PayloadReader r) => new Record((StreamKind)r.ReadByte(), (long)r.ReadVarUInt(), (int)r.ReadVarInt());
 
         /// <summary>
