@@ -92,7 +92,7 @@ Describe 'Platforms: a worker''s children end with it' {
         Test-ProcessAlive -ProcessId $worker.ProcessId | Should -BeFalse
     }
 
-    It 'ends the child process of a worker whose session is killed (kill -9): the worker ends its process group' -Skip:($IsWindows) {
+    It 'Unix: ends the child process of a worker whose session is killed (kill -9): the worker ends its process group' -Skip:($IsWindows) {
         $childFile = Join-Path $TestDrive 'session-death-unix.pid'
         $script = "Import-Module '$((Get-Module ProcCmdlets).Path)'; `$w = Start-WorkerProcess { Set-Content -LiteralPath '$childFile' -Value (Start-Process -FilePath sleep -ArgumentList 300 -PassThru).Id; Start-Sleep 300 }; Start-Sleep 300"
         $session = Start-Process -FilePath $script:pwsh -ArgumentList ($script:pwshArguments + '-NoProfile', '-Command', $script) -PassThru
@@ -109,7 +109,7 @@ Describe 'Platforms: a worker''s children end with it' {
         }
     }
 
-    It 'leaves running the program a worker started when the worker finishes its script, as a shell does' -Skip:($IsWindows) {
+    It 'Unix: leaves running the program a worker started when the worker finishes its script, as a shell does' -Skip:($IsWindows) {
         $childFile = Join-Path $TestDrive 'finished.pid'
         $start = $script:startChild
         $worker = Start-WorkerProcess { Set-Content -LiteralPath $using:childFile -Value (& ([scriptblock]::Create($using:start))) }
@@ -265,11 +265,20 @@ public static class CrtProbe
         $worker | Wait-WorkerProcess -Timeout 120 | Should -Contain 'exit 0'
     }
 
-    # Under Wine a pwsh.exe session needs a terminal, which Start-Process does not give it.
-    It 'Windows: the worker''s Job object ends its children when the session process dies (not under Wine: a session there needs a terminal)' -Skip:(-not $IsWindows -or (Test-Path -LiteralPath 'HKLM:\SOFTWARE\Wine')) {
+    It 'Windows: the worker''s Job object ends its children when the session process dies' -Skip:(-not $IsWindows) {
         $childFile = Join-Path $TestDrive 'session-death.pid'
         $script = "Import-Module '$((Get-Module ProcCmdlets).Path)'; `$w = Start-WorkerProcess { Set-Content -LiteralPath '$childFile' -Value (Start-Process `$env:SystemRoot\System32\ping.exe -ArgumentList '-n','300','127.0.0.1' -WindowStyle Hidden -PassThru).Id; Start-Sleep 300 }; Start-Sleep 300"
-        $session = Start-Process -FilePath $script:pwsh -ArgumentList ($script:pwshArguments + '-NoProfile', '-Command', $script) -PassThru -WindowStyle Hidden
+        # All three standard streams redirected: under Wine a pwsh.exe session with neither a terminal
+        # nor a redirected standard input does not start.
+        $info = [System.Diagnostics.ProcessStartInfo]::new($script:pwsh)
+        foreach ($argument in $script:pwshArguments + '-NoProfile', '-NonInteractive', '-Command', $script) { $info.ArgumentList.Add($argument) }
+        $info.UseShellExecute = $false
+        $info.RedirectStandardInput = $true
+        $info.RedirectStandardOutput = $true
+        $info.RedirectStandardError = $true
+        $session = [System.Diagnostics.Process]::Start($info)
+        $null = $session.StandardOutput.ReadToEndAsync()
+        $null = $session.StandardError.ReadToEndAsync()
         try {
             Wait-Until -TimeoutSeconds 60 { (Test-Path -LiteralPath $childFile) -and (Get-Content -LiteralPath $childFile) } | Should -BeTrue
             $childId = [int] (Get-Content -LiteralPath $childFile)

@@ -573,18 +573,29 @@ Describe 'Reliability: hostile and odd input' {
             Remove-WorkerProcess -Worker $worker
         }
 
-        It 'a native program''s output in an item becomes that item''s output, in order' -Skip:(-not $IsLinux) {
-            $results = 1..3 | Invoke-ProcessPoolMap -Pool $script:pool { sh -c "echo native $_"; "item $_" }
+        It 'a native program''s output in an item becomes that item''s output, in order' {
+            $results = 1..3 | Invoke-ProcessPoolMap -Pool $script:pool {
+                # By full path: PowerShell's command lookup does not find system32's programs under Wine.
+                if ($IsWindows) { & "$env:SystemRoot\System32\cmd.exe" /c "echo native $_" } else { sh -c "echo native $_" }
+                "item $_"
+            }
 
             $results | Should -Be @('native 1', 'item 1', 'native 2', 'item 2', 'native 3', 'item 3')
         }
 
-        It 'a native program writing straight to the worker''s stdout does not reach the channel; its text comes as console output' -Skip:(-not $IsLinux) {
+        It 'a native program writing straight to the worker''s stdout does not reach the channel; its text comes as console output' {
             $results = 1..2 | Invoke-ProcessPoolMap -Pool $script:pool -ChunkSize 1 {
-                # The child inherits the worker's standard output; it also writes a frame header.
-                $startInfo = [System.Diagnostics.ProcessStartInfo]::new('sh')
-                $startInfo.ArgumentList.Add('-c')
-                $startInfo.ArgumentList.Add("echo native-direct-$_; printf '\005\000\000\000\041'")
+                # The child inherits the worker's standard output; on Unix it also writes a frame header
+                # (cmd.exe has no way to write those bytes).
+                $startInfo = if ($IsWindows) {
+                    [System.Diagnostics.ProcessStartInfo]::new("$env:SystemRoot\System32\cmd.exe", "/c echo native-direct-$_")
+                }
+                else {
+                    $unix = [System.Diagnostics.ProcessStartInfo]::new('sh')
+                    $unix.ArgumentList.Add('-c')
+                    $unix.ArgumentList.Add("echo native-direct-$_; printf '\005\000\000\000\041'")
+                    $unix
+                }
                 $startInfo.UseShellExecute = $false
                 $child = [System.Diagnostics.Process]::Start($startInfo)
                 $child.WaitForExit()

@@ -11,7 +11,7 @@ AfterAll {
     Assert-NoWorkerLeft
 }
 
-Describe 'Reliability: a stopped worker' -Skip:($IsWindows) {
+Describe 'Reliability: a stopped worker (Unix: SIGSTOP)' -Skip:($IsWindows) {
     It 'a map of large items with -TimeoutSeconds finishes: the stopped worker''s item times out, the rest run elsewhere, the pool heals' {
         $pool = New-ProcessPool -ProcessCount 2 -Name 'StoppedWorkerPool'
         try {

@@ -62,7 +62,7 @@ AfterAll {
     Stop-SshTestHost $script:ssh
 }
 
-Describe 'Workers on other hosts over OpenSSH' -Skip:([bool] $script:skipReason) {
+Describe 'Workers on other hosts over OpenSSH (Linux only: the tests'' private sshd runs there)' -Skip:([bool] $script:skipReason) {
     Context 'A pool on two hosts' {
         BeforeAll {
             $connection = Get-SshParameter

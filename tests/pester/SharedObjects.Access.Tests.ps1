@@ -85,7 +85,7 @@ Describe 'Shared objects a worker was not sent (not under Wine: a forged call th
     }
 }
 
-Describe 'Shared objects a remote worker was not sent' -Skip:([bool] $script:sshSkip) {
+Describe 'Shared objects a remote worker was not sent (Linux only: the tests'' private sshd runs there)' -Skip:([bool] $script:sshSkip) {
     BeforeAll {
         $script:ssh = Start-SshTestHost
     }

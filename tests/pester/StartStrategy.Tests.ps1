@@ -44,7 +44,7 @@ BeforeDiscovery {
     $script:selfContained = [System.Runtime.InteropServices.RuntimeEnvironment]::GetRuntimeDirectory().TrimEnd('/') -eq $PSHOME.TrimEnd('/')
 }
 
-Describe 'How workers start' -Skip:(-not $IsLinux) {
+Describe 'How workers start (Linux: the command line read from /proc)' -Skip:(-not $IsLinux) {
     It 'runs the session''s own pwsh by default on a self-contained pwsh' -Skip:(-not $script:selfContained) {
         $result = Invoke-FreshPwsh $script:probe
         $result.ExitCode | Should -Be 0 -Because $result.Errors
