@@ -9,7 +9,7 @@ using ProcCmdlets.Channel;
 using ProcCmdlets.Channel.Protocol;
 using Xunit;
 
-namespace ProcCmdlets.Tests
+namespace ProcCmdlets.Tests.Channel
 {
     public class FramingTests
     {

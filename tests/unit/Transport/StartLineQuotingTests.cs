@@ -9,7 +9,7 @@ using ProcCmdlets.Channel;
 using ProcCmdlets.Transport;
 using Xunit;
 
-namespace ProcCmdlets.Tests
+namespace ProcCmdlets.Tests.Transport
 {
     /// <summary>The module's path on a worker's start line: quoted for PowerShell inside, for the C runtime outside.</summary>
     public class StartLineQuotingTests

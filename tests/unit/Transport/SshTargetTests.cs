@@ -5,7 +5,7 @@ using ProcCmdlets.Pools;
 using ProcCmdlets.Transport;
 using Xunit;
 
-namespace ProcCmdlets.Tests
+namespace ProcCmdlets.Tests.Transport
 {
     public class SshTargetTests
     {

@@ -7,7 +7,7 @@ using ProcCmdlets.Channel;
 using ProcCmdlets.Channel.Protocol;
 using Xunit;
 
-namespace ProcCmdlets.Tests
+namespace ProcCmdlets.Tests.Channel
 {
     /// <summary>Rows sent with their shape's number: the names go once per channel, and the rows read back as rows sent with their names do.</summary>
     public class ShapeTests

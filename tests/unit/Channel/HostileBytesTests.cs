@@ -9,7 +9,7 @@ using ProcCmdlets.Channel.Protocol;
 using ProcCmdlets.Transport;
 using Xunit;
 
-namespace ProcCmdlets.Tests
+namespace ProcCmdlets.Tests.Channel
 {
     /// <summary>What a hostile worker or host can make the session spend: each bound against the bytes that would break it.</summary>
     public class HostileBytesTests

@@ -8,7 +8,7 @@ using ProcCmdlets.Channel.Protocol;
 using ProcCmdlets.Worker;
 using Xunit;
 
-namespace ProcCmdlets.Tests
+namespace ProcCmdlets.Tests.Worker
 {
     public class ItemFeedTests
     {

@@ -5,7 +5,7 @@ using System.Threading;
 using ProcCmdlets.Transport;
 using Xunit;
 
-namespace ProcCmdlets.Tests
+namespace ProcCmdlets.Tests.Transport
 {
     public class SshLinkTests
     {

@@ -11,7 +11,7 @@ using ProcCmdlets.Commands;
 using ProcCmdlets.Worker;
 using Xunit;
 
-namespace ProcCmdlets.Tests
+namespace ProcCmdlets.Tests.Commands
 {
     public class CommandAnalysisTests
     {

@@ -12,7 +12,7 @@ using ProcCmdlets.Channel.Protocol;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace ProcCmdlets.Tests
+namespace ProcCmdlets.Tests.Channel
 {
     public class ValueCodecTests
     {

@@ -8,7 +8,7 @@ using ProcCmdlets.Pools;
 using ProcCmdlets.Transport;
 using Xunit;
 
-namespace ProcCmdlets.Tests
+namespace ProcCmdlets.Tests.Pools
 {
     public class BackPressureTests
     {

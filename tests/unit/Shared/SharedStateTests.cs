@@ -5,7 +5,7 @@ using ProcCmdlets.Channel.Protocol;
 using ProcCmdlets.Shared;
 using Xunit;
 
-namespace ProcCmdlets.Tests
+namespace ProcCmdlets.Tests.Shared
 {
     /// <summary>The session-side logic of shared objects, without processes: calls from pretend peers and threads.</summary>
     public class SharedStateTests

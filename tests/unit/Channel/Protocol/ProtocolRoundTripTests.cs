@@ -7,7 +7,7 @@ using ProcCmdlets.Channel.Protocol;
 using Xunit;
 using Record = ProcCmdlets.Channel.Protocol.Record;
 
-namespace ProcCmdlets.Tests.Protocol
+namespace ProcCmdlets.Tests.Channel.Protocol
 {
     /// <summary>Every message of the channel written and read back, as docs/protocol.md describes it.</summary>
     public class ProtocolRoundTripTests
