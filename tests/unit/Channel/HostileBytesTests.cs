@@ -1,5 +1,6 @@
 using System;
 using System.Collections;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
@@ -58,7 +59,8 @@ namespace ProcCmdlets.Tests.Channel
             byte[] wire = Header(FrameReader.RemoteMaxFrameBytes + 1u, FrameKind.Record);
             var reader = new FrameReader(new MemoryStream(wire), FrameReader.RemoteMaxFrameBytes);
             var e = Assert.Throws<InvalidDataException>(() => reader.TryRead(out _));
-            Assert.Contains(FrameReader.RemoteMaxFrameBytes.ToString(), e.Message);
+            Assert.Contains(FrameReader.RemoteMaxFrameBytes.ToString(CultureInfo.InvariantCulture), e.Message);
+
         }
 
         [Fact]
@@ -205,8 +207,9 @@ namespace ProcCmdlets.Tests.Channel
         private static string[] ReadLines(TextReader reader)
         {
             var lines = new System.Collections.Generic.List<string>();
-            string line;
+            string? line;
             while ((line = reader.ReadLine()) != null)
+
             {
                 lines.Add(line);
             }

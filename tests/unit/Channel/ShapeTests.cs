@@ -79,7 +79,7 @@ namespace ProcCmdlets.Tests.Channel
             return (read, frames);
         }
 
-        private static string Describe(object value) => value is PSObject o && o.BaseObject is PSCustomObject
+        private static string Describe(object? value) => value is PSObject o && o.BaseObject is PSCustomObject
             ? string.Join("/", o.TypeNames) + "{" + string.Join(";", o.Properties.Select(p => p.Name + "=" + Describe(p.Value))) + "}"
             : value?.ToString() ?? "null";
 

@@ -9,7 +9,7 @@ namespace ProcCmdlets.Tests.Transport
 {
     public class PlatformStartPlannerTests
     {
-        private static StartContext Linux(int major = 10, string process = "/opt/microsoft/powershell/7/pwsh", string muxer = "/usr/share/dotnet/dotnet") => new StartContext
+        private static StartContext Linux(int major = 10, string process = "/opt/microsoft/powershell/7/pwsh", string? muxer = "/usr/share/dotnet/dotnet") => new StartContext
         {
             FrameworkDescription = $".NET {major}.0.1",
             RuntimeMajor = major,
@@ -21,7 +21,7 @@ namespace ProcCmdlets.Tests.Transport
             WorkerTargets = new List<int> { 8, 10 },
         };
 
-        private static StartContext Windows(int major, string process, string muxer = @"C:\Program Files\dotnet\dotnet.exe") => new StartContext
+        private static StartContext Windows(int major, string process, string? muxer = @"C:\Program Files\dotnet\dotnet.exe") => new StartContext
         {
             FrameworkDescription = major == 4 ? ".NET Framework 4.8.9032.0" : $".NET {major}.0.1",
             RuntimeMajor = major,
@@ -215,7 +215,9 @@ namespace ProcCmdlets.Tests.Transport
         public void BootstrapCommandsRunInConstrainedLanguage()
         {
             string dll = typeof(StartPlanner).Assembly.Location;
-            string directory = System.IO.Path.GetDirectoryName(dll);
+            string? directory = System.IO.Path.GetDirectoryName(dll);
+            Assert.NotNull(directory);
+
             string bootstrap = StartPlanner.Bootstrap(directory, OSFamilies.Current, false);
 
             // Everything but the final call, which would take this process's standard input and output.

@@ -49,8 +49,10 @@ namespace ProcCmdlets.Tests.Transport
                 RedirectStandardOutput = true,
                 UseShellExecute = false,
             };
-            using (Process printf = Process.Start(info))
+            using (Process? printf = Process.Start(info))
             {
+                Assert.NotNull(printf);
+
                 string output = printf.StandardOutput.ReadToEnd();
                 printf.WaitForExit();
                 Assert.Equal(new[] { argument, "end" }, output.Split('\n', StringSplitOptions.RemoveEmptyEntries));

@@ -188,7 +188,7 @@ namespace ProcCmdlets.Tests.Worker
             using (var writer = new FrameWriter(memory))
             {
                 var feed = new ItemFeed(new StreamRelay(writer, false));
-                feed.Load(1, new object[0]);
+                feed.Load(1, Array.Empty<object>());
                 Assert.False(feed.MoveNext());
                 Assert.False(feed.MoveNext());
             }
@@ -207,7 +207,7 @@ namespace ProcCmdlets.Tests.Worker
                 feed.Load(2, new object[] { 1, 2 });
                 feed.MoveNext();
                 feed.MoveNext();
-                feed.Fail(PSObject.AsPSObject(new ErrorRecord(new Exception("item failed"), "ItemFailed", ErrorCategory.NotSpecified, null)));
+                feed.Fail(PSObject.AsPSObject(new ErrorRecord(new InvalidOperationException("item failed"), "ItemFailed", ErrorCategory.NotSpecified, null)));
                 feed.Fail("not an error record");
             }
 

@@ -40,7 +40,10 @@ namespace ProcCmdlets.Tests.Channel.Protocol
             Assert.Contains(assembly.ManifestModule.ModuleVersionId.ToString("N"), Hello.ThisModuleVersion);
             string otherBuild = Hello.ThisModuleVersion.Replace(assembly.ManifestModule.ModuleVersionId.ToString("N"), System.Guid.NewGuid().ToString("N"));
             Assert.NotNull(new Hello(Hello.CurrentProtocolVersion, otherBuild, "7.6.9", 1).Mismatch());
-            Assert.NotNull(new Hello(Hello.CurrentProtocolVersion, assembly.GetName().Version.ToString(), "7.6.9", 1).Mismatch());
+            Version? assemblyVersion = assembly.GetName().Version;
+            Assert.NotNull(assemblyVersion);
+            Assert.NotNull(new Hello(Hello.CurrentProtocolVersion, assemblyVersion.ToString(), "7.6.9", 1).Mismatch());
+
         }
 
         [Fact]
@@ -119,7 +122,7 @@ namespace ProcCmdlets.Tests.Channel.Protocol
         public void RunChunkCarriesItemsEncodedOnceWhenQueued()
         {
             var encoded = new List<byte[]>();
-            foreach (object item in new object[] { 1, "two", null, 4.5 })
+            foreach (object? item in new object?[] { 1, "two", null, 4.5 })
             {
                 var w = new PayloadWriter();
                 ValueCodec.Write(w, item);
@@ -131,7 +134,7 @@ namespace ProcCmdlets.Tests.Channel.Protocol
             Assert.True(r.AtEnd);
             Assert.Equal(3, back.TaskId);
             Assert.Equal(11, back.ChunkId);
-            Assert.Equal(new object[] { 1, "two", null, 4.5 }, back.Items);
+            Assert.Equal(new object?[] { 1, "two", null, 4.5 }, back.Items);
         }
 
         [Theory]

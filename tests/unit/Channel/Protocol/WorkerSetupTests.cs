@@ -126,7 +126,7 @@ namespace ProcCmdlets.Tests.Channel.Protocol
         [Fact]
         public void ValuesRoundTrip()
         {
-            var values = new object[] { 1, "two", null, new object[] { 3 }, 4.0m, 'c' };
+            var values = new object?[] { 1, "two", null, new object[] { 3 }, 4.0m, 'c' };
             var w = new PayloadWriter();
             WorkerSetup.WriteValues(w, values);
             var r = new PayloadReader(w.ToArray());
@@ -144,7 +144,7 @@ namespace ProcCmdlets.Tests.Channel.Protocol
         [Fact]
         public void NullAndEmptyValueListsReadAsEmpty()
         {
-            foreach (IReadOnlyCollection<object> values in new IReadOnlyCollection<object>[] { null, Array.Empty<object>() })
+            foreach (IReadOnlyCollection<object>? values in new IReadOnlyCollection<object>?[] { null, Array.Empty<object>() })
             {
                 var w = new PayloadWriter();
                 WorkerSetup.WriteValues(w, values);
