@@ -335,16 +335,7 @@ foreach ($round in 1..40) {
 "after: $((1..4 | Invoke-ProcessPoolMap -Pool $pool { $_ * 2 }) -join ',')"
 Remove-ProcessPool -Pool $pool -Force
 '@
-            $startInfo = [System.Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
-            if ([System.IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') {
-                $startInfo.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll'))
-            }
-            foreach ($argument in '-NoProfile', '-NonInteractive', '-File', $script, '-ModulePath', (Get-ProcCmdletsModulePath)) {
-                $startInfo.ArgumentList.Add($argument)
-            }
-            $startInfo.RedirectStandardOutput = $true
-            $startInfo.RedirectStandardError = $true
-            $process = [System.Diagnostics.Process]::Start($startInfo)
+            $process = [System.Diagnostics.Process]::Start((New-PwshStartInfo '-File', $script, '-ModulePath', (Get-ProcCmdletsModulePath)))
             try {
                 $stderr = $process.StandardError.ReadToEndAsync()
                 $stdout = $process.StandardOutput.ReadToEnd()

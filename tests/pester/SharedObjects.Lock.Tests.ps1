@@ -4,10 +4,6 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-ProcCmdletsForTest
-
-    function Get-ThrownType([scriptblock] $Script) {
-        try { $null = & $Script; 'nothing' } catch { $_.Exception.GetBaseException().GetType().FullName }
-    }
 }
 
 AfterAll {

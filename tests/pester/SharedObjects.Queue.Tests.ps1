@@ -5,11 +5,6 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-ProcCmdletsForTest
     $script:pool = New-ProcessPool -ProcessCount 2 -Name 'QueueTestPool'
-
-    # PowerShell wraps what a method throws in a MethodInvocationException; the type a catch block matches is the inner one.
-    function Get-ThrownType([scriptblock] $Script) {
-        try { $null = & $Script; 'nothing' } catch { $_.Exception.GetBaseException().GetType().FullName }
-    }
 }
 
 AfterAll {

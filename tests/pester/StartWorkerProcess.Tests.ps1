@@ -219,18 +219,10 @@ Describe 'Start-WorkerProcess' {
     Context 'the parent process dies' {
         It 'ends the worker within a few seconds after its PowerShell process is killed' -Skip:$IsWindows {
             # A separate PowerShell process starts a worker, then is killed with SIGKILL.
-            $startInfo = [System.Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
-            if ([System.IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') {
-                $startInfo.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll'))
-            }
-            foreach ($argument in '-NoProfile', '-NonInteractive', '-Command',
-                ('$ProcCmdletsWarmSpare = $false; Import-Module ''{0}''; $w = Start-WorkerProcess {{ Start-Sleep -Seconds 60 }}; [Console]::Out.WriteLine($w.ProcessId); [Console]::Out.Flush(); Start-Sleep -Seconds 60' -f
-                    (Get-ProcCmdletsModulePath))) {
-                $startInfo.ArgumentList.Add($argument)
-            }
-            $startInfo.RedirectStandardOutput = $true
-            $startInfo.UseShellExecute = $false
-            $parent = [System.Diagnostics.Process]::Start($startInfo)
+            $command = '$ProcCmdletsWarmSpare = $false; Import-Module ''{0}''; $w = Start-WorkerProcess {{ Start-Sleep -Seconds 60 }}; [Console]::Out.WriteLine($w.ProcessId); [Console]::Out.Flush(); Start-Sleep -Seconds 60' -f
+                (Get-ProcCmdletsModulePath)
+            $parent = [System.Diagnostics.Process]::Start((New-PwshStartInfo '-Command', $command))
+            $null = $parent.StandardError.ReadToEndAsync()
             $workerPid = 0
             try {
                 $line = $parent.StandardOutput.ReadLineAsync()
