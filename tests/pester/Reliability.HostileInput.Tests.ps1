@@ -624,7 +624,7 @@ Describe 'Reliability: a worker fed frames it cannot act on' {
                 $stderr = $process.StandardError.ReadToEndAsync()
                 $process.StandardInput.BaseStream.Write($Frames, 0, $Frames.Length)
                 $process.StandardInput.BaseStream.Flush()
-                $process.WaitForExit(120000) | Should -BeTrue -Because 'a worker that cannot go on ends'
+                $process.WaitForExit(60000) | Should -BeTrue -Because 'a worker that cannot go on ends'
                 $null = $stderr.Wait(30000)
                 [pscustomobject]@{ ExitCode = $process.ExitCode; Console = $stderr.Result }
             }

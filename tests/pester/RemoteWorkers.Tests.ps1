@@ -454,7 +454,7 @@ Start-Sleep -Seconds 300
             $null = $child.StandardError.ReadToEndAsync()
             try {
                 $line = $child.StandardOutput.ReadLineAsync()
-                $line.Wait(120000) | Should -BeTrue
+                $line.Wait(60000) | Should -BeTrue
                 $line.Result | Should -Be 'ready'
                 @(Get-SshTestRemoteWorker $script:ssh).Count | Should -BeGreaterThan 0
                 & kill -9 $child.Id

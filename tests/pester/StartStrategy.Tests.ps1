@@ -11,7 +11,7 @@ BeforeAll {
         $process = [System.Diagnostics.Process]::Start((New-PwshStartInfo '-Command', $Script -Environment $Environment))
         $stderr = $process.StandardError.ReadToEndAsync()
         $stdout = $process.StandardOutput.ReadToEnd()
-        $null = $process.WaitForExit(120000)
+        $null = $process.WaitForExit(60000)
         [pscustomobject]@{ Output = $stdout -split "`r?`n" | Where-Object { $_ }; Errors = $stderr.Result; ExitCode = $process.ExitCode }
     }
 

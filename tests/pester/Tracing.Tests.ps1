@@ -14,9 +14,10 @@ BeforeAll {
         $process = [System.Diagnostics.Process]::Start((New-PwshStartInfo '-Command', $Command -Environment @{ PROCCMDLETS_TRACE = $TracePath }))
         $output = $process.StandardOutput.ReadToEndAsync()
         $errors = $process.StandardError.ReadToEndAsync()
-        if (-not $process.WaitForExit(180000)) {
+        # A new pwsh and three worker starts one after another (the item that exits ends one).
+        if (-not $process.WaitForExit(90000)) {
             $process.Kill($true)
-            throw 'The traced session did not end within 180 s.'
+            throw 'The traced session did not end within 90 s.'
         }
         [pscustomobject]@{ ExitCode = $process.ExitCode; Output = $output.Result; Error = $errors.Result }
     }

@@ -12,7 +12,10 @@ namespace ProcCmdlets.Tests.Pools
 {
     public class BackPressureTests
     {
-        private static readonly TimeSpan LongWait = TimeSpan.FromSeconds(60);
+        // A bound on threads of this process waking: generous on a loaded 2-core machine, and a
+        // failing test still fails in seconds.
+        private static readonly TimeSpan LongWait = TimeSpan.FromSeconds(10);
+
 
         /// <summary>A stream whose writes wait until it is opened: the writer's queue fills meanwhile.</summary>
         private sealed class GateStream : MemoryStream
