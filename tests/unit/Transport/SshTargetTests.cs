@@ -136,7 +136,7 @@ namespace ProcCmdlets.Tests.Transport
         [InlineData("[::1]:2200", null, "::1", 2200, "[::1]:2200")]
         [InlineData("fe80::1", null, "fe80::1", 0, "fe80::1")]
         [InlineData("a@b@host", "a@b", "host", 0, "host")]
-        public void ParsesUserHostAndPort(string entry, string user, string host, int port, string location)
+        public void ParsesUserHostAndPort(string entry, string? user, string host, int port, string location)
         {
             var target = Target(entry, null, 0, null, null, null);
             Assert.Equal(user, target.UserName);
