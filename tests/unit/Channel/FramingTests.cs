@@ -358,6 +358,7 @@ namespace ProcCmdlets.Tests.Channel
             writer.Send(FrameKind.Record, new byte[1000], 0, 1000);
             writer.Dispose();
             Assert.Equal(1005, writer.Unwritten);
+            Assert.NotNull(writer.Fault);
             Assert.Contains("1005 bytes", writer.Fault.Message);
             Assert.True(stream.Disposed);
         }

@@ -128,7 +128,7 @@ namespace ProcCmdlets.Tests.Channel
                 Props(0),
             })
             {
-                object back = ValueCodec.Read(new PayloadReader(Encode(value)));
+                object? back = ValueCodec.Read(new PayloadReader(Encode(value)));
                 Assert.NotNull(back);
             }
         }

@@ -22,7 +22,7 @@ namespace ProcCmdlets.Tests.Channel
         }
 
         /// <summary>Writes each value as a worker's relay does, then reads the channel back as a pool's reader does.</summary>
-        private static (List<object> Values, List<Frame> Frames) SendAndRead(IEnumerable<PSObject> values)
+        private static (List<object?> Values, List<Frame> Frames) SendAndRead(IEnumerable<PSObject> values)
         {
             var stream = new MemoryStream();
             using (var writer = new FrameWriter(stream))
@@ -53,7 +53,7 @@ namespace ProcCmdlets.Tests.Channel
             }
 
             var table = new ShapeTable();
-            var read = new List<object>();
+            var read = new List<object?>();
             ShapeTable.Current = table;
             try
             {

@@ -20,7 +20,7 @@ namespace ProcCmdlets.Tests.Connection
             return result;
         }
 
-        private static string Show(List<KeyValuePair<string, string>> changes) =>
+        private static string Show(List<KeyValuePair<string, string?>> changes) =>
             string.Join(" ", changes.Select(c => c.Value == null ? "-" + c.Key : c.Key + "=" + c.Value));
 
         [Fact]

@@ -69,6 +69,7 @@ namespace ProcCmdlets.Tests.Connection
             Assert.Equal(new[] { FrameKind.InitDone, FrameKind.ChunkDone }, kinds);
             Assert.Equal(1, exits);
             Assert.Null(client.ChannelFault);
+            Assert.NotNull(client.Hello);
             Assert.Equal("7.6.9", client.Hello.EngineVersion);
             Assert.False(link.Killed);
         }

@@ -18,7 +18,7 @@ namespace ProcCmdlets.Tests.Pools
     {
         private int _nextProcessId = 100000;
 
-        public FakeTransport(Func<object, FakeOutcome> behaviour, Func<int, bool>? freezes = null)
+        public FakeTransport(Func<object?, FakeOutcome> behaviour, Func<int, bool>? freezes = null)
         {
             Behaviour = behaviour;
             Freezes = freezes ?? (_ => false);
@@ -27,7 +27,7 @@ namespace ProcCmdlets.Tests.Pools
         /// <summary>Which workers (by start number, from 1) stop answering as soon as they get a chunk, before starting it.</summary>
         public Func<int, bool> Freezes { get; }
 
-        public Func<object, FakeOutcome> Behaviour { get; }
+        public Func<object?, FakeOutcome> Behaviour { get; }
 
         /// <summary>When set, a killed worker's channel ends only once this is set, as a process that takes long to die.</summary>
         public ManualResetEventSlim? DeathGate { get; set; }
@@ -53,7 +53,7 @@ namespace ProcCmdlets.Tests.Pools
         private readonly AnonymousPipeClientStream _workerIn;
         private readonly AnonymousPipeClientStream _workerOut;
         private readonly ManualResetEventSlim _exited = new ManualResetEventSlim();
-        private readonly Func<object, FakeOutcome> _behaviour;
+        private readonly Func<object?, FakeOutcome> _behaviour;
         private readonly Dictionary<long, DefineTask> _tasks = new Dictionary<long, DefineTask>();
         private readonly bool _frozen;
         private readonly ManualResetEventSlim? _deathGate;
@@ -62,7 +62,7 @@ namespace ProcCmdlets.Tests.Pools
         private long _nextCallId;
         private int? _exitCode;
 
-        public FakeWorker(int processId, Func<object, FakeOutcome> behaviour, bool frozen, ManualResetEventSlim? deathGate = null)
+        public FakeWorker(int processId, Func<object?, FakeOutcome> behaviour, bool frozen, ManualResetEventSlim? deathGate = null)
         {
             ProcessId = processId;
             _deathGate = deathGate;
@@ -87,7 +87,7 @@ namespace ProcCmdlets.Tests.Pools
         public override int? ExitCode => _exitCode;
 
         /// <summary>Items this worker finished, in order.</summary>
-        public List<object> Ran { get; } = new List<object>();
+        public List<object?> Ran { get; } = new List<object?>();
 
         public int Chunks { get; private set; }
 

@@ -7,6 +7,7 @@ using ProcCmdlets.Channel.Protocol;
 using ProcCmdlets.Pools;
 using ProcCmdlets.Records;
 using ProcCmdlets.Transport;
+using Xunit;
 
 namespace ProcCmdlets.Tests.Pools
 {
@@ -24,14 +25,14 @@ namespace ProcCmdlets.Tests.Pools
 
         public WorkerPool Pool { get; }
 
-        public List<object> Output { get; } = new List<object>();
+        public List<object?> Output { get; } = new List<object?>();
 
         public List<ErrorRecord> Errors { get; } = new List<ErrorRecord>();
 
         /// <summary>Output and errors in the order they were written.</summary>
-        public List<object> Written { get; } = new List<object>();
+        public List<object?> Written { get; } = new List<object?>();
 
-        public void Write(StreamKind stream, object record)
+        public void Write(StreamKind stream, object? record)
         {
             Written.Add(record);
             if (stream == StreamKind.Output)
@@ -40,7 +41,7 @@ namespace ProcCmdlets.Tests.Pools
             }
             else if (stream == StreamKind.Error)
             {
-                Errors.Add((ErrorRecord)record);
+                Errors.Add(Assert.IsType<ErrorRecord>(record));
             }
         }
 

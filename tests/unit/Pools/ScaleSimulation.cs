@@ -235,7 +235,7 @@ namespace ProcCmdlets.Tests.Pools
             public int Output;
             public int Other;
 
-            public void Write(StreamKind stream, object record)
+            public void Write(StreamKind stream, object? record)
             {
                 if (stream == StreamKind.Output)
                 {

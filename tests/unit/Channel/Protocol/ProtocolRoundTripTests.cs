@@ -65,7 +65,7 @@ namespace ProcCmdlets.Tests.Channel.Protocol
         public void RunScriptRoundTrips()
         {
             var setup = new WorkerSetup { WorkingDirectory = "/tmp" };
-            setup.Variables.Add(new KeyValuePair<string, object>("x", 1));
+            setup.Variables.Add(new KeyValuePair<string, object?>("x", 1));
             PayloadReader r = Written(new RunScript(setup, "$args[0]", "$init = 1", new object[] { "a", 2 }, true, PSLanguageMode.ConstrainedLanguage).Write);
             RunScript back = RunScript.Read(r);
             Assert.True(r.AtEnd);
@@ -106,7 +106,7 @@ namespace ProcCmdlets.Tests.Channel.Protocol
         [Fact]
         public void DefineTaskRoundTrips()
         {
-            var variables = new List<KeyValuePair<string, object>> { new KeyValuePair<string, object>("__pcUsing_x", "v") };
+            var variables = new List<KeyValuePair<string, object?>> { new KeyValuePair<string, object?>("__pcUsing_x", "v") };
             PayloadReader r = Written(new DefineTask(7, TaskMode.Splat, "param($a, $b) $a + $b", variables, new object[] { 1 }, PSLanguageMode.ConstrainedLanguage).Write);
             DefineTask back = DefineTask.Read(r);
             Assert.True(r.AtEnd);
