@@ -97,7 +97,7 @@ namespace ProcCmdlets.Tests.Channel
                 Assert.Equal(Describe(named), Describe(values[i]));
             }
 
-            Assert.Equal("Deserialized.My.Row", ((PSObject)values[9 + 1]).TypeNames[0]);
+            Assert.Equal("Deserialized.My.Row", Assert.IsType<PSObject>(values[9 + 1]).TypeNames[0]);
 
             // A row names its shape in a few bytes instead of carrying its names.
             var records = frames.Where(f => f.Kind == FrameKind.Record).ToList();

@@ -10,7 +10,7 @@ namespace ProcCmdlets.Tests.Pools
     /// <summary>The pool's logic (ordering, crash blame, timeouts, retirement) against fake workers: no processes.</summary>
     public class WorkerPoolTests
     {
-        private static List<object> Squares(IEnumerable<int> items) => items.Select(i => (object)(i * i)).ToList();
+        private static List<object?> Squares(IEnumerable<int> items) => items.Select(i => (object?)(i * i)).ToList();
 
         [Fact]
         public void ResultsComeInInputOrderAcrossWorkersOfUnevenSpeed()

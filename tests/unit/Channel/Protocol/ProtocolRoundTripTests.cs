@@ -156,15 +156,15 @@ namespace ProcCmdlets.Tests.Channel.Protocol
         public void RecordBodyOfEveryStreamIsReadBackByTheOneDecoder()
         {
             var error = new ErrorRecord(new InvalidOperationException("boom"), "Boom,Here", ErrorCategory.InvalidOperation, "target");
-            var bodies = new (StreamKind, Action<PayloadWriter>, Action<object>)[]
+            var bodies = new (StreamKind, Action<PayloadWriter>, Action<object?>)[]
             {
                 (StreamKind.Output, w => ValueCodec.Write(w, 42), o => Assert.Equal(42, o)),
-                (StreamKind.Error, w => RecordCodec.WriteError(w, error, true), o => Assert.Equal("Boom,Here", ((ErrorRecord)o).FullyQualifiedErrorId)),
-                (StreamKind.Warning, w => w.WriteString("careful"), o => Assert.Equal("careful", ((WarningRecord)o).Message)),
-                (StreamKind.Verbose, w => w.WriteString("chatty"), o => Assert.Equal("chatty", ((VerboseRecord)o).Message)),
-                (StreamKind.Debug, w => w.WriteString("bug"), o => Assert.Equal("bug", ((DebugRecord)o).Message)),
-                (StreamKind.Information, w => RecordCodec.WriteInformation(w, new InformationRecord("note", "src")), o => Assert.Equal("note", ((InformationRecord)o).MessageData)),
-                (StreamKind.Progress, w => RecordCodec.WriteProgress(w, new ProgressRecord(1, "act", "stat")), o => Assert.Equal("act", ((ProgressRecord)o).Activity)),
+                (StreamKind.Error, w => RecordCodec.WriteError(w, error, true), o => Assert.Equal("Boom,Here", Assert.IsType<ErrorRecord>(o).FullyQualifiedErrorId)),
+                (StreamKind.Warning, w => w.WriteString("careful"), o => Assert.Equal("careful", Assert.IsType<WarningRecord>(o).Message)),
+                (StreamKind.Verbose, w => w.WriteString("chatty"), o => Assert.Equal("chatty", Assert.IsType<VerboseRecord>(o).Message)),
+                (StreamKind.Debug, w => w.WriteString("bug"), o => Assert.Equal("bug", Assert.IsType<DebugRecord>(o).Message)),
+                (StreamKind.Information, w => RecordCodec.WriteInformation(w, new InformationRecord("note", "src")), o => Assert.Equal("note", Assert.IsType<InformationRecord>(o).MessageData)),
+                (StreamKind.Progress, w => RecordCodec.WriteProgress(w, new ProgressRecord(1, "act", "stat")), o => Assert.Equal("act", Assert.IsType<ProgressRecord>(o).Activity)),
             };
             foreach (var (stream, write, check) in bodies)
             {
@@ -185,7 +185,7 @@ namespace ProcCmdlets.Tests.Channel.Protocol
             var error = new ErrorRecord(new InvalidOperationException("boom"), "Boom", ErrorCategory.InvalidOperation, "worker's copy");
             PayloadReader r = Written(w => RecordCodec.WriteError(w, error, false));
             var item = new object();
-            var back = (ErrorRecord)new Record(StreamKind.Error, 1, 0).ReadBody(r, item, replaceTarget: true);
+            var back = Assert.IsType<ErrorRecord>(new Record(StreamKind.Error, 1, 0).ReadBody(r, item, replaceTarget: true));
             Assert.Same(item, back.TargetObject);
         }
 
