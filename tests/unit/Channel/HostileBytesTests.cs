@@ -164,7 +164,7 @@ namespace ProcCmdlets.Tests.Channel
             var reader = new BoundedLineReader(text);
             long chars = 0, sum = 0;
             int pieces = 0;
-            string piece;
+            string? piece;
             while ((piece = reader.ReadLine()) != null)
             {
                 Assert.InRange(piece.Length, 1, BoundedLineReader.MaxLineChars);

@@ -38,7 +38,7 @@ namespace ProcCmdlets.Tests.Shared
             return probe;
         }
 
-        private static object Value(Probe probe)
+        private static object? Value(Probe probe)
         {
             Assert.True(probe.Result.HasValue, $"{probe.Op} has not finished");
             SharedResult result = probe.Result.Value;

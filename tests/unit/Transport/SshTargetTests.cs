@@ -9,7 +9,7 @@ namespace ProcCmdlets.Tests.Transport
 {
     public class SshTargetTests
     {
-        private static SshTarget Target(string entry, string userName, int port, string keyFilePath, IDictionary options, string powerShellPath) =>
+        private static SshTarget Target(string entry, string? userName, int port, string? keyFilePath, IDictionary? options, string? powerShellPath) =>
             new SshTarget(entry, new SshConnectionOptions { UserName = userName, Port = port, KeyFilePath = keyFilePath, Options = options, PowerShellPath = powerShellPath });
 
         [Theory]
@@ -96,7 +96,8 @@ namespace ProcCmdlets.Tests.Transport
                 info.ArgumentList.Add("printf '%s\\n' " + command);
                 using (var sh = System.Diagnostics.Process.Start(info))
                 {
-                    string first = sh.StandardOutput.ReadLine();
+                    Assert.NotNull(sh);
+                    string? first = sh.StandardOutput.ReadLine();
                     sh.WaitForExit();
                     Assert.Equal(path, first);
                 }

@@ -143,7 +143,7 @@ namespace ProcCmdlets.Tests.Worker
         public void ItemFeedMarksTheChunkStartedAndEachItemDone()
         {
             var memory = new MemoryStream();
-            var seen = new List<object>();
+            var seen = new List<object?>();
             using (var writer = new FrameWriter(memory))
             {
                 var relay = new StreamRelay(writer, false);
