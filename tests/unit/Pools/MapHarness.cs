@@ -47,7 +47,7 @@ namespace ProcCmdlets.Tests.Pools
 
         public MapHarness Map(IEnumerable<object> items, int chunkSize = 0, int timeoutSeconds = 0, bool unordered = false, int limitSeconds = 30, byte[]? code = null)
         {
-            var task = new PoolTask(Pool.NextTaskId(), TaskMode.Inline, "$_", null, null, PSLanguageMode.FullLanguage) { Code = code };
+            var task = new PoolTask(Pool.NextTaskId(), TaskMode.Inline, "$_", new(), null, PSLanguageMode.FullLanguage) { Code = code };
             var result = new MapResult(task, chunkSize, timeoutSeconds, unordered);
             Pool.Register(result);
             try
