@@ -1,5 +1,11 @@
 #Requires -Version 7.0
-# Shared helpers of the ProcCmdlets Pester tests.
+# Shared helpers of the ProcCmdlets Pester tests. A helper one test file needs twice belongs here.
+#
+# Bounds on waits: a wait for an event (Wait-WorkerProcess, Wait-Job, Wait-Until, a shared object's
+# Wait or Get) returns when the event comes, so its bound costs time only when a test fails. A bound
+# on a worker's start and a short run is 60 s: twice the 25-28 s a new pool of two once took on a
+# busy machine (one worker took 3.4-5.8 s at a load average of 20 on 2 cores). Four workers at once
+# allow 90 s. A longer bound says why (data volume, a bounded run whose inner bounds add up to it).
 
 Set-StrictMode -Version Latest
 
