@@ -13,17 +13,7 @@ BeforeAll {
     function Start-ChildPowerShell {
         param([Parameter(Mandatory)] [string] $Command)
 
-        $startInfo = [System.Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
-        if ([System.IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') {
-            $startInfo.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll'))
-        }
-        foreach ($argument in '-NoProfile', '-NonInteractive', '-Command', $Command) {
-            $startInfo.ArgumentList.Add($argument)
-        }
-        $startInfo.UseShellExecute = $false
-        $startInfo.RedirectStandardOutput = $true
-        $startInfo.RedirectStandardError = $true
-        $process = [System.Diagnostics.Process]::Start($startInfo)
+        $process = [System.Diagnostics.Process]::Start((New-PwshStartInfo '-Command', $Command))
         # Drained so that the child never blocks on a full pipe.
         [pscustomobject]@{
             Process = $process

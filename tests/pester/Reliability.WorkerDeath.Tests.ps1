@@ -72,60 +72,6 @@ BeforeAll {
             $Killer.Instance.Dispose()
         }
     }
-
-    # Runs a script in a new runspace (ProcCmdlets imported) and gives up after a bound, so that a
-    # hang of the product fails the test instead of the whole run. The runspace is closed after,
-    # which ends its pools and workers.
-    function Invoke-Bounded {
-        param(
-            [Parameter(Mandatory)] [scriptblock] $Script,
-            [object[]] $ArgumentList = @(),
-            [double] $TimeoutSeconds = 60
-        )
-
-        $instance = New-ProcCmdletsPowerShell -NoWarmSpare
-        try {
-            $null = $instance.AddScript($Script.ToString())
-            foreach ($argument in $ArgumentList) {
-                $null = $instance.AddArgument($argument)
-            }
-
-            $output = [System.Management.Automation.PSDataCollection[psobject]]::new()
-            $stopwatch = [System.Diagnostics.Stopwatch]::StartNew()
-            $async = $instance.BeginInvoke([System.Management.Automation.PSDataCollection[psobject]]::new(), $output)
-            $completed = $async.AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds($TimeoutSeconds))
-            $stopwatch.Stop()
-            $terminating = $null
-            if ($completed) {
-                try {
-                    $null = $instance.EndInvoke($async)
-                }
-                catch {
-                    $exception = $_.Exception
-                    while ($exception -is [System.Management.Automation.MethodInvocationException] -and $exception.InnerException) {
-                        $exception = $exception.InnerException
-                    }
-                    $terminating = if ($exception -is [System.Management.Automation.IContainsErrorRecord]) { $exception.ErrorRecord } else { $exception }
-                }
-            }
-            else {
-                $null = $instance.BeginStop($null, $null).AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds(15))
-            }
-
-            [pscustomobject]@{
-                Completed   = $completed
-                Seconds     = $stopwatch.Elapsed.TotalSeconds
-                Output      = @($output)
-                Errors      = @($instance.Streams.Error)
-                Terminating = $terminating
-            }
-        }
-        finally {
-            $null = $instance.Runspace.CloseAsync()
-            $null = Wait-Until -TimeoutSeconds 20 { $instance.Runspace.RunspaceStateInfo.State -in 'Closed', 'Broken' }
-            $instance.Dispose()
-        }
-    }
 }
 
 AfterAll {

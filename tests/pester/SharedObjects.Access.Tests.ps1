@@ -78,7 +78,7 @@ Describe 'Shared objects a worker was not sent (not under Wine: a forged call th
             try { $queue.Put($forged); 'no refusal' } catch { 'refused' }
         }
         try {
-            $worker | Wait-WorkerProcess -Timeout 120 -WarningVariable warned -WarningAction SilentlyContinue | Should -Be 'refused'
+            $worker | Wait-WorkerProcess -Timeout 60 -WarningVariable warned -WarningAction SilentlyContinue | Should -Be 'refused'
             $script:given.Count | Should -Be 0
         }
         finally { $worker | Remove-WorkerProcess -Force }

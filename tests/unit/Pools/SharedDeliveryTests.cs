@@ -112,7 +112,7 @@ namespace ProcCmdlets.Tests.Pools
                 harness.Map(new object[] { sent, secret.Id });
                 Assert.Empty(harness.Errors);
                 Assert.Equal("sent", harness.Output[0]);
-                Assert.StartsWith("Failed: This worker was not given shared object", (string)harness.Output[1], StringComparison.Ordinal);
+                Assert.StartsWith("Failed: This worker was not given shared object", Assert.IsType<string>(harness.Output[1]), StringComparison.Ordinal);
             }
 
             Assert.Contains(Warnings(), w => w.Contains($"named shared object {secret.Id}, which the session never sent it"));

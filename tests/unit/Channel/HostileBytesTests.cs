@@ -1,5 +1,6 @@
 using System;
 using System.Collections;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
@@ -9,7 +10,7 @@ using ProcCmdlets.Channel.Protocol;
 using ProcCmdlets.Transport;
 using Xunit;
 
-namespace ProcCmdlets.Tests
+namespace ProcCmdlets.Tests.Channel
 {
     /// <summary>What a hostile worker or host can make the session spend: each bound against the bytes that would break it.</summary>
     public class HostileBytesTests
@@ -58,7 +59,8 @@ namespace ProcCmdlets.Tests
             byte[] wire = Header(FrameReader.RemoteMaxFrameBytes + 1u, FrameKind.Record);
             var reader = new FrameReader(new MemoryStream(wire), FrameReader.RemoteMaxFrameBytes);
             var e = Assert.Throws<InvalidDataException>(() => reader.TryRead(out _));
-            Assert.Contains(FrameReader.RemoteMaxFrameBytes.ToString(), e.Message);
+            Assert.Contains(FrameReader.RemoteMaxFrameBytes.ToString(CultureInfo.InvariantCulture), e.Message);
+
         }
 
         [Fact]
@@ -126,7 +128,7 @@ namespace ProcCmdlets.Tests
                 Props(0),
             })
             {
-                object back = ValueCodec.Read(new PayloadReader(Encode(value)));
+                object? back = ValueCodec.Read(new PayloadReader(Encode(value)));
                 Assert.NotNull(back);
             }
         }
@@ -162,7 +164,7 @@ namespace ProcCmdlets.Tests
             var reader = new BoundedLineReader(text);
             long chars = 0, sum = 0;
             int pieces = 0;
-            string piece;
+            string? piece;
             while ((piece = reader.ReadLine()) != null)
             {
                 Assert.InRange(piece.Length, 1, BoundedLineReader.MaxLineChars);
@@ -205,8 +207,9 @@ namespace ProcCmdlets.Tests
         private static string[] ReadLines(TextReader reader)
         {
             var lines = new System.Collections.Generic.List<string>();
-            string line;
+            string? line;
             while ((line = reader.ReadLine()) != null)
+
             {
                 lines.Add(line);
             }

@@ -2,7 +2,7 @@ using ProcCmdlets.Channel;
 using ProcCmdlets.Pools;
 using Xunit;
 
-namespace ProcCmdlets.Tests
+namespace ProcCmdlets.Tests.Pools
 {
     public class PlatformExitStatusTests
     {
@@ -23,7 +23,7 @@ namespace ProcCmdlets.Tests
         [InlineData("Windows", 1, false)]
         [InlineData("Windows", 0, false)]
         [InlineData("Windows", unchecked((int)0xE0434352), false)]
-        public void Kills_from_outside_are_told_from_failures_per_OS(string osName, int code, bool killed)
+        public void KillsFromOutsideAreToldFromFailuresPerOS(string osName, int code, bool killed)
         {
             OSFamily os = System.Enum.Parse<OSFamily>(osName);
             Assert.Equal(killed, ExitStatus.KilledFromOutside(code, os));
@@ -33,7 +33,7 @@ namespace ProcCmdlets.Tests
         [InlineData("Linux")]
         [InlineData("MacOS")]
         [InlineData("Windows")]
-        public void No_exit_status_is_no_kill(string osName)
+        public void NoExitStatusIsNoKill(string osName)
         {
             OSFamily os = System.Enum.Parse<OSFamily>(osName);
             Assert.False(ExitStatus.KilledFromOutside(null, os));

@@ -2,7 +2,7 @@ using ProcCmdlets.Channel;
 using ProcCmdlets.Channel.Protocol;
 using Xunit;
 
-namespace ProcCmdlets.Tests
+namespace ProcCmdlets.Tests.Channel.Protocol
 {
     public class ConsoleSyncTests
     {

@@ -5,7 +5,7 @@ using System.Threading;
 using ProcCmdlets.Transport;
 using Xunit;
 
-namespace ProcCmdlets.Tests
+namespace ProcCmdlets.Tests.Transport
 {
     public class SshLinkTests
     {
@@ -30,7 +30,9 @@ namespace ProcCmdlets.Tests
             info.ArgumentList.Add("-c");
             info.ArgumentList.Add(script);
             var target = new SshTarget("127.0.0.2", null);
-            var link = new SshLink(Process.Start(info), target);
+            Process? process = Process.Start(info);
+            Assert.NotNull(process);
+            var link = new SshLink(process, target);
             try
             {
                 Assert.True(link.WaitUntilReady(TimeSpan.FromSeconds(30), CancellationToken.None));

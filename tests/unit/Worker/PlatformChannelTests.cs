@@ -5,7 +5,7 @@ using ProcCmdlets.Channel;
 using ProcCmdlets.Worker;
 using Xunit;
 
-namespace ProcCmdlets.Tests
+namespace ProcCmdlets.Tests.Worker
 {
     public class PlatformChannelTests
     {
@@ -14,7 +14,7 @@ namespace ProcCmdlets.Tests
         [InlineData("MacOS", 512, true)]
         [InlineData("OtherUnix", 512, true)]
         [InlineData("Windows", 4096, false)]
-        public void Whole_write_size_is_the_OS_PIPE_BUF(string osName, int bytes, bool guaranteed)
+        public void WholeWriteSizeIsTheOSPipeBuf(string osName, int bytes, bool guaranteed)
         {
             OSFamily os = System.Enum.Parse<OSFamily>(osName);
             Assert.Equal(bytes, PipeAtomicity.WholeWriteBytes(os));
@@ -22,7 +22,7 @@ namespace ProcCmdlets.Tests
         }
 
         [Fact]
-        public void Linux_copies_descriptors_with_fcntl_F_DUPFD_CLOEXEC_1030()
+        public void LinuxCopiesDescriptorsWithFcntlDupFdCloexec1030()
         {
             DescriptorPlan plan = DescriptorPlan.For(OSFamily.Linux);
             Assert.True(plan.UseFcntlDupCloexec);
@@ -30,7 +30,7 @@ namespace ProcCmdlets.Tests
         }
 
         [Fact]
-        public void MacOS_never_calls_variadic_fcntl_and_uses_its_own_constants()
+        public void MacOSNeverCallsVariadicFcntlAndUsesItsOwnConstants()
         {
             DescriptorPlan plan = DescriptorPlan.For(OSFamily.MacOS);
             Assert.False(plan.UseFcntlDupCloexec);
@@ -39,7 +39,7 @@ namespace ProcCmdlets.Tests
         }
 
         [Fact]
-        public void Other_Unix_uses_dup_and_FIOCLEX()
+        public void OtherUnixUsesDupAndFioclex()
         {
             DescriptorPlan plan = DescriptorPlan.For(OSFamily.OtherUnix);
             Assert.False(plan.UseFcntlDupCloexec);
@@ -47,13 +47,13 @@ namespace ProcCmdlets.Tests
         }
 
         [Fact]
-        public void Windows_has_no_descriptor_plan()
+        public void WindowsHasNoDescriptorPlan()
         {
             Assert.Throws<System.PlatformNotSupportedException>(() => DescriptorPlan.For(OSFamily.Windows));
         }
 
         [LinuxFact]
-        public void Linux_dup_and_FIOCLEX_path_gives_a_close_on_exec_copy_above_2()
+        public void LinuxDupAndFioclexPathGivesACloseOnExecCopyAbove2()
         {
             int fd = open("/dev/null", 2);
             Assert.True(fd >= 0);
@@ -66,13 +66,14 @@ namespace ProcCmdlets.Tests
             }
             finally
             {
-                close(copy);
-                close(fd);
+                // Both descriptors are this test's own; a failed close changes nothing it checked.
+                _ = close(copy);
+                _ = close(fd);
             }
         }
 
         [LinuxFact]
-        public void Linux_fcntl_path_gives_a_close_on_exec_copy_above_2()
+        public void LinuxFcntlPathGivesACloseOnExecCopyAbove2()
         {
             int fd = open("/dev/null", 2);
             int copy = StdioChannel.CopyToPrivate(fd, DescriptorPlan.For(OSFamily.Linux));
@@ -83,13 +84,14 @@ namespace ProcCmdlets.Tests
             }
             finally
             {
-                close(copy);
-                close(fd);
+                // Both descriptors are this test's own; a failed close changes nothing it checked.
+                _ = close(copy);
+                _ = close(fd);
             }
         }
 
         [Fact]
-        public void A_leading_byte_order_mark_is_skipped()
+        public void ALeadingByteOrderMarkIsSkipped()
         {
             var input = new MemoryStream(new byte[] { 0xEF, 0xBB, 0xBF, 5, 0, 0, 0, 1 });
             Stream skipped = ByteOrderMark.Skip(input);
@@ -103,7 +105,7 @@ namespace ProcCmdlets.Tests
         [InlineData(new byte[] { 0xEF, 0xBB, 0, 0, 1 })]
         [InlineData(new byte[] { 0xEF })]
         [InlineData(new byte[0])]
-        public void Anything_else_is_read_as_it_came(byte[] bytes)
+        public void AnythingElseIsReadAsItCame(byte[] bytes)
         {
             Stream skipped = ByteOrderMark.Skip(new TrickleStream(bytes));
             var all = new MemoryStream();
@@ -115,14 +117,16 @@ namespace ProcCmdlets.Tests
         [InlineData("Windows", ApartmentState.STA)]
         [InlineData("Linux", ApartmentState.Unknown)]
         [InlineData("MacOS", ApartmentState.Unknown)]
-        public void Worker_runspaces_are_STA_on_Windows(string osName, ApartmentState state)
+        public void WorkerRunspacesAreSTAOnWindows(string osName, ApartmentState state)
         {
             OSFamily os = System.Enum.Parse<OSFamily>(osName);
             Assert.Equal(state, WorkerApartment.For(os));
         }
 
-        [DllImport("libc", SetLastError = true)]
+        // Ansi is UTF-8 on Unix, where this runs.
+        [DllImport("libc", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
         private static extern int open(string path, int flags);
+
 
         [DllImport("libc", SetLastError = true)]
         private static extern int fcntl(int fd, int cmd, int arg);

@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 using ProcCmdlets.Worker;
 using Xunit;
 
-namespace ProcCmdlets.Tests
+namespace ProcCmdlets.Tests.Worker
 {
     public class LanguageModeTests
     {

@@ -5,11 +5,11 @@ using ProcCmdlets.Pools;
 using ProcCmdlets.Transport;
 using Xunit;
 
-namespace ProcCmdlets.Tests
+namespace ProcCmdlets.Tests.Transport
 {
     public class SshTargetTests
     {
-        private static SshTarget Target(string entry, string userName, int port, string keyFilePath, IDictionary options, string powerShellPath) =>
+        private static SshTarget Target(string entry, string? userName, int port, string? keyFilePath, IDictionary? options, string? powerShellPath) =>
             new SshTarget(entry, new SshConnectionOptions { UserName = userName, Port = port, KeyFilePath = keyFilePath, Options = options, PowerShellPath = powerShellPath });
 
         [Theory]
@@ -96,7 +96,8 @@ namespace ProcCmdlets.Tests
                 info.ArgumentList.Add("printf '%s\\n' " + command);
                 using (var sh = System.Diagnostics.Process.Start(info))
                 {
-                    string first = sh.StandardOutput.ReadLine();
+                    Assert.NotNull(sh);
+                    string? first = sh.StandardOutput.ReadLine();
                     sh.WaitForExit();
                     Assert.Equal(path, first);
                 }
@@ -136,7 +137,7 @@ namespace ProcCmdlets.Tests
         [InlineData("[::1]:2200", null, "::1", 2200, "[::1]:2200")]
         [InlineData("fe80::1", null, "fe80::1", 0, "fe80::1")]
         [InlineData("a@b@host", "a@b", "host", 0, "host")]
-        public void ParsesUserHostAndPort(string entry, string user, string host, int port, string location)
+        public void ParsesUserHostAndPort(string entry, string? user, string host, int port, string location)
         {
             var target = Target(entry, null, 0, null, null, null);
             Assert.Equal(user, target.UserName);

@@ -11,7 +11,7 @@ using ProcCmdlets.Commands;
 using ProcCmdlets.Worker;
 using Xunit;
 
-namespace ProcCmdlets.Tests
+namespace ProcCmdlets.Tests.Commands
 {
     public class CommandAnalysisTests
     {
@@ -96,7 +96,7 @@ namespace ProcCmdlets.Tests
         {
             var ast = Parse(text);
             var usings = ast.FindAll(a => a is UsingExpressionAst, true).Cast<UsingExpressionAst>()
-                .Where(u => UsingExpressionAst.ExtractUsingVariable(u).VariablePath.UserPath.EndsWith("x", StringComparison.Ordinal)).ToList();
+                .Where(u => UsingExpressionAst.ExtractUsingVariable(u).VariablePath.UserPath.EndsWith('x')).ToList();
             Assert.Single(usings);
             Assert.Equal(nested, PreparedScript.BelongsToNestedCall(usings[0], ast));
         }
@@ -153,7 +153,7 @@ namespace ProcCmdlets.Tests
         {
             // A worker of a ConstrainedLanguage session runs this script constrained, where
             // [scriptblock]::Create is a method call that is refused.
-            string script = DefineCode.Script(new string[0], new[] { new CarriedFunction("odd name", false, "'it''s odd'; $ExecutionContext.SessionState.LanguageMode") });
+            string script = DefineCode.Script(Array.Empty<string>(), new[] { new CarriedFunction("odd name", false, "'it''s odd'; $ExecutionContext.SessionState.LanguageMode") });
             using (PowerShell ps = PowerShell.Create())
             {
                 ps.Runspace.SessionStateProxy.LanguageMode = PSLanguageMode.ConstrainedLanguage;

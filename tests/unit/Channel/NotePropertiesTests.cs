@@ -4,7 +4,7 @@ using System.Management.Automation;
 using ProcCmdlets.Channel;
 using Xunit;
 
-namespace ProcCmdlets.Tests
+namespace ProcCmdlets.Tests.Channel
 {
     /// <summary>A row's properties read from the object's own members: the same properties, in the same order, as <see cref="PSObject.Properties"/> gives.</summary>
     public class NotePropertiesTests

@@ -5,11 +5,11 @@ using ProcCmdlets.Channel;
 using ProcCmdlets.Transport;
 using Xunit;
 
-namespace ProcCmdlets.Tests
+namespace ProcCmdlets.Tests.Transport
 {
     public class PlatformStartPlannerTests
     {
-        private static StartContext Linux(int major = 10, string process = "/opt/microsoft/powershell/7/pwsh", string muxer = "/usr/share/dotnet/dotnet") => new StartContext
+        private static StartContext Linux(int major = 10, string process = "/opt/microsoft/powershell/7/pwsh", string? muxer = "/usr/share/dotnet/dotnet") => new StartContext
         {
             FrameworkDescription = $".NET {major}.0.1",
             RuntimeMajor = major,
@@ -21,7 +21,7 @@ namespace ProcCmdlets.Tests
             WorkerTargets = new List<int> { 8, 10 },
         };
 
-        private static StartContext Windows(int major, string process, string muxer = @"C:\Program Files\dotnet\dotnet.exe") => new StartContext
+        private static StartContext Windows(int major, string process, string? muxer = @"C:\Program Files\dotnet\dotnet.exe") => new StartContext
         {
             FrameworkDescription = major == 4 ? ".NET Framework 4.8.9032.0" : $".NET {major}.0.1",
             RuntimeMajor = major,
@@ -39,7 +39,7 @@ namespace ProcCmdlets.Tests
         [InlineData(9, 8)]
         [InlineData(10, 10)]
         [InlineData(11, 10)]
-        public void Linux_picks_the_newest_worker_build_the_runtime_can_run(int runtime, int target)
+        public void LinuxPicksTheNewestWorkerBuildTheRuntimeCanRun(int runtime, int target)
         {
             LaunchPlan plan = StartPlanner.Plan(Linux(runtime));
             Assert.Equal(WorkerStartStrategy.Engine, plan.Strategy);
@@ -51,7 +51,7 @@ namespace ProcCmdlets.Tests
         }
 
         [Fact]
-        public void Linux_runtime_older_than_every_build_falls_back_to_the_session_pwsh()
+        public void LinuxRuntimeOlderThanEveryBuildFallsBackToTheSessionPwsh()
         {
             LaunchPlan plan = StartPlanner.Plan(Linux(7));
             Assert.Equal(WorkerStartStrategy.Host, plan.Strategy);
@@ -59,7 +59,7 @@ namespace ProcCmdlets.Tests
         }
 
         [Fact]
-        public void Linux_module_without_worker_builds_falls_back_to_the_session_pwsh()
+        public void LinuxModuleWithoutWorkerBuildsFallsBackToTheSessionPwsh()
         {
             StartContext context = Linux();
             context.WorkerTargets.Clear();
@@ -67,7 +67,7 @@ namespace ProcCmdlets.Tests
         }
 
         [Fact]
-        public void Linux_self_contained_pwsh_has_no_muxer_and_runs_itself()
+        public void LinuxSelfContainedPwshHasNoMuxerAndRunsItself()
         {
             LaunchPlan plan = StartPlanner.Plan(Linux(muxer: null));
             Assert.Equal(WorkerStartStrategy.Host, plan.Strategy);
@@ -76,7 +76,7 @@ namespace ProcCmdlets.Tests
         }
 
         [Fact]
-        public void Linux_dotnet_pwsh_dll_runs_the_same_pwsh_dll()
+        public void LinuxDotnetPwshDllRunsTheSamePwshDll()
         {
             LaunchPlan plan = StartPlanner.Plan(new StartContext
             {
@@ -89,7 +89,7 @@ namespace ProcCmdlets.Tests
         }
 
         [Fact]
-        public void MacOS_pwsh_74_on_net8_runs_the_net8_worker()
+        public void MacOSPwsh74OnNet8RunsTheNet8Worker()
         {
             StartContext context = Linux(8, "/usr/local/microsoft/powershell/7/pwsh", "/usr/local/share/dotnet/dotnet");
             context.OS = OSFamily.MacOS;
@@ -102,7 +102,7 @@ namespace ProcCmdlets.Tests
         [InlineData(8, 8)]
         [InlineData(9, 8)]
         [InlineData(10, 10)]
-        public void Windows_pwsh_on_a_shared_runtime_runs_the_matching_worker(int runtime, int target)
+        public void WindowsPwshOnASharedRuntimeRunsTheMatchingWorker(int runtime, int target)
         {
             LaunchPlan plan = StartPlanner.Plan(Windows(runtime, @"C:\Program Files\PowerShell\7\pwsh.exe"));
             Assert.Equal(WorkerStartStrategy.Engine, plan.Strategy);
@@ -110,7 +110,7 @@ namespace ProcCmdlets.Tests
         }
 
         [Fact]
-        public void Windows_custom_core_host_without_muxer_runs_the_pwsh_beside_the_engine()
+        public void WindowsCustomCoreHostWithoutMuxerRunsThePwshBesideTheEngine()
         {
             LaunchPlan plan = StartPlanner.Plan(Windows(10, @"C:\tools\MyHost.exe", muxer: null));
             Assert.Equal(WorkerStartStrategy.Host, plan.Strategy);
@@ -123,7 +123,7 @@ namespace ProcCmdlets.Tests
         [InlineData(@"C:\Windows\System32\WindowsPowerShell\v1.0\powershell_ise.exe", @"C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe")]
         [InlineData(@"C:\Windows\System32\wsmprovhost.exe", @"C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe")]
         [InlineData(@"D:\apps\CustomHost.exe", @"C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe")]
-        public void WindowsPowerShell_always_starts_powershell_exe_whatever_the_host(string process, string expected)
+        public void WindowsPowerShellAlwaysStartsPowershellExeWhateverTheHost(string process, string expected)
         {
             LaunchPlan plan = StartPlanner.Plan(Windows(4, process));
             Assert.Equal(WorkerStartStrategy.Host, plan.Strategy);
@@ -134,7 +134,7 @@ namespace ProcCmdlets.Tests
         }
 
         [Fact]
-        public void WindowsPowerShell_plan_adds_nothing_to_the_environment_whatever_it_holds()
+        public void WindowsPowerShellPlanAddsNothingToTheEnvironmentWhateverItHolds()
         {
             // Touching ProcessStartInfo.Environment is what throws on .NET Framework with TMP and tmp both set.
             LaunchPlan plan = StartPlanner.Plan(Windows(4, @"C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe"));
@@ -143,7 +143,7 @@ namespace ProcCmdlets.Tests
         }
 
         [Fact]
-        public void Core_plans_add_the_tuning_the_session_did_not_set_and_name_it_for_removal()
+        public void CorePlansAddTheTuningTheSessionDidNotSetAndNameItForRemoval()
         {
             var added = StartPlanner.EnvironmentFor(StartPlanner.Plan(Linux()), name => name == "DOTNET_TieredPGO" ? "1" : null);
             Assert.Contains(("DOTNET_GCgen0size", "0x400000"), added);
@@ -153,7 +153,7 @@ namespace ProcCmdlets.Tests
         }
 
         [Fact]
-        public void Worker_on_a_shared_runtime_starts_with_the_session_runtimeconfig()
+        public void WorkerOnASharedRuntimeStartsWithTheSessionRuntimeConfig()
         {
             // pwsh 7.5 on .NET 9 with .NET 8 installed: the net8.0 worker's own file would pick .NET 8,
             // which cannot load an engine built for 9; the session's file picks what the session runs on.
@@ -167,7 +167,7 @@ namespace ProcCmdlets.Tests
         }
 
         [Fact]
-        public void Forced_host_strategy_wins_over_a_usable_worker_build()
+        public void ForcedHostStrategyWinsOverAUsableWorkerBuild()
         {
             StartContext context = Linux();
             context.ForcedStrategy = "Host";
@@ -193,7 +193,7 @@ namespace ProcCmdlets.Tests
         [InlineData("netstandard2.0", null)]
         [InlineData("net472", null)]
         [InlineData("worker", null)]
-        public void Worker_build_folders_name_their_runtime(string folder, int? major)
+        public void WorkerBuildFoldersNameTheirRuntime(string folder, int? major)
         {
             Assert.Equal(major, StartPlanner.ParseTarget(folder));
         }
@@ -202,7 +202,7 @@ namespace ProcCmdlets.Tests
         [InlineData("Linux")]
         [InlineData("MacOS")]
         [InlineData("Windows")]
-        public void Bootstrap_is_commands_only(string osName)
+        public void BootstrapIsCommandsOnly(string osName)
         {
             OSFamily os = System.Enum.Parse<OSFamily>(osName);
             string bootstrap = StartPlanner.Bootstrap("/m/it's", os, false);
@@ -212,10 +212,12 @@ namespace ProcCmdlets.Tests
         }
 
         [Fact]
-        public void Bootstrap_commands_run_in_ConstrainedLanguage()
+        public void BootstrapCommandsRunInConstrainedLanguage()
         {
             string dll = typeof(StartPlanner).Assembly.Location;
-            string directory = System.IO.Path.GetDirectoryName(dll);
+            string? directory = System.IO.Path.GetDirectoryName(dll);
+            Assert.NotNull(directory);
+
             string bootstrap = StartPlanner.Bootstrap(directory, OSFamilies.Current, false);
 
             // Everything but the final call, which would take this process's standard input and output.

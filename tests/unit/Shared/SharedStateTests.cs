@@ -5,7 +5,7 @@ using ProcCmdlets.Channel.Protocol;
 using ProcCmdlets.Shared;
 using Xunit;
 
-namespace ProcCmdlets.Tests
+namespace ProcCmdlets.Tests.Shared
 {
     /// <summary>The session-side logic of shared objects, without processes: calls from pretend peers and threads.</summary>
     public class SharedStateTests
@@ -31,19 +31,28 @@ namespace ProcCmdlets.Tests
             }
         }
 
-        private static Probe Call(SharedState state, SharedOp op, SharedPeer peer = null, long thread = 1, TimeSpan? timeout = null, params object[] args)
+        private static Probe Call(SharedState state, SharedOp op, SharedPeer? peer = null, long thread = 1, TimeSpan? timeout = null, params object[] args)
         {
             var probe = new Probe(peer ?? Alice, thread, op, timeout, args);
             state.Invoke(probe);
             return probe;
         }
 
-        private static object Value(Probe probe)
+        private static object? Value(Probe probe)
         {
             Assert.True(probe.Result.HasValue, $"{probe.Op} has not finished");
-            Assert.Equal(SharedStatus.Ok, probe.Result.Value.Status);
-            return probe.Result.Value.Value;
+            SharedResult result = probe.Result.Value;
+            Assert.Equal(SharedStatus.Ok, result.Status);
+            return result.Value;
+
         }
+
+        private static SharedStatus StatusOf(Probe probe)
+        {
+            Assert.True(probe.Result.HasValue, $"{probe.Op} has not finished");
+            return probe.Result.Value.Status;
+        }
+
 
         [Fact]
         public void AQueueHandsAPutToAWaitingGetAndKeepsOrder()
@@ -78,8 +87,8 @@ namespace ProcCmdlets.Tests
             var queue = new QueueState(0);
             Probe get = Call(queue, SharedOp.Get, timeout: TimeSpan.FromMilliseconds(50));
             Assert.True(get.Done.Wait(TimeSpan.FromSeconds(10)));
-            Assert.Equal(SharedStatus.TimedOut, get.Result.Value.Status);
-            Assert.Equal(SharedStatus.TimedOut, Call(queue, SharedOp.Get, timeout: TimeSpan.Zero).Result.Value.Status);
+            Assert.Equal(SharedStatus.TimedOut, StatusOf(get));
+            Assert.Equal(SharedStatus.TimedOut, StatusOf(Call(queue, SharedOp.Get, timeout: TimeSpan.Zero)));
 
             Call(queue, SharedOp.Put, args: 1);
             Probe join = Call(queue, SharedOp.Join, timeout: TimeSpan.FromMilliseconds(50));
@@ -100,7 +109,7 @@ namespace ProcCmdlets.Tests
             Call(queue, SharedOp.Get);
             Call(queue, SharedOp.TaskDone);
             Assert.Equal(true, Value(join));
-            Assert.Equal(SharedStatus.Invalid, Call(queue, SharedOp.TaskDone).Result.Value.Status);
+            Assert.Equal(SharedStatus.Invalid, StatusOf(Call(queue, SharedOp.TaskDone)));
         }
 
         [Fact]
@@ -109,14 +118,14 @@ namespace ProcCmdlets.Tests
             var queue = new QueueState(0);
             Probe waiting = Call(queue, SharedOp.Get);
             Call(queue, SharedOp.Close);
-            Assert.Equal(SharedStatus.Invalid, waiting.Result.Value.Status);
+            Assert.Equal(SharedStatus.Invalid, StatusOf(waiting));
 
             var other = new QueueState(0);
             Call(other, SharedOp.Put, args: "left");
             Call(other, SharedOp.Close);
-            Assert.Equal(SharedStatus.Invalid, Call(other, SharedOp.Put, args: "late").Result.Value.Status);
+            Assert.Equal(SharedStatus.Invalid, StatusOf(Call(other, SharedOp.Put, args: "late")));
             Assert.Equal("left", Value(Call(other, SharedOp.Get)));
-            Assert.Equal(SharedStatus.Invalid, Call(other, SharedOp.Get).Result.Value.Status);
+            Assert.Equal(SharedStatus.Invalid, StatusOf(Call(other, SharedOp.Get)));
         }
 
         [Fact]
@@ -125,7 +134,7 @@ namespace ProcCmdlets.Tests
             var queue = new QueueState(0);
             Probe get = Call(queue, SharedOp.Get, Bob);
             Assert.True(queue.Withdraw(get));
-            Assert.Equal(SharedStatus.Cancelled, get.Result.Value.Status);
+            Assert.Equal(SharedStatus.Cancelled, StatusOf(get));
             Call(queue, SharedOp.Put, args: "kept");
             Assert.Equal("kept", Value(Call(queue, SharedOp.Get)));
         }
@@ -135,13 +144,13 @@ namespace ProcCmdlets.Tests
         {
             var gate = new LockState();
             Assert.Equal(true, Value(Call(gate, SharedOp.Acquire, Alice, 1)));
-            Assert.Equal(SharedStatus.Invalid, Call(gate, SharedOp.Release, Alice, 2).Result.Value.Status);
-            Assert.Equal(SharedStatus.Invalid, Call(gate, SharedOp.Release, Bob, 1).Result.Value.Status);
+            Assert.Equal(SharedStatus.Invalid, StatusOf(Call(gate, SharedOp.Release, Alice, 2)));
+            Assert.Equal(SharedStatus.Invalid, StatusOf(Call(gate, SharedOp.Release, Bob, 1)));
             Probe next = Call(gate, SharedOp.Acquire, Bob, 1);
             Assert.Null(next.Result);
             Value(Call(gate, SharedOp.Release, Alice, 1));
             Assert.Equal(true, Value(next));
-            Assert.Equal(Bob, gate.Holder.Value.Peer);
+            Assert.Equal(Bob, Assert.NotNull(gate.Holder).Peer);
         }
 
         [Fact]
@@ -154,7 +163,7 @@ namespace ProcCmdlets.Tests
             string warning = Assert.Single(gate.ReleaseHeldBy(Bob));
             Assert.Contains("worker process 2", warning);
             Assert.Equal(true, Value(waiting));
-            Assert.Equal(Alice, gate.Holder.Value.Peer);
+            Assert.Equal(Alice, Assert.NotNull(gate.Holder).Peer);
         }
 
         [Fact]
@@ -233,7 +242,7 @@ namespace ProcCmdlets.Tests
             Assert.Equal(3.5, Value(Call(value, SharedOp.CompareExchange, args: new object[] { "x", 3.5 })));
             Assert.Equal("x", Value(Call(value, SharedOp.GetValue)));
             Assert.Equal((long)int.MaxValue + 1, SharedArithmetic.Add(int.MaxValue, 1));
-            Assert.Equal(SharedStatus.Failed, Call(value, SharedOp.Add, args: 1).Result.Value.Status);
+            Assert.Equal(SharedStatus.Failed, StatusOf(Call(value, SharedOp.Add, args: 1)));
         }
 
         [Fact]

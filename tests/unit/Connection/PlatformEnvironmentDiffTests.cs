@@ -5,7 +5,7 @@ using ProcCmdlets.Channel;
 using ProcCmdlets.Connection;
 using Xunit;
 
-namespace ProcCmdlets.Tests
+namespace ProcCmdlets.Tests.Connection
 {
     public class PlatformEnvironmentDiffTests
     {
@@ -20,18 +20,18 @@ namespace ProcCmdlets.Tests
             return result;
         }
 
-        private static string Show(List<KeyValuePair<string, string>> changes) =>
+        private static string Show(List<KeyValuePair<string, string?>> changes) =>
             string.Join(" ", changes.Select(c => c.Value == null ? "-" + c.Key : c.Key + "=" + c.Value));
 
         [Fact]
-        public void Windows_set_PATH_over_Path_is_a_set_never_an_unset()
+        public void WindowsSetPATHOverPathIsASetNeverAnUnset()
         {
             var changes = EnvironmentDiff.Compute(Env("Path", @"C:\a"), Env("PATH", @"C:\a;C:\b"), OSFamily.Windows);
             Assert.Equal(@"PATH=C:\a;C:\b", Show(changes));
         }
 
         [Fact]
-        public void Windows_a_change_of_case_alone_is_no_change()
+        public void WindowsAChangeOfCaseAloneIsNoChange()
         {
             Assert.Empty(EnvironmentDiff.Compute(Env("Path", @"C:\a"), Env("PATH", @"C:\a"), OSFamily.Windows));
         }
@@ -39,7 +39,7 @@ namespace ProcCmdlets.Tests
         [Theory]
         [InlineData("Linux")]
         [InlineData("MacOS")]
-        public void Unix_names_differing_in_case_are_two_variables(string osName)
+        public void UnixNamesDifferingInCaseAreTwoVariables(string osName)
         {
             OSFamily os = System.Enum.Parse<OSFamily>(osName);
             var changes = EnvironmentDiff.Compute(Env("Path", "/a"), Env("PATH", "/a"), os);
@@ -50,7 +50,7 @@ namespace ProcCmdlets.Tests
         [InlineData("Linux")]
         [InlineData("MacOS")]
         [InlineData("Windows")]
-        public void Removals_come_before_sets(string osName)
+        public void RemovalsComeBeforeSets(string osName)
         {
             OSFamily os = System.Enum.Parse<OSFamily>(osName);
             var changes = EnvironmentDiff.Compute(Env("A", "1", "GONE", "x", "B", "2"), Env("A", "1", "B", "3", "NEW", "n"), os);
@@ -58,7 +58,7 @@ namespace ProcCmdlets.Tests
         }
 
         [Fact]
-        public void Windows_snapshot_with_names_differing_only_in_case_does_not_throw()
+        public void WindowsSnapshotWithNamesDifferingOnlyInCaseDoesNotThrow()
         {
             var block = new Hashtable { ["TMP"] = @"C:\Temp", ["tmp"] = "/tmp" };
             Dictionary<string, string> snapshot = EnvironmentDiff.From(block, OSFamily.Windows);
@@ -67,7 +67,7 @@ namespace ProcCmdlets.Tests
         }
 
         [Fact]
-        public void Applied_in_order_a_Windows_diff_keeps_the_variable()
+        public void AppliedInOrderAWindowsDiffKeepsTheVariable()
         {
             // Applies the changes to a case-insensitive block as SetEnvironmentVariable does on Windows.
             var block = new Dictionary<string, string>(System.StringComparer.OrdinalIgnoreCase) { ["Path"] = @"C:\a" };

@@ -7,7 +7,7 @@ using ProcCmdlets.Channel.Protocol;
 using Xunit;
 using Record = ProcCmdlets.Channel.Protocol.Record;
 
-namespace ProcCmdlets.Tests.Protocol
+namespace ProcCmdlets.Tests.Channel.Protocol
 {
     /// <summary>Every message of the channel written and read back, as docs/protocol.md describes it.</summary>
     public class ProtocolRoundTripTests
@@ -40,7 +40,10 @@ namespace ProcCmdlets.Tests.Protocol
             Assert.Contains(assembly.ManifestModule.ModuleVersionId.ToString("N"), Hello.ThisModuleVersion);
             string otherBuild = Hello.ThisModuleVersion.Replace(assembly.ManifestModule.ModuleVersionId.ToString("N"), System.Guid.NewGuid().ToString("N"));
             Assert.NotNull(new Hello(Hello.CurrentProtocolVersion, otherBuild, "7.6.9", 1).Mismatch());
-            Assert.NotNull(new Hello(Hello.CurrentProtocolVersion, assembly.GetName().Version.ToString(), "7.6.9", 1).Mismatch());
+            Version? assemblyVersion = assembly.GetName().Version;
+            Assert.NotNull(assemblyVersion);
+            Assert.NotNull(new Hello(Hello.CurrentProtocolVersion, assemblyVersion.ToString(), "7.6.9", 1).Mismatch());
+
         }
 
         [Fact]
@@ -62,7 +65,7 @@ namespace ProcCmdlets.Tests.Protocol
         public void RunScriptRoundTrips()
         {
             var setup = new WorkerSetup { WorkingDirectory = "/tmp" };
-            setup.Variables.Add(new KeyValuePair<string, object>("x", 1));
+            setup.Variables.Add(new KeyValuePair<string, object?>("x", 1));
             PayloadReader r = Written(new RunScript(setup, "$args[0]", "$init = 1", new object[] { "a", 2 }, true, PSLanguageMode.ConstrainedLanguage).Write);
             RunScript back = RunScript.Read(r);
             Assert.True(r.AtEnd);
@@ -103,7 +106,7 @@ namespace ProcCmdlets.Tests.Protocol
         [Fact]
         public void DefineTaskRoundTrips()
         {
-            var variables = new List<KeyValuePair<string, object>> { new KeyValuePair<string, object>("__pcUsing_x", "v") };
+            var variables = new List<KeyValuePair<string, object?>> { new KeyValuePair<string, object?>("__pcUsing_x", "v") };
             PayloadReader r = Written(new DefineTask(7, TaskMode.Splat, "param($a, $b) $a + $b", variables, new object[] { 1 }, PSLanguageMode.ConstrainedLanguage).Write);
             DefineTask back = DefineTask.Read(r);
             Assert.True(r.AtEnd);
@@ -119,7 +122,7 @@ namespace ProcCmdlets.Tests.Protocol
         public void RunChunkCarriesItemsEncodedOnceWhenQueued()
         {
             var encoded = new List<byte[]>();
-            foreach (object item in new object[] { 1, "two", null, 4.5 })
+            foreach (object? item in new object?[] { 1, "two", null, 4.5 })
             {
                 var w = new PayloadWriter();
                 ValueCodec.Write(w, item);
@@ -131,7 +134,7 @@ namespace ProcCmdlets.Tests.Protocol
             Assert.True(r.AtEnd);
             Assert.Equal(3, back.TaskId);
             Assert.Equal(11, back.ChunkId);
-            Assert.Equal(new object[] { 1, "two", null, 4.5 }, back.Items);
+            Assert.Equal(new object?[] { 1, "two", null, 4.5 }, back.Items);
         }
 
         [Theory]
@@ -153,15 +156,15 @@ namespace ProcCmdlets.Tests.Protocol
         public void RecordBodyOfEveryStreamIsReadBackByTheOneDecoder()
         {
             var error = new ErrorRecord(new InvalidOperationException("boom"), "Boom,Here", ErrorCategory.InvalidOperation, "target");
-            var bodies = new (StreamKind, Action<PayloadWriter>, Action<object>)[]
+            var bodies = new (StreamKind, Action<PayloadWriter>, Action<object?>)[]
             {
                 (StreamKind.Output, w => ValueCodec.Write(w, 42), o => Assert.Equal(42, o)),
-                (StreamKind.Error, w => RecordCodec.WriteError(w, error, true), o => Assert.Equal("Boom,Here", ((ErrorRecord)o).FullyQualifiedErrorId)),
-                (StreamKind.Warning, w => w.WriteString("careful"), o => Assert.Equal("careful", ((WarningRecord)o).Message)),
-                (StreamKind.Verbose, w => w.WriteString("chatty"), o => Assert.Equal("chatty", ((VerboseRecord)o).Message)),
-                (StreamKind.Debug, w => w.WriteString("bug"), o => Assert.Equal("bug", ((DebugRecord)o).Message)),
-                (StreamKind.Information, w => RecordCodec.WriteInformation(w, new InformationRecord("note", "src")), o => Assert.Equal("note", ((InformationRecord)o).MessageData)),
-                (StreamKind.Progress, w => RecordCodec.WriteProgress(w, new ProgressRecord(1, "act", "stat")), o => Assert.Equal("act", ((ProgressRecord)o).Activity)),
+                (StreamKind.Error, w => RecordCodec.WriteError(w, error, true), o => Assert.Equal("Boom,Here", Assert.IsType<ErrorRecord>(o).FullyQualifiedErrorId)),
+                (StreamKind.Warning, w => w.WriteString("careful"), o => Assert.Equal("careful", Assert.IsType<WarningRecord>(o).Message)),
+                (StreamKind.Verbose, w => w.WriteString("chatty"), o => Assert.Equal("chatty", Assert.IsType<VerboseRecord>(o).Message)),
+                (StreamKind.Debug, w => w.WriteString("bug"), o => Assert.Equal("bug", Assert.IsType<DebugRecord>(o).Message)),
+                (StreamKind.Information, w => RecordCodec.WriteInformation(w, new InformationRecord("note", "src")), o => Assert.Equal("note", Assert.IsType<InformationRecord>(o).MessageData)),
+                (StreamKind.Progress, w => RecordCodec.WriteProgress(w, new ProgressRecord(1, "act", "stat")), o => Assert.Equal("act", Assert.IsType<ProgressRecord>(o).Activity)),
             };
             foreach (var (stream, write, check) in bodies)
             {
@@ -182,7 +185,7 @@ namespace ProcCmdlets.Tests.Protocol
             var error = new ErrorRecord(new InvalidOperationException("boom"), "Boom", ErrorCategory.InvalidOperation, "worker's copy");
             PayloadReader r = Written(w => RecordCodec.WriteError(w, error, false));
             var item = new object();
-            var back = (ErrorRecord)new Record(StreamKind.Error, 1, 0).ReadBody(r, item, replaceTarget: true);
+            var back = Assert.IsType<ErrorRecord>(new Record(StreamKind.Error, 1, 0).ReadBody(r, item, replaceTarget: true));
             Assert.Same(item, back.TargetObject);
         }
 

@@ -8,7 +8,7 @@ using ProcCmdlets.Channel;
 using ProcCmdlets.Channel.Protocol;
 using Xunit;
 
-namespace ProcCmdlets.Tests
+namespace ProcCmdlets.Tests.Channel.Protocol
 {
     public class WorkerSetupTests
     {
@@ -29,19 +29,19 @@ namespace ProcCmdlets.Tests
             custom.Properties.Add(new PSNoteProperty("Level", 2));
 
             var setup = new WorkerSetup { WorkingDirectory = "/tmp/wörk dir" };
-            setup.Environment.Add(new KeyValuePair<string, string>("PATH", "/usr/bin:/bin"));
-            setup.Environment.Add(new KeyValuePair<string, string>("REMOVED", null));
-            setup.Environment.Add(new KeyValuePair<string, string>("EMPTY", string.Empty));
-            setup.Environment.Add(new KeyValuePair<string, string>("UNICODE_😀", "välue 日本"));
-            setup.Variables.Add(new KeyValuePair<string, object>("ErrorActionPreference", "Stop"));
-            setup.Variables.Add(new KeyValuePair<string, object>("Count", 3));
-            setup.Variables.Add(new KeyValuePair<string, object>("Nothing", null));
-            setup.Variables.Add(new KeyValuePair<string, object>("Table", new Hashtable { ["a"] = 1 }));
-            setup.Variables.Add(new KeyValuePair<string, object>("List", new object[] { "x", 2L }));
-            setup.Variables.Add(new KeyValuePair<string, object>("Custom", custom));
-            setup.Variables.Add(new KeyValuePair<string, object>("When", new DateTime(2020, 1, 2, 3, 4, 5, DateTimeKind.Utc)));
-            setup.Variables.Add(new KeyValuePair<string, object>("Switch", new SwitchParameter(true)));
-            setup.Variables.Add(new KeyValuePair<string, object>("Endpoint", new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 22)));
+            setup.Environment.Add(new KeyValuePair<string, string?>("PATH", "/usr/bin:/bin"));
+            setup.Environment.Add(new KeyValuePair<string, string?>("REMOVED", null));
+            setup.Environment.Add(new KeyValuePair<string, string?>("EMPTY", string.Empty));
+            setup.Environment.Add(new KeyValuePair<string, string?>("UNICODE_😀", "välue 日本"));
+            setup.Variables.Add(new KeyValuePair<string, object?>("ErrorActionPreference", "Stop"));
+            setup.Variables.Add(new KeyValuePair<string, object?>("Count", 3));
+            setup.Variables.Add(new KeyValuePair<string, object?>("Nothing", null));
+            setup.Variables.Add(new KeyValuePair<string, object?>("Table", new Hashtable { ["a"] = 1 }));
+            setup.Variables.Add(new KeyValuePair<string, object?>("List", new object[] { "x", 2L }));
+            setup.Variables.Add(new KeyValuePair<string, object?>("Custom", custom));
+            setup.Variables.Add(new KeyValuePair<string, object?>("When", new DateTime(2020, 1, 2, 3, 4, 5, DateTimeKind.Utc)));
+            setup.Variables.Add(new KeyValuePair<string, object?>("Switch", new SwitchParameter(true)));
+            setup.Variables.Add(new KeyValuePair<string, object?>("Endpoint", new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 22)));
 
             WorkerSetup back = RoundTrip(setup);
 
@@ -60,7 +60,7 @@ namespace ProcCmdlets.Tests
             Assert.Equal(2, Assert.IsType<PSObject>(values["Custom"]).Properties["Level"].Value);
             Assert.Equal(new DateTime(2020, 1, 2, 3, 4, 5, DateTimeKind.Utc), values["When"]);
             Assert.Equal(new SwitchParameter(true), values["Switch"]);
-            Assert.Equal("127.0.0.1:22", values["Endpoint"].ToString());
+            Assert.Equal("127.0.0.1:22", values["Endpoint"]?.ToString());
         }
 
         [Fact]
@@ -78,7 +78,7 @@ namespace ProcCmdlets.Tests
             var setup = new WorkerSetup { WorkingDirectory = string.Empty };
             for (int i = 0; i < 2000; i++)
             {
-                setup.Environment.Add(new KeyValuePair<string, string>("VAR_" + i, i % 5 == 0 ? null : new string('v', i)));
+                setup.Environment.Add(new KeyValuePair<string, string?>("VAR_" + i, i % 5 == 0 ? null : new string('v', i)));
             }
 
             WorkerSetup back = RoundTrip(setup);
@@ -90,7 +90,7 @@ namespace ProcCmdlets.Tests
         public void SetupFollowedByMoreContentLeavesTheReaderAtThatContent()
         {
             var setup = new WorkerSetup { WorkingDirectory = "/w" };
-            setup.Variables.Add(new KeyValuePair<string, object>("v", 1));
+            setup.Variables.Add(new KeyValuePair<string, object?>("v", 1));
             var w = new PayloadWriter();
             setup.Write(w);
             w.WriteString("trailer");
@@ -104,11 +104,11 @@ namespace ProcCmdlets.Tests
         [Fact]
         public void VariablesRoundTripOnTheirOwn()
         {
-            var variables = new List<KeyValuePair<string, object>>
+            var variables = new List<KeyValuePair<string, object?>>
             {
-                new KeyValuePair<string, object>("a", 1.5),
-                new KeyValuePair<string, object>("b", null),
-                new KeyValuePair<string, object>("c", PSObject.AsPSObject("wrapped")),
+                new KeyValuePair<string, object?>("a", 1.5),
+                new KeyValuePair<string, object?>("b", null),
+                new KeyValuePair<string, object?>("c", PSObject.AsPSObject("wrapped")),
             };
 
             var w = new PayloadWriter();
@@ -126,11 +126,11 @@ namespace ProcCmdlets.Tests
         [Fact]
         public void ValuesRoundTrip()
         {
-            var values = new object[] { 1, "two", null, new object[] { 3 }, 4.0m, 'c' };
+            var values = new object?[] { 1, "two", null, new object[] { 3 }, 4.0m, 'c' };
             var w = new PayloadWriter();
             WorkerSetup.WriteValues(w, values);
             var r = new PayloadReader(w.ToArray());
-            object[] back = WorkerSetup.ReadValues(r);
+            var back = WorkerSetup.ReadValues(r);
             Assert.True(r.AtEnd);
             Assert.Equal(values.Length, back.Length);
             Assert.Equal(1, back[0]);
@@ -144,7 +144,7 @@ namespace ProcCmdlets.Tests
         [Fact]
         public void NullAndEmptyValueListsReadAsEmpty()
         {
-            foreach (IReadOnlyCollection<object> values in new IReadOnlyCollection<object>[] { null, Array.Empty<object>() })
+            foreach (IReadOnlyCollection<object>? values in new IReadOnlyCollection<object>?[] { null, Array.Empty<object>() })
             {
                 var w = new PayloadWriter();
                 WorkerSetup.WriteValues(w, values);
@@ -159,9 +159,9 @@ namespace ProcCmdlets.Tests
         public void SetupTruncatedAnywhereThrowsInvalidData()
         {
             var setup = new WorkerSetup { WorkingDirectory = "/somewhere" };
-            setup.Environment.Add(new KeyValuePair<string, string>("K", "V"));
-            setup.Environment.Add(new KeyValuePair<string, string>("N", null));
-            setup.Variables.Add(new KeyValuePair<string, object>("x", new Hashtable { ["deep"] = new object[] { 1, "s" } }));
+            setup.Environment.Add(new KeyValuePair<string, string?>("K", "V"));
+            setup.Environment.Add(new KeyValuePair<string, string?>("N", null));
+            setup.Variables.Add(new KeyValuePair<string, object?>("x", new Hashtable { ["deep"] = new object[] { 1, "s" } }));
             var w = new PayloadWriter();
             setup.Write(w);
             byte[] full = w.ToArray();

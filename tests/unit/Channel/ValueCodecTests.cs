@@ -12,7 +12,7 @@ using ProcCmdlets.Channel.Protocol;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace ProcCmdlets.Tests
+namespace ProcCmdlets.Tests.Channel
 {
     public class ValueCodecTests
     {
@@ -23,22 +23,23 @@ namespace ProcCmdlets.Tests
             _output = output;
         }
 
-        internal static byte[] Encode(object value)
+        internal static byte[] Encode(object? value)
         {
             var w = new PayloadWriter();
             ValueCodec.Write(w, value);
             return w.ToArray();
         }
 
-        internal static object RoundTrip(object value)
+        internal static object? RoundTrip(object? value)
         {
             var r = new PayloadReader(Encode(value));
-            object back = ValueCodec.Read(r);
+            object? back = ValueCodec.Read(r);
             Assert.True(r.AtEnd, "the value's encoding was not read to its end");
             return back;
         }
 
-        private static object Unwrap(object value) => value is PSObject pso ? pso.BaseObject : value;
+        private static object? Unwrap(object? value) => value is PSObject pso ? pso.BaseObject : value;
+
 
         private static Collection<PSObject> RunScript(string script)
         {
@@ -119,7 +120,7 @@ namespace ProcCmdlets.Tests
             byte[] encoded = Encode(value);
             Assert.Equal((byte)tag, encoded[0]);
 
-            object back = RoundTrip(value);
+            object? back = RoundTrip(value);
             Assert.IsType(value.GetType(), back);
             Assert.Equal(value, back);
             Assert.Equal(value.ToString(), back.ToString());
@@ -132,7 +133,7 @@ namespace ProcCmdlets.Tests
             var (value, tag) = FastPathValues[name];
             var wrapped = PSObject.AsPSObject(value);
             Assert.Equal((byte)tag, Encode(wrapped)[0]);
-            object back = RoundTrip(wrapped);
+            object? back = RoundTrip(wrapped);
             Assert.IsType(value.GetType(), back);
             Assert.Equal(value, back);
         }
@@ -149,11 +150,11 @@ namespace ProcCmdlets.Tests
         {
             foreach (double d in new[] { -0.0, double.NaN, BitConverter.Int64BitsToDouble(0x7FF8_0000_0000_0001), double.Epsilon })
             {
-                var back = (double)RoundTrip(d);
+                var back = Assert.IsType<double>(RoundTrip(d));
                 Assert.Equal(BitConverter.DoubleToInt64Bits(d), BitConverter.DoubleToInt64Bits(back));
             }
 
-            var negativeZero = (float)RoundTrip(-0.0f);
+            var negativeZero = Assert.IsType<float>(RoundTrip(-0.0f));
             Assert.True(float.IsNegative(negativeZero));
         }
 
@@ -164,7 +165,7 @@ namespace ProcCmdlets.Tests
         public void DateTimeKeepsItsKindAndTicks(DateTimeKind kind)
         {
             var value = new DateTime(2021, 1, 15, 10, 20, 30, kind).AddTicks(98765);
-            var back = (DateTime)RoundTrip(value);
+            var back = Assert.IsType<DateTime>(RoundTrip(value));
             Assert.Equal(kind, back.Kind);
             Assert.Equal(value.Ticks, back.Ticks);
         }
@@ -172,7 +173,7 @@ namespace ProcCmdlets.Tests
         [Fact]
         public void DecimalKeepsItsScale()
         {
-            var back = (decimal)RoundTrip(1.100m);
+            var back = Assert.IsType<decimal>(RoundTrip(1.100m));
             Assert.Equal("1.100", back.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Assert.Equal(decimal.GetBits(1.100m), decimal.GetBits(back));
         }
@@ -191,12 +192,12 @@ namespace ProcCmdlets.Tests
         [Fact]
         public void NestedObjectArraysRoundTrip()
         {
-            var value = new object[]
+            var value = new object?[]
             {
                 1,
                 "two",
                 null,
-                new object[] { 3L, new object[] { 'x', new object[0] }, PSObject.AsPSObject(4.5) },
+                new object[] { 3L, new object[] { 'x', Array.Empty<object>() }, PSObject.AsPSObject(4.5) },
                 true,
                 Guid.Empty,
             };
@@ -392,8 +393,9 @@ namespace ProcCmdlets.Tests
             object value = MakeClixmlValue(name);
             Assert.Equal((byte)ValueCodec.Tag.Clixml, Encode(value)[0]);
 
-            object back = RoundTrip(value);
+            object? back = RoundTrip(value);
             object expected = PSSerializer.Deserialize(PSSerializer.Serialize(value, 1));
+
 
             Assert.Equal(expected?.ToString(), back?.ToString());
             Assert.Equal(PSObject.AsPSObject(expected).TypeNames.ToArray(), PSObject.AsPSObject(back).TypeNames.ToArray());
@@ -446,10 +448,10 @@ namespace ProcCmdlets.Tests
         public void ArrayNested200LevelsEncodesAndDecodes()
         {
             object value = NestArrays(200, "leaf");
-            object back = RunOnSmallStack(() => RoundTrip(value));
+            object? back = RunOnSmallStack(() => RoundTrip(value));
 
             // The binary form carries the outer levels; deeper ones go as CLIXML of the remaining value.
-            object current = back;
+            object? current = back;
             object source = value;
             int level = 0;
             while (Unwrap(current) is object[] array && level < 200)
@@ -468,10 +470,10 @@ namespace ProcCmdlets.Tests
         public void ArrayNestedBeyondTheFastDepthIsCarriedAsItsStringForm()
         {
             const int levels = ValueCodec.MaxFastDepth + 8;
-            object back = RoundTrip(NestArrays(levels, "leaf"));
+            object? back = RoundTrip(NestArrays(levels, "leaf"));
 
             int level = 0;
-            object current = back;
+            object? current = back;
             while (Unwrap(current) is object[] array)
             {
                 Assert.Single(array);
@@ -537,7 +539,8 @@ namespace ProcCmdlets.Tests
 
             w.WriteByte((byte)ValueCodec.Tag.Null);
             byte[] payload = w.ToArray();
-            RunOnSmallStack<object>(() =>
+            RunOnSmallStack<object?>(() =>
+
             {
                 Assert.Throws<InvalidDataException>(() => ValueCodec.Read(new PayloadReader(payload)));
                 return null;
@@ -562,7 +565,7 @@ namespace ProcCmdlets.Tests
         [Fact]
         public void EveryTruncationOfAnEncodedValueThrowsInvalidData()
         {
-            var value = new object[]
+            var value = new object?[]
             {
                 1, -5L, 2.5, "text 😀", 'c', (byte)7, (sbyte)-7, (short)-300, (ushort)300, 70000u, 1UL << 40, 1.5f,
                 123.456m, new DateTime(2020, 5, 6, 7, 8, 9, DateTimeKind.Utc), TimeSpan.FromMinutes(3), new Guid("6b29fc40-ca47-1067-b31d-00dd010662da"), new byte[] { 1, 2 },
@@ -601,7 +604,8 @@ namespace ProcCmdlets.Tests
             object viaClixml = PSSerializer.Deserialize(PSSerializer.Serialize(ints, 1));
             clixmlWatch.Stop();
 
-            var clixml = ((IEnumerable)Unwrap(viaClixml)).Cast<object>().Select(Unwrap).ToArray();
+            var clixml = Assert.IsAssignableFrom<IEnumerable>(Unwrap(viaClixml)).Cast<object>().Select(Unwrap).ToArray();
+
             Assert.Equal(ints, fast);
             Assert.Equal(ints, clixml);
             Assert.Equal(fast, clixml);
@@ -613,8 +617,9 @@ namespace ProcCmdlets.Tests
         /// <summary>Runs on a thread with a 256 KB stack so deep recursion would show as a crash here rather than pass by luck.</summary>
         private static T RunOnSmallStack<T>(Func<T> body)
         {
-            T result = default;
-            Exception failure = null;
+            // Assigned by the thread unless it failed, and then rethrown below.
+            T result = default!;
+            Exception? failure = null;
             var thread = new System.Threading.Thread(() =>
             {
                 try

@@ -6,7 +6,7 @@ using ProcCmdlets.Channel;
 using ProcCmdlets.Channel.Protocol;
 using Xunit;
 
-namespace ProcCmdlets.Tests
+namespace ProcCmdlets.Tests.Channel
 {
     public class PayloadTests
     {
@@ -153,7 +153,7 @@ namespace ProcCmdlets.Tests
         [InlineData("日本語のテキスト")]
         [InlineData("😀👍🏽 family: 👨‍👩‍👧‍👦")]
         [InlineData("mixed: a é 日 😀 \0 \r\n\t end")]
-        public void StringsRoundTrip(string value)
+        public void StringsRoundTrip(string? value)
         {
             var w = new PayloadWriter(1);
             w.WriteString(value);
@@ -218,15 +218,16 @@ namespace ProcCmdlets.Tests
         {
             var w = new PayloadWriter(1);
             var values = Enumerable.Range(0, 500).Select(i => i % 7 == 0 ? null : new string((char)('a' + (i % 26)), i) + "😀").ToArray();
-            foreach (string value in values)
+            foreach (string? value in values)
             {
                 w.WriteString(value);
             }
 
             var r = ReaderOf(w);
-            foreach (string value in values)
+            foreach (string? value in values)
             {
                 Assert.Equal(value, r.ReadString());
+
             }
 
             Assert.True(r.AtEnd);

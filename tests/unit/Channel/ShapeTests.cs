@@ -7,7 +7,7 @@ using ProcCmdlets.Channel;
 using ProcCmdlets.Channel.Protocol;
 using Xunit;
 
-namespace ProcCmdlets.Tests
+namespace ProcCmdlets.Tests.Channel
 {
     /// <summary>Rows sent with their shape's number: the names go once per channel, and the rows read back as rows sent with their names do.</summary>
     public class ShapeTests
@@ -22,7 +22,7 @@ namespace ProcCmdlets.Tests
         }
 
         /// <summary>Writes each value as a worker's relay does, then reads the channel back as a pool's reader does.</summary>
-        private static (List<object> Values, List<Frame> Frames) SendAndRead(IEnumerable<PSObject> values)
+        private static (List<object?> Values, List<Frame> Frames) SendAndRead(IEnumerable<PSObject> values)
         {
             var stream = new MemoryStream();
             using (var writer = new FrameWriter(stream))
@@ -53,7 +53,7 @@ namespace ProcCmdlets.Tests
             }
 
             var table = new ShapeTable();
-            var read = new List<object>();
+            var read = new List<object?>();
             ShapeTable.Current = table;
             try
             {
@@ -79,7 +79,7 @@ namespace ProcCmdlets.Tests
             return (read, frames);
         }
 
-        private static string Describe(object value) => value is PSObject o && o.BaseObject is PSCustomObject
+        private static string Describe(object? value) => value is PSObject o && o.BaseObject is PSCustomObject
             ? string.Join("/", o.TypeNames) + "{" + string.Join(";", o.Properties.Select(p => p.Name + "=" + Describe(p.Value))) + "}"
             : value?.ToString() ?? "null";
 
@@ -97,7 +97,7 @@ namespace ProcCmdlets.Tests
                 Assert.Equal(Describe(named), Describe(values[i]));
             }
 
-            Assert.Equal("Deserialized.My.Row", ((PSObject)values[9 + 1]).TypeNames[0]);
+            Assert.Equal("Deserialized.My.Row", Assert.IsType<PSObject>(values[9 + 1]).TypeNames[0]);
 
             // A row names its shape in a few bytes instead of carrying its names.
             var records = frames.Where(f => f.Kind == FrameKind.Record).ToList();

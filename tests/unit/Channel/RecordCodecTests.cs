@@ -1,16 +1,17 @@
 using System;
 using System.Collections;
+using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
 using ProcCmdlets.Channel;
 using ProcCmdlets.Channel.Protocol;
 using Xunit;
 
-namespace ProcCmdlets.Tests
+namespace ProcCmdlets.Tests.Channel
 {
     public class RecordCodecTests
     {
-        private static ErrorRecord RoundTripError(ErrorRecord record, bool includeTarget = true, object targetOverride = null, bool useOverride = false)
+        private static ErrorRecord RoundTripError(ErrorRecord record, bool includeTarget = true, object? targetOverride = null, bool useOverride = false)
         {
             var w = new PayloadWriter();
             RecordCodec.WriteError(w, record, includeTarget);
@@ -71,7 +72,7 @@ namespace ProcCmdlets.Tests
             Assert.Equal(source.FullyQualifiedErrorId, back.FullyQualifiedErrorId);
             Assert.Equal(source.ToString(), back.ToString());
             AssertSameCategoryInfo(source, back);
-            Assert.Equal(source.CategoryInfo.GetMessage(), back.CategoryInfo.GetMessage());
+            Assert.Equal(source.CategoryInfo.GetMessage(CultureInfo.InvariantCulture), back.CategoryInfo.GetMessage(CultureInfo.InvariantCulture));
             Assert.Equal(source.ScriptStackTrace, back.ScriptStackTrace);
             Assert.Contains("at f,", back.ScriptStackTrace);
             Assert.Equal(source.TargetObject, back.TargetObject);
@@ -134,7 +135,7 @@ namespace ProcCmdlets.Tests
         [Fact]
         public void ErrorTargetIsLeftOutWhenNotIncluded()
         {
-            var source = new ErrorRecord(new Exception("x"), "Id", ErrorCategory.NotSpecified, "the target");
+            var source = new ErrorRecord(new InvalidOperationException("x"), "Id", ErrorCategory.NotSpecified, "the target");
             ErrorRecord back = RoundTripError(source, includeTarget: false);
             Assert.Null(back.TargetObject);
 
@@ -146,7 +147,7 @@ namespace ProcCmdlets.Tests
         [Fact]
         public void ErrorTargetOverrideReplacesTheCarriedTarget()
         {
-            var source = new ErrorRecord(new Exception("x"), "Id", ErrorCategory.NotSpecified, "carried");
+            var source = new ErrorRecord(new InvalidOperationException("x"), "Id", ErrorCategory.NotSpecified, "carried");
             var replacement = new object();
 
             ErrorRecord back = RoundTripError(source, includeTarget: true, targetOverride: replacement, useOverride: true);

@@ -8,7 +8,7 @@ using ProcCmdlets.Channel.Protocol;
 using ProcCmdlets.Worker;
 using Xunit;
 
-namespace ProcCmdlets.Tests
+namespace ProcCmdlets.Tests.Worker
 {
     public class ItemFeedTests
     {
@@ -44,7 +44,7 @@ namespace ProcCmdlets.Tests
         {
             var memory = new MemoryStream();
             var items = new List<object>();
-            var queued = new Queue<(long Id, object[] Items)>(new[] { (8L, new object[] { 3 }), (9L, new object[0]), (10L, new object[] { 4, 5 }) });
+            var queued = new Queue<(long Id, object[] Items)>(new[] { (8L, new object[] { 3 }), (9L, Array.Empty<object>()), (10L, new object[] { 4, 5 }) });
             using (var writer = new FrameWriter(memory))
             {
                 var feed = new ItemFeed(new StreamRelay(writer, false));

@@ -9,7 +9,7 @@ using ProcCmdlets.Channel;
 using ProcCmdlets.Transport;
 using Xunit;
 
-namespace ProcCmdlets.Tests
+namespace ProcCmdlets.Tests.Transport
 {
     /// <summary>The module's path on a worker's start line: quoted for PowerShell inside, for the C runtime outside.</summary>
     public class StartLineQuotingTests
@@ -49,8 +49,10 @@ namespace ProcCmdlets.Tests
                 RedirectStandardOutput = true,
                 UseShellExecute = false,
             };
-            using (Process printf = Process.Start(info))
+            using (Process? printf = Process.Start(info))
             {
+                Assert.NotNull(printf);
+
                 string output = printf.StandardOutput.ReadToEnd();
                 printf.WaitForExit();
                 Assert.Equal(new[] { argument, "end" }, output.Split('\n', StringSplitOptions.RemoveEmptyEntries));

@@ -8,7 +8,7 @@ using ProcCmdlets.Channel.Protocol;
 using ProcCmdlets.Worker;
 using Xunit;
 
-namespace ProcCmdlets.Tests
+namespace ProcCmdlets.Tests.Worker
 {
     public class StreamRelayTests
     {
@@ -143,7 +143,7 @@ namespace ProcCmdlets.Tests
         public void ItemFeedMarksTheChunkStartedAndEachItemDone()
         {
             var memory = new MemoryStream();
-            var seen = new List<object>();
+            var seen = new List<object?>();
             using (var writer = new FrameWriter(memory))
             {
                 var relay = new StreamRelay(writer, false);
@@ -188,7 +188,7 @@ namespace ProcCmdlets.Tests
             using (var writer = new FrameWriter(memory))
             {
                 var feed = new ItemFeed(new StreamRelay(writer, false));
-                feed.Load(1, new object[0]);
+                feed.Load(1, Array.Empty<object>());
                 Assert.False(feed.MoveNext());
                 Assert.False(feed.MoveNext());
             }
@@ -207,7 +207,7 @@ namespace ProcCmdlets.Tests
                 feed.Load(2, new object[] { 1, 2 });
                 feed.MoveNext();
                 feed.MoveNext();
-                feed.Fail(PSObject.AsPSObject(new ErrorRecord(new Exception("item failed"), "ItemFailed", ErrorCategory.NotSpecified, null)));
+                feed.Fail(PSObject.AsPSObject(new ErrorRecord(new InvalidOperationException("item failed"), "ItemFailed", ErrorCategory.NotSpecified, null)));
                 feed.Fail("not an error record");
             }
 

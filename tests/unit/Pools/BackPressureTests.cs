@@ -8,11 +8,14 @@ using ProcCmdlets.Pools;
 using ProcCmdlets.Transport;
 using Xunit;
 
-namespace ProcCmdlets.Tests
+namespace ProcCmdlets.Tests.Pools
 {
     public class BackPressureTests
     {
-        private static readonly TimeSpan LongWait = TimeSpan.FromSeconds(60);
+        // A bound on threads of this process waking: generous on a loaded 2-core machine, and a
+        // failing test still fails in seconds.
+        private static readonly TimeSpan LongWait = TimeSpan.FromSeconds(10);
+
 
         /// <summary>A stream whose writes wait until it is opened: the writer's queue fills meanwhile.</summary>
         private sealed class GateStream : MemoryStream
@@ -27,7 +30,7 @@ namespace ProcCmdlets.Tests
         }
 
         [Fact]
-        public void PausedRecordsWaitOnceTheQueueIsFullWhileOtherFramesPass()
+        public async Task PausedRecordsWaitOnceTheQueueIsFullWhileOtherFramesPass()
         {
             var stream = new GateStream();
             using (var writer = new FrameWriter(stream))
@@ -49,22 +52,22 @@ namespace ProcCmdlets.Tests
                 // The producer stops well short of 16 x 64 KB while paused (about 256 KB queued). It
                 // has run once it has sent a record: a busy machine may start it late.
                 Assert.True(firstSent.Wait(LongWait));
-                Assert.False(producer.Wait(TimeSpan.FromMilliseconds(500)));
+                Assert.NotSame(producer, await Task.WhenAny(producer, Task.Delay(TimeSpan.FromMilliseconds(500))));
                 Assert.InRange(Volatile.Read(ref sent), 1, 8);
 
                 // An item's end is never held back.
                 var itemDone = Task.Run(() => writer.Send(FrameKind.ItemDone, new byte[8], 0, 8));
-                Assert.True(itemDone.Wait(LongWait));
+                await itemDone.WaitAsync(LongWait);
 
                 writer.SetPaused(false);
                 stream.Open.Set();
-                Assert.True(producer.Wait(LongWait));
+                await producer.WaitAsync(LongWait);
                 Assert.Equal(16, sent);
             }
         }
 
         [Fact]
-        public void UnpausedRecordsDoNotWaitBelowTheUsualBound()
+        public async Task UnpausedRecordsDoNotWaitBelowTheUsualBound()
         {
             var stream = new GateStream();
             using (var writer = new FrameWriter(stream))
@@ -78,7 +81,7 @@ namespace ProcCmdlets.Tests
                     }
                 });
 
-                Assert.True(producer.Wait(LongWait));
+                await producer.WaitAsync(LongWait);
                 stream.Open.Set();
             }
         }
@@ -106,7 +109,7 @@ namespace ProcCmdlets.Tests
         }
 
         [Fact]
-        public void AWorkerThatIgnoresThePauseFindsItsReaderStoppedUntilThePipelineCatchesUp()
+        public async Task AWorkerThatIgnoresThePauseFindsItsReaderStoppedUntilThePipelineCatchesUp()
         {
             using (var client = new WorkerClient(new SilentLink()))
             {
@@ -117,26 +120,26 @@ namespace ProcCmdlets.Tests
                 // Past the hard limit, the reader thread waits for the pipeline thread.
                 flow.Received((int)RecordFlow.HardLimitBytes);
                 var reader = Task.Factory.StartNew(flow.Throttle, TaskCreationOptions.LongRunning);
-                Assert.False(reader.Wait(TimeSpan.FromMilliseconds(300)));
+                Assert.NotSame(reader, await Task.WhenAny(reader, Task.Delay(TimeSpan.FromMilliseconds(300))));
                 Assert.Equal(1, flow.Pauses);
 
                 flow.Delivered(2 << 20);
-                Assert.True(reader.Wait(LongWait));
+                await reader.WaitAsync(LongWait);
                 Assert.True(flow.WaitingBytes <= RecordFlow.HardLimitBytes);
             }
         }
 
         [Fact]
-        public void AThrottledReaderIsReleasedWhenTheCallEnds()
+        public async Task AThrottledReaderIsReleasedWhenTheCallEnds()
         {
             using (var client = new WorkerClient(new SilentLink()))
             {
                 var flow = new RecordFlow(client);
                 flow.Received((int)RecordFlow.HardLimitBytes + 1);
                 var reader = Task.Factory.StartNew(flow.Throttle, TaskCreationOptions.LongRunning);
-                Assert.False(reader.Wait(TimeSpan.FromMilliseconds(300)));
+                Assert.NotSame(reader, await Task.WhenAny(reader, Task.Delay(TimeSpan.FromMilliseconds(300))));
                 flow.Release();
-                Assert.True(reader.Wait(LongWait));
+                await reader.WaitAsync(LongWait);
             }
         }
     }

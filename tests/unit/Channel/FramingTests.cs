@@ -9,7 +9,7 @@ using ProcCmdlets.Channel;
 using ProcCmdlets.Channel.Protocol;
 using Xunit;
 
-namespace ProcCmdlets.Tests
+namespace ProcCmdlets.Tests.Channel
 {
     public class FramingTests
     {
@@ -54,10 +54,11 @@ namespace ProcCmdlets.Tests
             new[] { (byte)length, (byte)(length >> 8), (byte)(length >> 16), (byte)(length >> 24), (byte)kind };
 
         [Fact]
-        public void FramesOfEveryKindAndManySizesRoundTripInOrder()
+        public async Task FramesOfEveryKindAndManySizesRoundTripInOrder()
         {
             int[] sizes = { 0, 1, 2, 127, 128, 4095, 65535, 65536, 65537, 100 * 1024, 3 * 1024 * 1024 + 17 };
-            var kinds = (FrameKind[])Enum.GetValues(typeof(FrameKind));
+            var kinds = Enum.GetValues<FrameKind>();
+
             var sent = new List<(FrameKind Kind, byte[] Payload)>();
             int seed = 0;
             foreach (int size in sizes)
@@ -89,10 +90,10 @@ namespace ProcCmdlets.Tests
             }
 
             var disposing = Task.Run(() => writer.Dispose());
-            Assert.False(disposing.Wait(TimeSpan.FromSeconds(6)));
+            Assert.NotSame(disposing, await Task.WhenAny(disposing, Task.Delay(TimeSpan.FromSeconds(6))));
             Assert.True(stream.CanWrite);
             stream.Released.Set();
-            Assert.True(disposing.Wait(LongWait));
+            await disposing.WaitAsync(LongWait);
             Assert.False(stream.CanWrite);
             byte[] wire = stream.ToArray();
 
@@ -357,6 +358,7 @@ namespace ProcCmdlets.Tests
             writer.Send(FrameKind.Record, new byte[1000], 0, 1000);
             writer.Dispose();
             Assert.Equal(1005, writer.Unwritten);
+            Assert.NotNull(writer.Fault);
             Assert.Contains("1005 bytes", writer.Fault.Message);
             Assert.True(stream.Disposed);
         }
@@ -608,8 +610,9 @@ namespace ProcCmdlets.Tests
                 server.DisposeLocalCopyOfClientHandle();
 
                 // Keep sending until the failed write is noticed.
-                Exception thrown = null;
+                Exception? thrown = null;
                 for (int i = 0; i < 10_000 && thrown == null; i++)
+
                 {
                     try
                     {
