@@ -50,7 +50,7 @@ namespace ProcCmdlets.Commands
             {
                 var transports = SshConnection.Transports(this, HostName);
                 int perHost = MyInvocation.BoundParameters.ContainsKey(nameof(ProcessCount)) ? ProcessCount : 1;
-                ProcessPool remote = PoolFactory.Create(this, perHost, Name ?? Registry.NextPoolName(), InitializationScript, InitializationArgumentList, MaxTasksPerWorker, Function, Module, transports);
+                ProcessPool remote = PoolFactory.Create(this, perHost, Name ?? Registry.NextPoolName(), InitializationScript, InitializationArgumentList, MaxTasksPerWorker, Function, Module, transports.ConvertAll(t => (Transport.IWorkerTransport)new Transport.AgentTransport(t.Target)));
                 SshConnection.WaitForHosts(this, remote, SshConnection.AnswerTimeout(transports), Cancellation);
                 Registry.Add(remote);
                 WriteObject(remote);
