@@ -37,6 +37,7 @@ namespace ProcCmdlets.Transport
         private bool _ready;
         private bool _closing;
         private bool _lost;
+        private int _lostStatus;
 
         /// <param name="process">The agent's process (the local ssh client) and its three streams.</param>
         /// <param name="hostName">The host, for errors' hints.</param>
@@ -86,11 +87,22 @@ namespace ProcCmdlets.Transport
             }
         }
 
-        /// <summary>Opens a worker on the connection; null when the connection is closed or closing.</summary>
-        public AgentWorkerLink? Open()
+        /// <summary>
+        /// Opens a worker on the connection; null when the connection is closed or closing, unless
+        /// <paramref name="evenIfLost"/> (the first worker of a new connection, which may already have
+        /// failed): that worker has then ended with the connection.
+        /// </summary>
+        public AgentWorkerLink? Open(bool evenIfLost = false)
         {
             lock (_lock)
             {
+                if (_lost && evenIfLost)
+                {
+                    var ended = new AgentWorkerLink(this, ++_lastWorker);
+                    ended.OnExited(_lostStatus);
+                    return ended;
+                }
+
                 if (_closing || _lost)
                 {
                     return null;
@@ -147,15 +159,16 @@ namespace ProcCmdlets.Transport
                 _process.WaitForExit(TimeSpan.FromSeconds(10));
             }
 
+            int status = _process.ExitCode ?? 255;
             List<AgentWorkerLink> links;
             lock (_lock)
             {
                 _lost = true;
+                _lostStatus = status;
                 links = new List<AgentWorkerLink>(_links.Values);
                 _links.Clear();
             }
 
-            int status = _process.ExitCode ?? 255;
             foreach (AgentWorkerLink link in links)
             {
                 link.OnExited(status);

@@ -28,7 +28,7 @@ namespace ProcCmdlets.Transport
                 if (link == null)
                 {
                     _connection = new AgentConnection(SshAgentProcess.Start(Target), Target.HostName, Target.PowerShellPath, SshBootstrap.EncodedCommand, SshBootstrap.WriteImage);
-                    link = _connection.Open()!;
+                    link = _connection.Open(evenIfLost: true)!;
                 }
 
                 return link;
