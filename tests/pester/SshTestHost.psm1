@@ -179,7 +179,7 @@ function Get-SshTestClient {
     [OutputType([int])]
     param([Parameter(Mandatory)] $SshHost)
 
-    $found = & pgrep -f -- "^ssh .*-p $($SshHost.Port) "
+    $found = & pgrep -f -- "^([^ ]*/)?ssh .*-p $($SshHost.Port) "
     @($found | Where-Object { $_ } | ForEach-Object { [int] $_ })
 }
 
