@@ -26,8 +26,6 @@ namespace ProcCmdlets.Transport
 
         private readonly AgentProcess _process;
         private readonly AgentSender _sender;
-        private readonly string _hostName;
-        private readonly string _powerShellPath;
         private readonly object _lock = new object();
         private readonly Dictionary<uint, AgentWorkerLink> _links = new Dictionary<uint, AgentWorkerLink>();
         private readonly List<string> _messages = new List<string>();
@@ -40,17 +38,15 @@ namespace ProcCmdlets.Transport
         private int _lostStatus;
 
         /// <param name="process">The agent's process (the local ssh client) and its three streams.</param>
-        /// <param name="hostName">The host, for errors' hints.</param>
         /// <param name="powerShellPath">The remote pwsh, which the agent starts its workers with.</param>
+        /// <param name="powerShellArguments">Arguments before pwsh's own (pwsh.dll, when the program is dotnet), as one command line; empty for none.</param>
         /// <param name="encodedBootstrap">The worker bootstrap the agent starts them with.</param>
         /// <param name="prefix">What the connection carries before the first frame (the assembly), or null.</param>
-        public AgentConnection(AgentProcess process, string hostName, string powerShellPath, string encodedBootstrap, Action<Stream>? prefix)
+        public AgentConnection(AgentProcess process, string powerShellPath, string powerShellArguments, string encodedBootstrap, Action<Stream>? prefix)
         {
             _process = process;
-            _hostName = hostName;
-            _powerShellPath = powerShellPath;
             _sender = new AgentSender(process.ToAgent, $"ProcCmdlets agent writer {process.Id}", prefix);
-            _sender.Send(Configure(powerShellPath, encodedBootstrap));
+            _sender.Send(Configure(powerShellPath, powerShellArguments, encodedBootstrap));
             _errors = new Thread(ReadErrors) { IsBackground = true, Name = $"ProcCmdlets agent ssh {process.Id}" };
             _errors.Start();
             new Thread(ReadFrames) { IsBackground = true, Name = $"ProcCmdlets agent reader {process.Id}" }.Start();
@@ -120,17 +116,20 @@ namespace ProcCmdlets.Transport
         public bool Send(byte[] frame) => _sender.Send(frame);
 
         /// <summary>Why a worker of this connection did not start or ended with it, in ssh's words.</summary>
-        public string Failure(string[] messages, int? exitCode) => SshFailure.Describe(messages, exitCode, _hostName, _powerShellPath);
+        public string Failure(string[] messages, int? exitCode) => _process.Failure(messages, exitCode);
 
-        /// <summary>The encoded Configure frame: the remote pwsh's path (length-prefixed UTF-8) and the worker bootstrap.</summary>
-        public static byte[] Configure(string powerShellPath, string encodedBootstrap)
+        /// <summary>The encoded Configure frame: the remote pwsh's path and the arguments before pwsh's own (each length-prefixed UTF-8), and the worker bootstrap.</summary>
+        public static byte[] Configure(string powerShellPath, string powerShellArguments, string encodedBootstrap)
         {
             byte[] path = Encoding.UTF8.GetBytes(powerShellPath);
+            byte[] arguments = Encoding.UTF8.GetBytes(powerShellArguments);
             byte[] bootstrap = Encoding.UTF8.GetBytes(encodedBootstrap);
-            var payload = new byte[4 + path.Length + bootstrap.Length];
+            var payload = new byte[8 + path.Length + arguments.Length + bootstrap.Length];
             BitConverter.GetBytes(path.Length).CopyTo(payload, 0);
             path.CopyTo(payload, 4);
-            bootstrap.CopyTo(payload, 4 + path.Length);
+            BitConverter.GetBytes(arguments.Length).CopyTo(payload, 4 + path.Length);
+            arguments.CopyTo(payload, 8 + path.Length);
+            bootstrap.CopyTo(payload, 8 + path.Length + arguments.Length);
             return AgentFrameReader.Encode(AgentFrameKind.Configure, 0, payload, 0, payload.Length);
         }
 

@@ -22,6 +22,9 @@ namespace ProcCmdlets.Transport
         /// <summary>Its exit status once it has exited; null before.</summary>
         public abstract int? ExitCode { get; }
 
+        /// <summary>Why the connection failed or a worker on it did not start, from its messages and exit status, with what to do about it.</summary>
+        public abstract string Failure(string[] messages, int? exitCode);
+
         public abstract void Kill();
 
         /// <summary>False on timeout.</summary>

@@ -9,12 +9,14 @@ namespace ProcCmdlets.Transport
     internal sealed class SshAgentProcess : AgentProcess
     {
         private readonly Process _process;
+        private readonly SshTarget _target;
 
-        private SshAgentProcess(Process process, string location)
+        private SshAgentProcess(Process process, SshTarget target)
         {
             _process = process;
+            _target = target;
             Id = process.Id;
-            Location = location;
+            Location = target.Location;
         }
 
         public override int Id { get; }
@@ -56,8 +58,10 @@ namespace ProcCmdlets.Transport
             };
             var process = new Process { StartInfo = info };
             process.Start();
-            return new SshAgentProcess(process, target.Location);
+            return new SshAgentProcess(process, target);
         }
+
+        public override string Failure(string[] messages, int? exitCode) => SshFailure.Describe(messages, exitCode, _target.HostName, _target.PowerShellPath);
 
         public override void Kill()
         {

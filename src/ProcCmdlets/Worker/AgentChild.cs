@@ -46,9 +46,11 @@ namespace ProcCmdlets.Worker
         /// <summary>Bytes of the worker's output not yet consumed by the session.</summary>
         public CreditWindow Outbound { get; } = new CreditWindow();
 
-        public void Start(string powerShellPath, string encodedBootstrap)
+        /// <summary>Starts the worker: <paramref name="leadingArguments"/> (a command line, or empty) come before pwsh's own.</summary>
+        public void Start(string powerShellPath, string leadingArguments, string encodedBootstrap)
         {
-            var info = new ProcessStartInfo(powerShellPath, "-NoLogo -NoProfile -NonInteractive -EncodedCommand " + encodedBootstrap)
+            string arguments = (leadingArguments.Length > 0 ? leadingArguments + " " : string.Empty) + "-NoLogo -NoProfile -NonInteractive -EncodedCommand " + encodedBootstrap;
+            var info = new ProcessStartInfo(powerShellPath, arguments)
             {
                 UseShellExecute = false,
                 RedirectStandardInput = true,

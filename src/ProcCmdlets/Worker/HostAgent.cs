@@ -19,6 +19,7 @@ namespace ProcCmdlets.Worker
         private readonly AgentSender _sender;
         private readonly Dictionary<uint, AgentChild> _children = new Dictionary<uint, AgentChild>();
         private string? _powerShellPath;
+        private string? _arguments;
         private string? _bootstrap;
         private uint _lastStarted;
 
@@ -138,19 +139,30 @@ namespace ProcCmdlets.Worker
                 throw new InvalidDataException("The session configured the agent twice or not as the protocol says.");
             }
 
-            int pathBytes = frame.Payload[0] | frame.Payload[1] << 8 | frame.Payload[2] << 16 | frame.Payload[3] << 24;
-            if (pathBytes <= 0 || pathBytes > frame.Payload.Length - 4)
+            byte[] p = frame.Payload;
+            int pathBytes = Length(p, 0);
+            if (pathBytes <= 0 || pathBytes > p.Length - 8)
             {
                 throw new InvalidDataException("The session's Configure frame is malformed.");
             }
 
-            _powerShellPath = Encoding.UTF8.GetString(frame.Payload, 4, pathBytes);
-            _bootstrap = Encoding.UTF8.GetString(frame.Payload, 4 + pathBytes, frame.Payload.Length - 4 - pathBytes);
+            int argumentBytes = Length(p, 4 + pathBytes);
+            if (argumentBytes < 0 || argumentBytes > p.Length - 8 - pathBytes)
+            {
+                throw new InvalidDataException("The session's Configure frame is malformed.");
+            }
+
+            _arguments = Encoding.UTF8.GetString(p, 8 + pathBytes, argumentBytes);
+            _bootstrap = Encoding.UTF8.GetString(p, 8 + pathBytes + argumentBytes, p.Length - 8 - pathBytes - argumentBytes);
+            _powerShellPath = Encoding.UTF8.GetString(p, 4, pathBytes);
         }
+
+        private static int Length(byte[] payload, int offset) =>
+            payload[offset] | payload[offset + 1] << 8 | payload[offset + 2] << 16 | payload[offset + 3] << 24;
 
         private void Start(uint worker)
         {
-            if (_powerShellPath == null || _bootstrap == null)
+            if (_powerShellPath == null || _arguments == null || _bootstrap == null)
             {
                 throw new InvalidDataException("The session started a worker before it configured the agent.");
             }
@@ -167,7 +179,7 @@ namespace ProcCmdlets.Worker
                 _children.Add(worker, child);
             }
 
-            child.Start(_powerShellPath, _bootstrap);
+            child.Start(_powerShellPath, _arguments, _bootstrap);
         }
 
         private void Ended(AgentChild child)

@@ -20,7 +20,7 @@ namespace ProcCmdlets.Tests.Agent
         private static (FakeAgentProcess Agent, AgentConnection Connection) Connect()
         {
             var agent = new FakeAgentProcess();
-            var connection = new AgentConnection(agent, "fakehost", "/opt/pwsh", "QUJD", null);
+            var connection = new AgentConnection(agent, "/opt/pwsh", string.Empty, "QUJD", null);
             AgentFrame configure = agent.Next();
             Assert.Equal(AgentFrameKind.Configure, configure.Kind);
             return (agent, connection);
@@ -43,12 +43,14 @@ namespace ProcCmdlets.Tests.Agent
         [Fact]
         public void TheConfigureFrameCarriesThePathAndTheBootstrap()
         {
-            byte[] frame = AgentConnection.Configure("/opt/my pwsh", "QUJD");
+            byte[] frame = AgentConnection.Configure("/opt/my pwsh", "\"/x y.dll\"", "QUJD");
             var reader = new AgentFrameReader(new MemoryStream(frame));
             Assert.True(reader.TryRead(out AgentFrame configure));
             Assert.Equal(12, BitConverter.ToInt32(configure.Payload, 0));
             Assert.Equal("/opt/my pwsh", Encoding.UTF8.GetString(configure.Payload, 4, 12));
-            Assert.Equal("QUJD", Encoding.UTF8.GetString(configure.Payload, 16, 4));
+            Assert.Equal(10, BitConverter.ToInt32(configure.Payload, 16));
+            Assert.Equal("\"/x y.dll\"", Encoding.UTF8.GetString(configure.Payload, 20, 10));
+            Assert.Equal("QUJD", Encoding.UTF8.GetString(configure.Payload, 30, 4));
         }
 
         [Fact]
@@ -129,7 +131,7 @@ namespace ProcCmdlets.Tests.Agent
         public void AConnectionLostBeforeItsFirstWorkerOpensGivesThatWorkerTheConnectionsEnd()
         {
             var agent = new FakeAgentProcess();
-            var connection = new AgentConnection(agent, "fakehost", "/opt/pwsh", "QUJD", null);
+            var connection = new AgentConnection(agent, "/opt/pwsh", string.Empty, "QUJD", null);
             agent.WriteError("ssh: connect to host fakehost port 22: Connection refused");
             agent.Exit(255);
             DateTime deadline = DateTime.UtcNow + Long;

@@ -81,6 +81,8 @@ namespace ProcCmdlets.Tests.Agent
             _exited.Set();
         }
 
+        public override string Failure(string[] messages, int? exitCode) => string.Join(" ", messages) + $" (exit status {exitCode})";
+
         public override void Kill()
         {
             Killed = true;

@@ -20,7 +20,7 @@ namespace ProcCmdlets.Tests.Agent
             return frame;
         }
 
-        private static AgentFrame Configure() => Frame(AgentConnection.Configure("/nonexistent/pwsh", "QUJD"));
+        private static AgentFrame Configure() => Frame(AgentConnection.Configure("/nonexistent/pwsh", string.Empty, "QUJD"));
 
         [Fact]
         public void FramesTheProtocolDoesNotAllowFromTheSessionAreRefused()
@@ -28,6 +28,7 @@ namespace ProcCmdlets.Tests.Agent
             var agent = Agent(new SimPipe());
             Assert.Throws<InvalidDataException>(() => agent.Handle(Frame(AgentFrameReader.Encode(AgentFrameKind.Start, 1))));
             Assert.Throws<InvalidDataException>(() => agent.Handle(Frame(AgentFrameReader.Encode(AgentFrameKind.Configure, 0, new byte[] { 200, 0, 0, 0, 65 }, 0, 5))));
+            Assert.Throws<InvalidDataException>(() => agent.Handle(Frame(AgentFrameReader.Encode(AgentFrameKind.Configure, 0, new byte[] { 1, 0, 0, 0, 65, 255, 255, 255, 127 }, 0, 9))));
             agent.Handle(Configure());
             Assert.Throws<InvalidDataException>(() => agent.Handle(Configure()));
             Assert.Throws<InvalidDataException>(() => agent.Handle(Frame(AgentFrameReader.Encode(AgentFrameKind.Start, 2))));
