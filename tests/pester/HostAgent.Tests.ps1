@@ -109,6 +109,21 @@ Describe 'One connection per host (Linux only: the tests'' private sshd runs the
             @($script:pool.WorkerProcessIds | Sort-Object -Unique) | Should -HaveCount 2
         }
 
+        It 'carries the session''s functions, ordering and timeouts to agent-started workers as to any worker' {
+            function ConvertTo-AgentTwice { param($Value) 2 * $Value }
+            $results = 1..24 | Invoke-ProcessPoolMap -Pool $script:pool -ChunkSize 1 { ConvertTo-AgentTwice $_ }
+            $results | Should -Be @(1..24 | ForEach-Object { 2 * $_ })
+            $timed = 1..3 | Invoke-ProcessPoolMap -Pool $script:pool -ChunkSize 1 -TimeoutSeconds 3 {
+                if ($_ -eq 2) { Start-Sleep -Seconds 120 }
+                $_
+            } -ErrorVariable failures -ErrorAction SilentlyContinue
+            $timed | Should -Be @(1, 3)
+            $failures | Should -HaveCount 1
+            $failures[0].FullyQualifiedErrorId | Should -BeLike 'OperationTimeout,*'
+            Wait-Until -TimeoutSeconds 60 { @($script:pool.WorkerProcessIds).Count -eq 6 } | Should -BeTrue
+            @(Get-SshTestClient $script:ssh) | Should -HaveCount 2
+        }
+
         It 'a killed remote worker blames only its item, and the pool heals through the agent on the same connection' {
             $clients = @(Get-SshTestClient $script:ssh | Sort-Object)
             $flag = Join-Path $TestDrive 'worker-pid'
