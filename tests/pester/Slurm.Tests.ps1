@@ -39,16 +39,17 @@ AfterAll {
 
 Describe 'Pools on Slurm (Linux only: the tests'' private Slurm runs there)' -Skip:([bool] $script:skipReason) {
     It 'runs -ProcessCount workers in one srun step per node, and Remove-ProcessPool leaves no job, step or process' {
-        $pool = New-ProcessPool -Slurm -NodeCount 1 -ProcessCount 2
+        $pool = New-ProcessPool -Slurm -NodeCount 2 -ProcessCount 2
         try {
-            $results = 1..20 | Invoke-ProcessPoolMap -Pool $pool -ChunkSize 1 { Start-Sleep -Milliseconds 100; "$_ $env:SLURM_JOB_ID $PID" }
-            @($results | ForEach-Object { [int] ($_ -split ' ')[0] }) | Should -Be @(1..20)
-            @($results | ForEach-Object { ($_ -split ' ')[1] } | Sort-Object -Unique) | Should -HaveCount 1
+            $results = 1..40 | Invoke-ProcessPoolMap -Pool $pool -ChunkSize 1 { Start-Sleep -Milliseconds 200; "$_ $env:SLURM_JOB_ID $PID" }
+            @($results | ForEach-Object { [int] ($_ -split ' ')[0] }) | Should -Be @(1..40)
+            @($results | ForEach-Object { ($_ -split ' ')[1] } | Sort-Object -Unique) | Should -HaveCount 2
             @($results | ForEach-Object { ($_ -split ' ')[1] })[0] | Should -Not -BeNullOrEmpty
-            @($results | ForEach-Object { ($_ -split ' ')[2] } | Sort-Object -Unique) | Should -HaveCount 2
-            @(Get-SlurmTestJob) | Should -HaveCount 1
-            @(Get-SlurmTestJob)[0] | Should -Match ' ProcCmdlets-\d+-\d+ RUNNING$'
-            @($pool.WorkerProcessIds | Sort-Object -Unique) | Should -HaveCount 1
+            @($results | ForEach-Object { ($_ -split ' ')[2] } | Sort-Object -Unique) | Should -HaveCount 4
+            @(Get-SlurmTestJob) | Should -HaveCount 2
+            @(Get-SlurmTestJob) | ForEach-Object { $_ | Should -Match ' ProcCmdlets-\d+-\d+ RUNNING$' }
+            @($pool.WorkerProcessIds | Sort-Object -Unique) | Should -HaveCount 2
+            $pool.Hosts | Should -Be @("slurm:$($pool.Name):1", "slurm:$($pool.Name):2")
         }
         finally {
             $pool | Remove-ProcessPool -Force
