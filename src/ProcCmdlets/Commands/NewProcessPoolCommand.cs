@@ -44,13 +44,38 @@ namespace ProcCmdlets.Commands
         [ValidateSshHostEntry]
         public string[] HostName { get; set; }
 
+        /// <summary>Run the workers on nodes that Slurm allocates: one srun step per node (-NodeCount), -ProcessCount workers on each.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = SlurmPool.ParameterSet)]
+        public SwitchParameter Slurm { get; set; }
+
+        /// <summary>How many nodes (srun steps) the pool runs on.</summary>
+        [Parameter(ParameterSetName = SlurmPool.ParameterSet)]
+        [ValidateRange(1, 10000)]
+        public int NodeCount { get; set; } = 1;
+
+        /// <summary>srun options for every step (partition, account, time limit, ...), each one argument.</summary>
+        [Parameter(ParameterSetName = SlurmPool.ParameterSet)]
+        public string[]? SlurmOption { get; set; }
+
         protected override void EndProcessing()
         {
+            if (Slurm)
+            {
+                string slurmName = Name ?? Registry.NextPoolName();
+                var nodes = SlurmPool.Transports(this, NodeCount, SlurmOption, slurmName);
+                int perNode = MyInvocation.BoundParameters.ContainsKey(nameof(ProcessCount)) ? ProcessCount : 1;
+                ProcessPool slurm = PoolFactory.Create(this, perNode, slurmName, InitializationScript, InitializationArgumentList, MaxTasksPerWorker, Function, Module, nodes);
+                SshConnection.WaitForHosts(this, slurm, SlurmPool.AnswerTimeout, Cancellation);
+                Registry.Add(slurm);
+                WriteObject(slurm);
+                return;
+            }
+
             if (HostName != null)
             {
                 var transports = SshConnection.Transports(this, HostName);
                 int perHost = MyInvocation.BoundParameters.ContainsKey(nameof(ProcessCount)) ? ProcessCount : 1;
-                ProcessPool remote = PoolFactory.Create(this, perHost, Name ?? Registry.NextPoolName(), InitializationScript, InitializationArgumentList, MaxTasksPerWorker, Function, Module, transports);
+                ProcessPool remote = PoolFactory.Create(this, perHost, Name ?? Registry.NextPoolName(), InitializationScript, InitializationArgumentList, MaxTasksPerWorker, Function, Module, transports.ConvertAll(t => (Transport.IWorkerTransport)new Transport.AgentTransport(t.Target)));
                 SshConnection.WaitForHosts(this, remote, SshConnection.AnswerTimeout(transports), Cancellation);
                 Registry.Add(remote);
                 WriteObject(remote);

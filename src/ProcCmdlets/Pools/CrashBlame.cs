@@ -55,7 +55,7 @@ namespace ProcCmdlets.Pools
         /// <summary>What ssh said about a lost connection (a timeout, a reset), for a worker on another host.</summary>
         private static string SshSaid(Connection.WorkerClient client)
         {
-            var link = client.Link as Transport.SshLink;
+            var link = client.Link as Transport.IHostLink;
             string[] messages = link?.Messages;
             if (messages == null || messages.Length == 0)
             {

@@ -112,7 +112,7 @@ namespace ProcCmdlets.Pools
             HostSlot slot = worker.Host;
             slot.Failures = 0;
             slot.Answered = true;
-            slot.Messages = slot.Messages ?? (worker.Client.Link as SshLink)?.Messages;
+            slot.Messages = slot.Messages ?? (worker.Client.Link as IHostLink)?.Messages;
             Monitor.PulseAll(_pool.Lock);
         }
 
@@ -138,7 +138,7 @@ namespace ProcCmdlets.Pools
         /// <summary>A worker of <paramref name="slot"/> ended before it greeted (under the lock).</summary>
         public void OnConnectFailedLocked(HostSlot slot, WorkerClient client, PoolEffects effects)
         {
-            var link = client.Link as SshLink;
+            var link = client.Link as IHostLink;
             slot.Messages = slot.Messages ?? link?.Messages;
             Fail(slot, client.ChannelFault ?? link?.Failure() ?? $"the worker ended with exit status {client.ExitCode}", effects);
         }
