@@ -1,7 +1,7 @@
 using ProcCmdlets.Transport;
 using Xunit;
 
-namespace ProcCmdlets.Tests.Agent
+namespace ProcCmdlets.Tests.Transport
 {
     /// <summary>The srun line of a Slurm pool's step: the user's options stay single arguments, and only paths and the fixed bootstrap follow.</summary>
     public class SlurmTargetTests

@@ -6,7 +6,7 @@ using ProcCmdlets.Channel;
 using ProcCmdlets.Transport;
 using Xunit;
 
-namespace ProcCmdlets.Tests.Agent
+namespace ProcCmdlets.Tests.Transport
 {
     /// <summary>
     /// The session's end of a host agent's connection against a scripted agent: each worker's link

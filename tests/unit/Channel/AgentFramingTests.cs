@@ -3,7 +3,7 @@ using System.IO;
 using ProcCmdlets.Channel;
 using Xunit;
 
-namespace ProcCmdlets.Tests.Agent
+namespace ProcCmdlets.Tests.Channel
 {
     /// <summary>docs/protocol.md, "The host agent": the frames of a host's one connection, and what a reader refuses.</summary>
     public class AgentFramingTests

@@ -6,7 +6,7 @@ using ProcCmdlets.Channel;
 using ProcCmdlets.Tests.Pools;
 using ProcCmdlets.Transport;
 
-namespace ProcCmdlets.Tests.Agent
+namespace ProcCmdlets.Tests.Transport
 {
     /// <summary>
     /// Plays the ssh client of a host agent's connection: the test reads the frames the session sends

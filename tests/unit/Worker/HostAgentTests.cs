@@ -7,7 +7,7 @@ using ProcCmdlets.Transport;
 using ProcCmdlets.Worker;
 using Xunit;
 
-namespace ProcCmdlets.Tests.Agent
+namespace ProcCmdlets.Tests.Worker
 {
     /// <summary>The agent's side of the connection checks the session as the session checks it; no worker process is started here.</summary>
     public class HostAgentTests
