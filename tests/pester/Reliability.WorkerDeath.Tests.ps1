@@ -325,6 +325,35 @@ Describe 'Reliability: items that run past -TimeoutSeconds under load' {
     }
 }
 
+Describe 'Reliability: a worker''s slow start is not an item''s time' {
+    It 'a worker whose engine starts slower than -TimeoutSeconds runs its first item without a timeout' {
+        # A busy machine makes a fresh worker's first compiles take seconds. Here the worker's first
+        # pipeline after its initialization script sleeps 8 s instead (a breakpoint that script sets,
+        # fired once), without a warm spare, so every worker the pool starts is slow to start. Each
+        # item's -TimeoutSeconds must count from when a worker takes it, not from a start it waits
+        # behind: otherwise every item times out and each replacement is as slow as the last.
+        $run = Invoke-Bounded -TimeoutSeconds 150 -Script {
+            $pool = New-ProcessPool -ProcessCount 1 -InitializationScript {
+                $global:slowStart = $true
+                $null = Set-PSBreakpoint -Variable __pcFeed -Mode Read -Action {
+                    if ($global:slowStart) {
+                        $global:slowStart = $false
+                        Get-PSBreakpoint | Remove-PSBreakpoint
+                        Start-Sleep -Seconds 8
+                    }
+                }
+            }
+            $results = 1..4 | Invoke-ProcessPoolMap -Pool $pool -TimeoutSeconds 4 { $_ * 10 } -ErrorVariable failures -ErrorAction SilentlyContinue
+            [pscustomobject]@{ Results = @($results); Failures = @($failures) }
+        }
+
+        $run.Completed | Should -BeTrue
+        $result = $run.Output[-1]
+        @($result.Failures | ForEach-Object { "$($_.FullyQualifiedErrorId) ($($_.TargetObject))" }) | Should -BeNullOrEmpty
+        $result.Results | Should -Be @(10, 20, 30, 40)
+    }
+}
+
 Describe 'Reliability: cleanup' {
     It 'leaves no worker process behind' {
         Assert-NoWorkerLeft

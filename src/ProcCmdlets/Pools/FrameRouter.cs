@@ -115,6 +115,7 @@ namespace ProcCmdlets.Pools
                 {
                     chunk.Started = true;
                     chunk.StartedAt = chunk.ItemDueAt = DateTime.UtcNow;
+                    DebugTrace.Write("pool: worker {0} started chunk {1}", worker.Client.ProcessId, chunkId);
                 }
             }
         }

@@ -76,6 +76,9 @@ namespace ProcCmdlets.Worker
             int warmStep = 0;
             using (var warmUp = new WorkerWarmUp(this))
             {
+                // The loops are left for later, as they are when work is already waiting.
+                _tasks.BeforeReady = () => { if (warmStep == 0) { warmUp.Run(warmStep++, () => true); } };
+
                 while (true)
                 {
                     Frame? next = _tasks.TakeDeferred();

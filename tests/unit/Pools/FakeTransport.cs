@@ -104,7 +104,15 @@ namespace ProcCmdlets.Tests.Pools
 
             new Thread(() =>
             {
-                _deathGate.Wait();
+                try
+                {
+                    _deathGate.Wait();
+                }
+                catch (ObjectDisposedException)
+                {
+                    // The test was done with the gate (set, then disposed) before this thread ran.
+                }
+
                 Exit(137);
             }) { IsBackground = true }.Start();
         }
