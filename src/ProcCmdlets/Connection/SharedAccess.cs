@@ -14,7 +14,7 @@ namespace ProcCmdlets.Connection
     internal sealed class SharedAccess
     {
         [ThreadStatic]
-        private static WorkerClient t_reading;
+        private static WorkerClient s_reading;
 
         private readonly ConcurrentDictionary<long, bool> _granted = new ConcurrentDictionary<long, bool>();
         private int _condemned;
@@ -33,8 +33,8 @@ namespace ProcCmdlets.Connection
         /// <summary>The worker whose channel the calling thread reads (each reader thread serves one worker), or null.</summary>
         internal static WorkerClient Reading
         {
-            get => t_reading;
-            set => t_reading = value;
+            get => s_reading;
+            set => s_reading = value;
         }
 
         /// <summary>How messages name the worker: its process id, and its host when it is remote.</summary>

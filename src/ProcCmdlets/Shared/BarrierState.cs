@@ -24,7 +24,7 @@ namespace ProcCmdlets.Shared
                 return SharedResult.Failed($"{Name} has no operation {request.Op}.");
             }
 
-            if (Waiters.Count + 1 < Capacity)
+            if (_waiters.Count + 1 < Capacity)
             {
                 return Park(request);
             }

@@ -26,7 +26,7 @@ namespace ProcCmdlets.Shared
         {
             get
             {
-                lock (Gate)
+                lock (_gate)
                 {
                     return _holder;
                 }
@@ -98,7 +98,7 @@ namespace ProcCmdlets.Shared
 
         public override IEnumerable<string> ReleaseHeldBy(SharedPeer peer)
         {
-            lock (Gate)
+            lock (_gate)
             {
                 if (_holder == null || !ReferenceEquals(_holder.Value.Peer, peer))
                 {

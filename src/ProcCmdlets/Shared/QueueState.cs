@@ -111,7 +111,7 @@ namespace ProcCmdlets.Shared
         /// </summary>
         public void Requeue(IReadOnlyList<object> items)
         {
-            lock (Gate)
+            lock (_gate)
             {
                 int next = 0;
                 SharedRequest getter;

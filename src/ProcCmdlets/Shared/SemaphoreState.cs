@@ -75,7 +75,7 @@ namespace ProcCmdlets.Shared
         public override IEnumerable<string> ReleaseHeldBy(SharedPeer peer)
         {
             int count;
-            lock (Gate)
+            lock (_gate)
             {
                 if (!_held.TryGetValue(peer, out count))
                 {

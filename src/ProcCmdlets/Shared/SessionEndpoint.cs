@@ -14,7 +14,7 @@ namespace ProcCmdlets.Shared
         public static readonly SessionEndpoint Instance = new SessionEndpoint();
 
         private static readonly ConcurrentDictionary<LocalRequest, bool> Waiting = new ConcurrentDictionary<LocalRequest, bool>();
-        private static int _breakHooked;
+        private static int s_breakHooked;
 
         public object Call(ProcessSharedObject target, SharedOp op, TimeSpan? timeout, object[] args)
         {
@@ -46,7 +46,7 @@ namespace ProcCmdlets.Shared
 
         private static void HookBreak()
         {
-            if (Interlocked.Exchange(ref _breakHooked, 1) != 0)
+            if (Interlocked.Exchange(ref s_breakHooked, 1) != 0)
             {
                 return;
             }

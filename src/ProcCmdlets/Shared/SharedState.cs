@@ -9,8 +9,8 @@ namespace ProcCmdlets.Shared
     /// </summary>
     internal abstract class SharedState
     {
-        protected readonly object Gate = new object();
-        protected readonly LinkedList<SharedRequest> Waiters = new LinkedList<SharedRequest>();
+        protected readonly object _gate = new object();
+        protected readonly LinkedList<SharedRequest> _waiters = new LinkedList<SharedRequest>();
 
         protected SharedState(byte kind, int capacity)
         {
@@ -35,7 +35,7 @@ namespace ProcCmdlets.Shared
             SharedResult? result;
             try
             {
-                lock (Gate)
+                lock (_gate)
                 {
                     result = Run(request);
                 }
@@ -74,7 +74,7 @@ namespace ProcCmdlets.Shared
             }
 
             request.ParkedIn = this;
-            request.Node = Waiters.AddLast(request);
+            request.Node = _waiters.AddLast(request);
             request.Arm(this);
             return null;
         }
@@ -84,7 +84,7 @@ namespace ProcCmdlets.Shared
         {
             if (request.Node != null && request.Node.List != null)
             {
-                Waiters.Remove(request.Node);
+                _waiters.Remove(request.Node);
             }
 
             request.Node = null;
@@ -93,7 +93,7 @@ namespace ProcCmdlets.Shared
         /// <summary>The first parked call doing <paramref name="op"/>, or null.</summary>
         protected SharedRequest FirstWaiting(Channel.Protocol.SharedOp op)
         {
-            for (var node = Waiters.First; node != null; node = node.Next)
+            for (var node = _waiters.First; node != null; node = node.Next)
             {
                 if (node.Value.Op == op)
                 {
@@ -108,12 +108,12 @@ namespace ProcCmdlets.Shared
         protected List<SharedRequest> TakeAllWaiting(Channel.Protocol.SharedOp op)
         {
             var taken = new List<SharedRequest>();
-            for (var node = Waiters.First; node != null;)
+            for (var node = _waiters.First; node != null;)
             {
                 var next = node.Next;
                 if (node.Value.Op == op)
                 {
-                    Waiters.Remove(node);
+                    _waiters.Remove(node);
                     node.Value.Node = null;
                     taken.Add(node.Value);
                 }
@@ -128,7 +128,7 @@ namespace ProcCmdlets.Shared
         internal void Expire(SharedRequest request)
         {
             SharedResult result;
-            lock (Gate)
+            lock (_gate)
             {
                 if (request.IsFinished || request.Node == null)
                 {
@@ -146,7 +146,7 @@ namespace ProcCmdlets.Shared
         /// <summary>Withdraws a parked call (its worker stopped or ended); false when it had been satisfied already.</summary>
         public bool Withdraw(SharedRequest request)
         {
-            lock (Gate)
+            lock (_gate)
             {
                 if (request.IsFinished || request.Node == null)
                 {
