@@ -139,7 +139,7 @@ namespace ProcCmdlets
             }
 
             // Withdrawn under the decision, before Stop-WorkerProcess returns and the user's next put can come.
-            SharedDispatcher.Condemn(_connection);
+            SharedDispatcher.Session.Condemn(_connection);
             _connection.Kill();
             _connection.WaitForExit(TimeSpan.FromSeconds(10));
             Finished.WaitOne(TimeSpan.FromSeconds(5));

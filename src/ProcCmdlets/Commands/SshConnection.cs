@@ -8,6 +8,7 @@ using System.Threading;
 using ProcCmdlets.Connection;
 using ProcCmdlets.Pools;
 using ProcCmdlets.Records;
+using ProcCmdlets.Shared;
 using ProcCmdlets.Transport;
 
 namespace ProcCmdlets.Commands
@@ -107,7 +108,7 @@ namespace ProcCmdlets.Commands
             }
 
             WriteMessages(cmdlet, transport.Location, link.Messages);
-            return new WorkerClient(link);
+            return new WorkerClient(link, SharedDispatcher.Session);
         }
 
         /// <summary>ssh's own messages: warnings when ssh says so, verbose otherwise.</summary>

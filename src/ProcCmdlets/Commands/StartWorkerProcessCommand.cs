@@ -6,8 +6,8 @@ using System.Management.Automation;
 using ProcCmdlets.Channel;
 using ProcCmdlets.Channel.Protocol;
 using ProcCmdlets.Connection;
-
 using ProcCmdlets.Records;
+using ProcCmdlets.Shared;
 
 namespace ProcCmdlets.Commands
 {
@@ -97,22 +97,23 @@ namespace ProcCmdlets.Commands
                 return;
             }
 
-            WorkerClient connection = null;
-            List<KeyValuePair<string, string>> environmentChanges = new List<KeyValuePair<string, string>>();
+            WorkerClient connection;
             if (HostName != null)
             {
                 var transport = SshConnection.Transports(this, new[] { HostName })[0];
                 connection = SshConnection.ConnectOne(this, transport, Cancellation);
             }
-
-            try
+            else
             {
-                connection = connection ?? WorkerSpare.Take(directory, out environmentChanges);
-            }
-            catch (Exception e)
-            {
-                ThrowTerminatingError(Errors.WorkerStartFailed(e, ScriptBlock));
-                return;
+                try
+                {
+                    connection = WorkerStart.Local(setup, SharedDispatcher.Session);
+                }
+                catch (Exception e)
+                {
+                    ThrowTerminatingError(Errors.WorkerStartFailed(e, ScriptBlock));
+                    return;
+                }
             }
 
             _worker = new WorkerProcess(ScriptBlock.ToString(), Name, connection);
@@ -121,8 +122,6 @@ namespace ProcCmdlets.Commands
                 _worker.Name = "Worker" + _worker.Id;
             }
 
-            // Differences since the spare started come first, so -Environment wins over them.
-            setup.Environment.InsertRange(0, environmentChanges);
             var payload = new PayloadWriter();
             if (!code.IsEmpty)
             {
@@ -136,7 +135,7 @@ namespace ProcCmdlets.Commands
 
             ProcCmdletsJobSourceAdapter.Register(this, _worker);
             Registry.Add(_worker);
-            WorkerSpare.Replenish(Preferences.WarmSpareEnabled(SessionState));
+            WorkerSpare.Replenish(Preferences.WarmSpareEnabled(SessionState), SharedDispatcher.Session);
             WriteObject(_worker);
         }
 

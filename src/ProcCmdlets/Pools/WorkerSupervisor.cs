@@ -6,6 +6,7 @@ using ProcCmdlets.Channel;
 using ProcCmdlets.Channel.Protocol;
 using ProcCmdlets.Connection;
 using ProcCmdlets.Records;
+using ProcCmdlets.Shared;
 using ProcCmdlets.Transport;
 
 namespace ProcCmdlets.Pools
@@ -48,7 +49,8 @@ namespace ProcCmdlets.Pools
                 return;
             }
 
-            Launch(WorkerSpare.Take(_setup.WorkingDirectory, out List<KeyValuePair<string, string>> environmentChanges), environmentChanges, null);
+            WorkerSetup setup = WorkerStart.Copy(_setup, _setup.WorkingDirectory);
+            Launch(WorkerStart.Local(setup, SharedDispatcher.Session), setup, null);
         }
 
         private void StartOn(HostSlot slot)
@@ -56,19 +58,18 @@ namespace ProcCmdlets.Pools
             WorkerClient client;
             try
             {
-                // The session's folder means nothing on another host: its workers start in the login folder.
-                client = WorkerClient.Start(slot.Transport, null);
+                client = WorkerStart.Remote(slot.Transport, SharedDispatcher.Session);
             }
             catch (Exception e)
             {
-                _pool.Run(_hosts.OnConnectFailed(slot, "ssh could not be started: " + e.Message));
+                _pool.Run(_hosts!.OnConnectFailed(slot, "ssh could not be started: " + e.Message));
                 return;
             }
 
-            Launch(client, new List<KeyValuePair<string, string>>(), slot);
+            Launch(client, WorkerStart.Copy(_setup, null), slot);
         }
 
-        private void Launch(WorkerClient client, List<KeyValuePair<string, string>> environmentChanges, HostSlot slot)
+        private void Launch(WorkerClient client, WorkerSetup setup, HostSlot? slot)
         {
             var worker = new PoolWorker(client) { Host = slot };
             lock (_pool.Lock)
@@ -91,10 +92,6 @@ namespace ProcCmdlets.Pools
                 client.Kill();
             }
 
-            var setup = new WorkerSetup { WorkingDirectory = slot == null ? _setup.WorkingDirectory : null };
-            setup.Environment.AddRange(environmentChanges);
-            setup.Environment.AddRange(_setup.Environment);
-            setup.Variables.AddRange(_setup.Variables);
             var payload = new PayloadWriter();
             PoolInit.Write(payload, setup, _initScript);
             client.TrySend(FrameKind.PoolInit, payload);

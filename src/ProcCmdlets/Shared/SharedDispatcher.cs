@@ -13,20 +13,35 @@ namespace ProcCmdlets.Shared
     /// reaches only the objects the session sent it. Once the session decides to end a worker, its
     /// parked calls are withdrawn and it is handed nothing more; when its channel ends, the items
     /// it was sent and never acknowledged go back to their queues and what it held is released.
+    /// The session has one, <see cref="Session"/>, given to each of its workers' clients.
     /// </summary>
-    internal static class SharedDispatcher
+    internal sealed class SharedDispatcher : ISharedFrames
     {
-        private static readonly ConcurrentDictionary<WorkerClient, SharedPeer> Peers = new ConcurrentDictionary<WorkerClient, SharedPeer>();
+        private readonly ConcurrentDictionary<WorkerClient, SharedPeer> _peers = new ConcurrentDictionary<WorkerClient, SharedPeer>();
+        private volatile bool _active;
 
-        public static void Install()
+        private SharedDispatcher()
         {
-            SharedAccess.Frames = OnFrame;
-            SharedAccess.Ended = OnEnded;
         }
 
-        private static void OnFrame(WorkerClient client, Frame frame)
+        /// <summary>The session's dispatcher.</summary>
+        public static SharedDispatcher Session { get; } = new SharedDispatcher();
+
+        /// <summary>
+        /// Starts taking workers' shared-object frames, once the session has a shared object; before,
+        /// they are ignored, as the workers' owners ignore them.
+        /// </summary>
+        public void Activate() => _active = true;
+
+        /// <inheritdoc/>
+        public void OnFrame(WorkerClient client, Frame frame)
         {
-            SharedPeer peer = Peers.GetOrAdd(client, c => new SharedPeer(c.Shared.Name) { Revoke = id => SendRevoke(c, id) });
+            if (!_active)
+            {
+                return;
+            }
+
+            SharedPeer peer = _peers.GetOrAdd(client, c => new SharedPeer(c.Shared.Name) { Revoke = id => SendRevoke(c, id) });
             switch (frame.Kind)
             {
                 case FrameKind.SharedCall:
@@ -119,9 +134,9 @@ namespace ProcCmdlets.Shared
         /// before anything else it decided (a kill, an item's error) can be seen, so none of them can take
         /// an item meant for a worker that lives on.
         /// </summary>
-        public static void Condemn(WorkerClient client)
+        public void Condemn(WorkerClient client)
         {
-            if (client.Shared.Condemn() && Peers.TryGetValue(client, out SharedPeer peer))
+            if (client.Shared.Condemn() && _peers.TryGetValue(client, out SharedPeer peer))
             {
                 try
                 {
@@ -161,9 +176,10 @@ namespace ProcCmdlets.Shared
             }
         }
 
-        private static void OnEnded(WorkerClient client)
+        /// <inheritdoc/>
+        public void OnEnded(WorkerClient client)
         {
-            if (!Peers.TryRemove(client, out SharedPeer peer))
+            if (!_peers.TryRemove(client, out SharedPeer peer))
             {
                 return;
             }

@@ -26,7 +26,7 @@ namespace ProcCmdlets.Shared
                 ValueCodec.SharedObjects = Codec;
             }
 
-            SharedDispatcher.Install();
+            SharedDispatcher.Session.Activate();
         }
 
         public static ProcessSharedObject Add(SharedState state)
