@@ -15,29 +15,35 @@ namespace ProcCmdlets.Commands
     {
         private ProcessPool _temporary;
 
+        /// <summary>The script block to run.</summary>
         [Parameter(Mandatory = true, Position = 0)]
         [ValidateNotNull]
-        public ScriptBlock ScriptBlock { get; set; }
+        public ScriptBlock ScriptBlock { get; set; } = null!;
 
+        /// <summary>Values passed to the script block as positional arguments, in order [args].</summary>
         [Parameter]
         [Alias("Args")]
-        public object[] ArgumentList { get; set; }
+        public object[]? ArgumentList { get; set; }
 
+        /// <summary>The pool whose worker runs the script block: a <c>ProcessPool</c> object or a pool's name (press Tab to complete it).</summary>
         [Parameter]
         [PoolArgument]
         [ArgumentCompleter(typeof(PoolNameCompleter))]
-        public ProcessPool Pool { get; set; }
+        public ProcessPool? Pool { get; set; }
 
+        /// <summary>Returns at once with a job instead of waiting [apply_async].</summary>
         [Parameter]
         public SwitchParameter AsJob { get; set; }
 
+        /// <summary>Names of session functions (or filters) to define in the worker before the script block runs, in addition to those the script block calls by name, which are carried without being named.</summary>
         [Parameter]
         [ValidateNotNull]
-        public string[] Function { get; set; }
+        public string[]? Function { get; set; }
 
+        /// <summary>Modules to import in the worker before the script block runs, in addition to those whose commands the script block calls by name: a module's name (imported from the worker's <c>PSModulePath</c>, or from the file the session loaded it from) or the path of a <c>.psd1</c>, <c>.psm1</c> or <c>.dll</c> file.</summary>
         [Parameter]
         [ValidateNotNull]
-        public string[] Module { get; set; }
+        public string[]? Module { get; set; }
 
         protected override void EndProcessing()
         {
@@ -81,8 +87,8 @@ namespace ProcCmdlets.Commands
                 return;
             }
 
-            var run = new MapResult(task, 1, 0, false);
-            MapDriver.Run(this, pool, run, new object[] { null }, Cancellation, progress: false);
+            var result = new MapResult(task, 1, 0, false);
+            MapDriver.Run(this, pool, result, new object?[] { null }, progress: false, Cancellation);
         }
 
         protected override void Dispose(bool disposing)

@@ -13,6 +13,7 @@ namespace ProcCmdlets.Commands
     /// </summary>
     public sealed class ModuleLifetime : IModuleAssemblyInitializer, IModuleAssemblyCleanup
     {
+        /// <summary>Warms the start path on a thread-pool thread, so that the first start finds its code compiled.</summary>
         public void OnImport()
         {
             System.Threading.ThreadPool.QueueUserWorkItem(_ =>
@@ -51,6 +52,7 @@ namespace ProcCmdlets.Commands
             _ = new CmdletInfo("Start-WorkerProcess", typeof(Commands.StartWorkerProcessCommand)).Parameters;
         }
 
+        /// <summary>Ends the warm spare and every pool and worker of the session (of every session when no runspace is current).</summary>
         public void OnRemove(PSModuleInfo psModuleInfo)
         {
             WorkerSpare.Clear();

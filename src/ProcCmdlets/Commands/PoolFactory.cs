@@ -11,7 +11,7 @@ namespace ProcCmdlets.Commands
     internal static class PoolFactory
     {
         /// <summary>A task for <paramref name="pool"/>: the script with its $using: values and the caller's preferences.</summary>
-        public static PoolTask NewTask(PSCmdlet cmdlet, ProcessPool pool, TaskMode mode, PreparedScript script, object[] args, DefineCode code = null)
+        public static PoolTask NewTask(PSCmdlet cmdlet, ProcessPool pool, TaskMode mode, PreparedScript script, object?[]? args, DefineCode? code = null)
         {
             var variables = new List<KeyValuePair<string, object>>(script.UsingValues);
             variables.AddRange(Preferences.Capture(cmdlet));
@@ -21,16 +21,20 @@ namespace ProcCmdlets.Commands
             }
             catch (ValueNotCarriedException e)
             {
-                cmdlet.ThrowTerminatingError(Errors.NotCarried(e, ErrorCategory.InvalidData, args));
-                return null;
+                throw cmdlet.Terminate(Errors.NotCarried(e, ErrorCategory.InvalidData, args));
             }
         }
 
-        public static ProcessPool Create(PSCmdlet cmdlet, int processCount, string name, ScriptBlock init, object[] initArgs, int maxTasks, string[] functions = null, string[] modules = null, IReadOnlyList<Transport.IWorkerTransport> transports = null)
+        /// <summary>
+        /// A new pool of <paramref name="processCount"/> workers (on each host of <paramref name="transports"/>, when given),
+        /// each running <paramref name="init"/> with <paramref name="initArgs"/> first, and the session's
+        /// <paramref name="functions"/> and <paramref name="modules"/> defined; a terminating error when it cannot start.
+        /// </summary>
+        public static ProcessPool Create(PSCmdlet cmdlet, int processCount, string name, ScriptBlock? init, object?[]? initArgs, int maxTasks, string[]? functions = null, string[]? modules = null, IReadOnlyList<Transport.IWorkerTransport>? transports = null)
         {
             var setup = new WorkerSetup { WorkingDirectory = cmdlet.SessionState.Path.CurrentFileSystemLocation?.ProviderPath };
             setup.Variables.AddRange(Preferences.Capture(cmdlet));
-            PreparedScript initScript = init == null ? null : PreparedScript.FromCaller(init, cmdlet);
+            PreparedScript? initScript = init == null ? null : PreparedScript.FromCaller(init, cmdlet);
             if (initScript != null)
             {
                 setup.Variables.AddRange(initScript.UsingValues);
@@ -38,7 +42,7 @@ namespace ProcCmdlets.Commands
 
             // The session's functions and modules go first in the initialization script, which runs once per worker.
             DefineCode code = SessionCode.Resolve(cmdlet, new[] { init }, functions, modules);
-            string initText = initScript?.Text;
+            string? initText = initScript?.Text;
             if (!code.IsEmpty)
             {
                 initText = DefineCode.Script(code.Modules, code.Functions) + (initText == null ? string.Empty : ". {\n" + initText + "\n} @args");
@@ -50,13 +54,11 @@ namespace ProcCmdlets.Commands
             }
             catch (ValueNotCarriedException e)
             {
-                cmdlet.ThrowTerminatingError(Errors.NotCarried(e, ErrorCategory.InvalidData, initArgs));
-                return null;
+                throw cmdlet.Terminate(Errors.NotCarried(e, ErrorCategory.InvalidData, initArgs));
             }
             catch (Exception e) when (!(e is PipelineStoppedException))
             {
-                cmdlet.ThrowTerminatingError(Errors.WorkerStartFailed(e, name));
-                return null;
+                throw cmdlet.Terminate(Errors.WorkerStartFailed(e, name));
             }
         }
     }

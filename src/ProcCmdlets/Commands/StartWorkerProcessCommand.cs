@@ -19,44 +19,53 @@ namespace ProcCmdlets.Commands
         private WorkerProcess _worker;
         private readonly PayloadWriter _input = new PayloadWriter();
 
+        /// <summary>The script block to run in the worker process.</summary>
         [Parameter(Mandatory = true, Position = 0)]
         [ValidateNotNull]
-        public ScriptBlock ScriptBlock { get; set; }
+        public ScriptBlock ScriptBlock { get; set; } = null!;
 
+        /// <summary>Values passed to the script block as positional arguments, in order, as Python's <c>args=(...)</c>.</summary>
         [Parameter]
         [Alias("Args")]
-        public object[] ArgumentList { get; set; }
+        public object[]? ArgumentList { get; set; }
 
+        /// <summary>An object to send to the script block's input.</summary>
         [Parameter(ValueFromPipeline = true)]
-        public PSObject InputObject { get; set; }
+        public PSObject? InputObject { get; set; }
 
+        /// <summary>A friendly name for the worker, used by the <c>-Name</c> parameters of the other <c>*-WorkerProcess</c> cmdlets and by <c>Get-Job -Name</c>.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
-        public string Name { get; set; }
+        public string? Name { get; set; }
 
+        /// <summary>A script block that runs in the worker before <c>-ScriptBlock</c>, in the same global scope, so the functions and variables it defines are visible to the script block.</summary>
         [Parameter]
-        public ScriptBlock InitializationScript { get; set; }
+        public ScriptBlock? InitializationScript { get; set; }
 
+        /// <summary>The directory the worker starts in, both as its process working directory and as its PowerShell location.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
-        public string WorkingDirectory { get; set; }
+        public string? WorkingDirectory { get; set; }
 
+        /// <summary>Environment variables to set in the worker, as name-value pairs.</summary>
         [Parameter]
-        public Hashtable Environment { get; set; }
+        public Hashtable? Environment { get; set; }
 
-        [Parameter]
-        [ValidateNotNull]
-        public string[] Function { get; set; }
-
+        /// <summary>Names of session functions (or filters) to define in the worker before its scripts run, in addition to those the script block calls by name, which are carried without being named.</summary>
         [Parameter]
         [ValidateNotNull]
-        public string[] Module { get; set; }
+        public string[]? Function { get; set; }
+
+        /// <summary>Modules to import in the worker before its scripts run, in addition to those whose commands the script block calls by name: a module's name (imported from the worker's <c>PSModulePath</c>, or from the file the session loaded it from) or the path of a <c>.psd1</c>, <c>.psm1</c> or <c>.dll</c> file.</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public string[]? Module { get; set; }
 
         /// <summary>A host to run the worker on over SSH, <c>[user@]host[:port]</c>.</summary>
         [Parameter(Mandatory = true, ParameterSetName = SshConnection.ParameterSet)]
         [ValidateNotNullOrEmpty]
         [ValidateSshHostEntry]
-        public string HostName { get; set; }
+        public string? HostName { get; set; }
 
         protected override void BeginProcessing()
         {

@@ -8,6 +8,7 @@ namespace ProcCmdlets.Commands
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
     public sealed class ValidateRemotePathAttribute : ValidateArgumentsAttribute
     {
+        /// <summary>Refuses a path the remote shell could not be given safely quoted.</summary>
         protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics)
         {
             try

@@ -11,6 +11,7 @@ namespace ProcCmdlets.Commands
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
     public sealed class ValidateSshHostEntryAttribute : ValidateEnumeratedArgumentsAttribute
     {
+        /// <summary>Refuses an entry that is not <c>[user@]host[:port]</c> with a host and user name ssh can be given.</summary>
         protected override void ValidateElement(object element)
         {
             string entry = (element is PSObject pso ? pso.BaseObject : element) as string;

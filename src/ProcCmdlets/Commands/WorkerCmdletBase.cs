@@ -9,22 +9,28 @@ namespace ProcCmdlets.Commands
     /// <summary>Selects workers by object, id or name, as the job cmdlets do.</summary>
     public abstract class WorkerCmdletBase : ProcCmdletBase
     {
+        /// <summary>The parameter set that takes <c>WorkerProcess</c> objects.</summary>
         protected const string WorkerSet = "Worker";
+        /// <summary>The parameter set that takes job ids.</summary>
         protected const string IdSet = "Id";
+        /// <summary>The parameter set that takes names.</summary>
         protected const string NameSet = "Name";
 
+        /// <summary>The workers, as <c>WorkerProcess</c> objects; they can be piped to this parameter.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = WorkerSet)]
         [ValidateNotNull]
-        public WorkerProcess[] Worker { get; set; }
+        public WorkerProcess[]? Worker { get; set; }
 
+        /// <summary>The job ids of the workers; an id that matches no worker gives a <c>WorkerNotFound</c> error.</summary>
         [Parameter(Mandatory = true, ParameterSetName = IdSet)]
         [ArgumentCompleter(typeof(WorkerIdCompleter))]
-        public int[] Id { get; set; }
+        public int[]? Id { get; set; }
 
+        /// <summary>The names of the workers, wildcards allowed; a name without wildcards that matches no worker gives a <c>WorkerNotFound</c> error.</summary>
         [Parameter(Mandatory = true, ParameterSetName = NameSet)]
         [ArgumentCompleter(typeof(WorkerNameCompleter))]
         [SupportsWildcards]
-        public string[] Name { get; set; }
+        public string[]? Name { get; set; }
 
         internal IEnumerable<WorkerProcess> AllWorkers() => Registry.Workers;
 
