@@ -7,7 +7,7 @@ namespace ProcCmdlets
     /// <summary>What the module's jobs share: they start when made, and cannot be suspended or blocked.</summary>
     public abstract class ProcCmdletsJob : Job2
     {
-        protected ProcCmdletsJob(string command, string name)
+        protected ProcCmdletsJob(string command, string? name)
             : base(command, name)
         {
         }
@@ -52,7 +52,7 @@ namespace ProcCmdlets
         /// Sets the state with its reason (JobStateInfo.Reason), as Start-Job's and ThreadJob's jobs do; the
         /// engine's method for it is not in the reference assemblies the module builds against.
         /// </summary>
-        internal void SetJobState(JobState state, Exception reason)
+        internal void SetJobState(JobState state, Exception? reason)
         {
             if (reason == null || SetStateWithReason == null)
             {

@@ -14,7 +14,7 @@ namespace ProcCmdlets
     /// </summary>
     public sealed class ProcessPool : IDisposable
     {
-        internal ProcessPool(string name, int processCount, int maxTasksPerWorker, WorkerSetup setup, string initScript, object[] initArgs, System.Collections.Generic.IReadOnlyList<IWorkerTransport> transports = null, PSLanguageMode languageMode = PSLanguageMode.FullLanguage)
+        internal ProcessPool(string name, int processCount, int maxTasksPerWorker, WorkerSetup setup, string? initScript, object?[]? initArgs, System.Collections.Generic.IReadOnlyList<IWorkerTransport>? transports = null, PSLanguageMode languageMode = PSLanguageMode.FullLanguage)
         {
             // Encoding the setup once checks every value before any process starts.
             setup.Write(new Channel.PayloadWriter());

@@ -22,10 +22,10 @@ namespace ProcCmdlets
         private readonly Thread _drainer;
         private readonly JobRecordSink _sink;
         private readonly MapPump _pump;
-        private ErrorRecord _fatal;
+        private ErrorRecord? _fatal;
         private int _ended;
 
-        internal ProcessPoolMapJob(string command, ProcessPool pool, bool ownsPool, MapResult result, IList<KeyValuePair<object, byte[]>> items)
+        internal ProcessPoolMapJob(string command, ProcessPool pool, bool ownsPool, MapResult result, IList<KeyValuePair<object?, byte[]>> items)
             : base(command, null)
         {
             PSJobTypeName = "ProcessPoolMap";
@@ -94,7 +94,7 @@ namespace ProcCmdlets
             End(_fatal == null ? JobState.Completed : JobState.Failed, _fatal?.Exception);
         }
 
-        private void End(JobState state, Exception reason)
+        private void End(JobState state, Exception? reason)
         {
             if (Interlocked.Exchange(ref _ended, 1) != 0)
             {

@@ -22,9 +22,9 @@ namespace ProcCmdlets
         private readonly JobRecordSink _sink;
         private int _stopping;
         private int? _reportedExitCode;
-        private ErrorRecord _lastError;
+        private ErrorRecord? _lastError;
 
-        internal WorkerProcess(string command, string name, WorkerClient connection)
+        internal WorkerProcess(string command, string? name, WorkerClient connection)
             : base(command, name)
         {
             PSJobTypeName = "WorkerProcess";
@@ -107,7 +107,7 @@ namespace ProcCmdlets
                 : code == 0 ? JobState.Completed : JobState.Failed;
 
             // As Start-Job's and ThreadJob's, a failed job says why in JobStateInfo.Reason.
-            Exception reason = state != JobState.Failed ? null
+            Exception? reason = state != JobState.Failed ? null
                 : _lastError?.Exception ?? new WorkerCrashedException($"The worker process {ProcessId} exited with code {code}.");
             SetJobState(state, reason);
             WorkerSpare.Forget(connection);

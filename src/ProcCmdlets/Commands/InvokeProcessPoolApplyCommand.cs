@@ -13,7 +13,7 @@ namespace ProcCmdlets.Commands
     [OutputType(typeof(PSObject), typeof(ProcessPoolApplyJob))]
     public sealed class InvokeProcessPoolApplyCommand : ProcCmdletBase
     {
-        private ProcessPool _temporary;
+        private ProcessPool? _temporary;
 
         /// <summary>The script block to run.</summary>
         [Parameter(Mandatory = true, Position = 0)]
@@ -45,40 +45,41 @@ namespace ProcCmdlets.Commands
         [ValidateNotNull]
         public string[]? Module { get; set; }
 
+        /// <summary>Runs the script block in one of the pool's workers and writes its output; with -AsJob, starts the job and writes it.</summary>
         protected override void EndProcessing()
         {
             PreparedScript script = PreparedScript.FromCaller(ScriptBlock, this);
             DefineCode code = SessionCode.Resolve(this, new[] { ScriptBlock }, Function, Module);
-            ProcessPool pool = Pool;
+            ProcessPool? pool = Pool;
             if (pool == null)
             {
                 if (AsJob)
                 {
-                    ThrowTerminatingError(Errors.Create(new ArgumentException("-AsJob needs -Pool: the job outlives this command."), "AsJobNeedsPool", ErrorCategory.InvalidArgument, null));
+                    throw this.Terminate(Errors.Create(new ArgumentException("-AsJob needs -Pool: the job outlives this command."), "AsJobNeedsPool", ErrorCategory.InvalidArgument, null));
                 }
 
                 pool = _temporary = PoolFactory.Create(this, 1, "Apply", null, null, 0);
             }
             else if (pool.State != PoolState.Running)
             {
-                ThrowTerminatingError(Errors.PoolRemoved(pool.Name, pool));
+                throw this.Terminate(Errors.PoolRemoved(pool.Name, pool));
             }
 
             PoolTask task = PoolFactory.NewTask(this, pool, TaskMode.Apply, script, ArgumentList, code);
             if (AsJob)
             {
-                ProcessPoolApplyJob job = null;
+                ProcessPoolApplyJob job;
                 try
                 {
                     job = new ProcessPoolApplyJob(ScriptBlock.ToString(), pool, task);
                 }
                 catch (PoolBrokenException e)
                 {
-                    ThrowTerminatingError(e.Error);
+                    throw this.Terminate(e.Error);
                 }
                 catch (InvalidOperationException)
                 {
-                    ThrowTerminatingError(Errors.PoolRemoved(pool.Name, pool));
+                    throw this.Terminate(Errors.PoolRemoved(pool.Name, pool));
                 }
 
                 job.Name = "Apply" + job.Id;
@@ -91,6 +92,7 @@ namespace ProcCmdlets.Commands
             MapDriver.Run(this, pool, result, new object?[] { null }, progress: false, Cancellation);
         }
 
+        /// <summary>Ends a temporary pool the command made.</summary>
         protected override void Dispose(bool disposing)
         {
             if (disposing)

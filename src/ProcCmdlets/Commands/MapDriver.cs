@@ -67,7 +67,7 @@ namespace ProcCmdlets.Commands
         {
             using (var driver = new MapDriver(cmdlet, pool, result, progress, cancellation))
             {
-                foreach (object item in items)
+                foreach (object? item in items)
                 {
                     driver.Add(item);
                 }
@@ -76,9 +76,9 @@ namespace ProcCmdlets.Commands
             }
         }
 
-        public void Add(object item)
+        public void Add(object? item)
         {
-            byte[] encoded = Encode(item);
+            byte[]? encoded = Encode(item);
             if (encoded == null)
             {
                 return;
@@ -108,16 +108,16 @@ namespace ProcCmdlets.Commands
         /// </summary>
         public void AddAll(IEnumerable items)
         {
-            var batch = new List<KeyValuePair<object, byte[]>>(BatchSize);
-            foreach (object item in items)
+            var batch = new List<KeyValuePair<object?, byte[]>>(BatchSize);
+            foreach (object? item in items)
             {
-                byte[] encoded = Encode(item);
+                byte[]? encoded = Encode(item);
                 if (encoded == null)
                 {
                     continue;
                 }
 
-                batch.Add(new KeyValuePair<object, byte[]>(item, encoded));
+                batch.Add(new KeyValuePair<object?, byte[]>(item, encoded));
                 if (batch.Count == BatchSize)
                 {
                     Queue(batch);
@@ -127,7 +127,7 @@ namespace ProcCmdlets.Commands
             Queue(batch);
         }
 
-        private void Queue(List<KeyValuePair<object, byte[]>> batch)
+        private void Queue(List<KeyValuePair<object?, byte[]>> batch)
         {
             if (batch.Count == 0)
             {
@@ -153,7 +153,7 @@ namespace ProcCmdlets.Commands
         }
 
         /// <summary>The item's encoding, or null (and an error written) when it cannot be carried.</summary>
-        private byte[] Encode(object item)
+        private byte[]? Encode(object? item)
         {
             _encoder.Reset();
             try

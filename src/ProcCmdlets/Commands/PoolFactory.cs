@@ -13,7 +13,7 @@ namespace ProcCmdlets.Commands
         /// <summary>A task for <paramref name="pool"/>: the script with its $using: values and the caller's preferences.</summary>
         public static PoolTask NewTask(PSCmdlet cmdlet, ProcessPool pool, TaskMode mode, PreparedScript script, object?[]? args, DefineCode? code = null)
         {
-            var variables = new List<KeyValuePair<string, object>>(script.UsingValues);
+            var variables = new List<KeyValuePair<string, object?>>(script.UsingValues);
             variables.AddRange(Preferences.Capture(cmdlet));
             try
             {

@@ -13,7 +13,8 @@ namespace ProcCmdlets.Commands
         /// <summary>Cancelled when the user stops the command (Ctrl+C).</summary>
         protected CancellationToken Cancellation => _cancellation.Token;
 
-        internal SessionRegistry Registry => SessionRegistry.For(Runspace.DefaultRunspace);
+        /// <summary>The pools and workers of the session the command runs in.</summary>
+        internal static SessionRegistry Registry => SessionRegistry.For(Runspace.DefaultRunspace);
 
         /// <summary>Cancels <see cref="Cancellation"/>.</summary>
         protected override void StopProcessing() => _cancellation.Cancel();

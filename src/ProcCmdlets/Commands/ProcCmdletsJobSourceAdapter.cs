@@ -35,7 +35,7 @@ namespace ProcCmdlets.Commands
             cmdlet.JobManager.NewJob(new JobInvocationInfo(definition, parameters));
         }
 
-        public override Job2 NewJob(JobInvocationInfo specification)
+        public override Job2? NewJob(JobInvocationInfo specification)
         {
             var job = specification.Parameters[0][0].Value as Job2;
             if (job != null)
@@ -54,10 +54,10 @@ namespace ProcCmdlets.Commands
         public override IList<Job2> GetJobsByCommand(string command, bool recurse) =>
             Jobs.Where(j => string.Equals(j.Command, command, StringComparison.OrdinalIgnoreCase)).ToList();
 
-        public override Job2 GetJobByInstanceId(Guid instanceId, bool recurse) =>
-            _jobs.TryGetValue(instanceId, out Job2 job) ? job : null;
+        public override Job2? GetJobByInstanceId(Guid instanceId, bool recurse) =>
+            _jobs.TryGetValue(instanceId, out Job2? job) ? job : null;
 
-        public override Job2 GetJobBySessionId(int id, bool recurse) => Jobs.FirstOrDefault(j => j.Id == id);
+        public override Job2? GetJobBySessionId(int id, bool recurse) => Jobs.FirstOrDefault(j => j.Id == id);
 
         public override IList<Job2> GetJobsByState(JobState state, bool recurse) =>
             Jobs.Where(j => j.JobStateInfo.State == state).ToList();

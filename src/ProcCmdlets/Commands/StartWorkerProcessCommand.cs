@@ -16,7 +16,7 @@ namespace ProcCmdlets.Commands
     [OutputType(typeof(WorkerProcess))]
     public sealed class StartWorkerProcessCommand : SshCmdletBase
     {
-        private WorkerProcess _worker;
+        private WorkerProcess? _worker;
         private readonly PayloadWriter _input = new PayloadWriter();
 
         /// <summary>The script block to run in the worker process.</summary>
@@ -67,31 +67,17 @@ namespace ProcCmdlets.Commands
         [ValidateSshHostEntry]
         public string? HostName { get; set; }
 
+        /// <summary>Starts the worker (the warm spare when there is one), sends it the script and writes the <see cref="WorkerProcess"/>.</summary>
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
 
             // On another host the folder is the host's, not checked here; it starts in the login folder by default.
-            string directory = HostName != null ? WorkingDirectory : ResolveWorkingDirectory();
+            string? directory = HostName != null ? WorkingDirectory : ResolveWorkingDirectory();
             PreparedScript script = PreparedScript.FromCaller(ScriptBlock, this);
-            PreparedScript init = InitializationScript == null ? null : PreparedScript.FromCaller(InitializationScript, this);
+            PreparedScript? init = InitializationScript == null ? null : PreparedScript.FromCaller(InitializationScript, this);
             DefineCode code = SessionCode.Resolve(this, new[] { InitializationScript, ScriptBlock }, Function, Module);
-
-            var setup = new WorkerSetup { WorkingDirectory = directory };
-            if (Environment != null)
-            {
-                foreach (DictionaryEntry entry in Environment)
-                {
-                    setup.Environment.Add(new KeyValuePair<string, string>(entry.Key.ToString(), entry.Value?.ToString()));
-                }
-            }
-
-            setup.Variables.AddRange(Preferences.Capture(this));
-            setup.Variables.AddRange(script.UsingValues);
-            if (init != null)
-            {
-                setup.Variables.AddRange(init.UsingValues);
-            }
+            WorkerSetup setup = NewSetup(directory, script, init);
 
             // Everything is encoded before a process is taken, so a value that cannot be carried costs no worker.
             bool hasInput = MyInvocation.ExpectingInput || MyInvocation.BoundParameters.ContainsKey(nameof(InputObject));
@@ -102,30 +88,10 @@ namespace ProcCmdlets.Commands
             }
             catch (ValueNotCarriedException e)
             {
-                ThrowTerminatingError(Errors.NotCarried(e, ErrorCategory.InvalidData, ArgumentList));
-                return;
+                throw this.Terminate(Errors.NotCarried(e, ErrorCategory.InvalidData, ArgumentList));
             }
 
-            WorkerClient connection;
-            if (HostName != null)
-            {
-                var transport = SshConnection.Transports(this, new[] { HostName })[0];
-                connection = SshConnection.ConnectOne(this, transport, Cancellation);
-            }
-            else
-            {
-                try
-                {
-                    connection = WorkerStart.Local(setup, SharedDispatcher.Session);
-                }
-                catch (Exception e)
-                {
-                    ThrowTerminatingError(Errors.WorkerStartFailed(e, ScriptBlock));
-                    return;
-                }
-            }
-
-            _worker = new WorkerProcess(ScriptBlock.ToString(), Name, connection);
+            _worker = new WorkerProcess(ScriptBlock.ToString(), Name, Connect(setup));
             if (Name == null)
             {
                 _worker.Name = "Worker" + _worker.Id;
@@ -148,6 +114,7 @@ namespace ProcCmdlets.Commands
             WriteObject(_worker);
         }
 
+        /// <summary>Sends the worker each input object, when there is input.</summary>
         protected override void ProcessRecord()
         {
             if (_worker == null || !(MyInvocation.ExpectingInput || MyInvocation.BoundParameters.ContainsKey(nameof(InputObject))))
@@ -169,12 +136,54 @@ namespace ProcCmdlets.Commands
             _worker.Send(FrameKind.Input, _input);
         }
 
+        /// <summary>Tells the worker its input has ended.</summary>
         protected override void EndProcessing()
         {
             _worker?.Send(FrameKind.InputEnd, new PayloadWriter());
         }
 
-        private string ResolveWorkingDirectory()
+        /// <summary>Where the worker starts, its environment and variables (the caller's preferences and the scripts' $using: values).</summary>
+        private WorkerSetup NewSetup(string? directory, PreparedScript script, PreparedScript? init)
+        {
+            var setup = new WorkerSetup { WorkingDirectory = directory };
+            if (Environment != null)
+            {
+                foreach (DictionaryEntry entry in Environment)
+                {
+                    setup.Environment.Add(new KeyValuePair<string, string?>(entry.Key.ToString(), entry.Value?.ToString()));
+                }
+            }
+
+            setup.Variables.AddRange(Preferences.Capture(this));
+            setup.Variables.AddRange(script.UsingValues);
+            if (init != null)
+            {
+                setup.Variables.AddRange(init.UsingValues);
+            }
+
+            return setup;
+        }
+
+        /// <summary>A worker on -HostName once it runs, or a local one; a terminating error when it cannot start.</summary>
+        private WorkerClient Connect(WorkerSetup setup)
+        {
+            if (HostName != null)
+            {
+                var transport = SshConnection.Transports(this, new[] { HostName })[0];
+                return SshConnection.ConnectOne(this, transport, Cancellation);
+            }
+
+            try
+            {
+                return WorkerStart.Local(setup, SharedDispatcher.Session);
+            }
+            catch (Exception e)
+            {
+                throw this.Terminate(Errors.WorkerStartFailed(e, ScriptBlock));
+            }
+        }
+
+        private string? ResolveWorkingDirectory()
         {
             if (WorkingDirectory == null)
             {
@@ -194,7 +203,7 @@ namespace ProcCmdlets.Commands
 
             if (!Directory.Exists(path))
             {
-                ThrowTerminatingError(Errors.WorkingDirectoryNotFound(WorkingDirectory));
+                throw this.Terminate(Errors.WorkingDirectoryNotFound(WorkingDirectory));
             }
 
             return path;

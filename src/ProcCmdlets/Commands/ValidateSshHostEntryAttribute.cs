@@ -14,7 +14,7 @@ namespace ProcCmdlets.Commands
         /// <summary>Refuses an entry that is not <c>[user@]host[:port]</c> with a host and user name ssh can be given.</summary>
         protected override void ValidateElement(object element)
         {
-            string entry = (element is PSObject pso ? pso.BaseObject : element) as string;
+            string? entry = (element is PSObject pso ? pso.BaseObject : element) as string;
             try
             {
                 _ = new SshTarget(entry, null);

@@ -32,7 +32,7 @@ namespace ProcCmdlets.Commands
         [SupportsWildcards]
         public string[]? Name { get; set; }
 
-        internal IEnumerable<WorkerProcess> AllWorkers() => Registry.Workers;
+        internal static IEnumerable<WorkerProcess> AllWorkers() => Registry.Workers;
 
         /// <summary>The workers this call names; writes a WorkerNotFound error for each name or id that matches none.</summary>
         protected List<WorkerProcess> SelectWorkers()
@@ -41,7 +41,8 @@ namespace ProcCmdlets.Commands
             switch (ParameterSetName)
             {
                 case IdSet:
-                    foreach (int id in Id)
+                    // Mandatory in its parameter set: bound when the set is this one.
+                    foreach (int id in Id!)
                     {
                         var match = AllWorkers().Where(w => w.Id == id).ToList();
                         if (match.Count == 0)
@@ -54,7 +55,7 @@ namespace ProcCmdlets.Commands
 
                     break;
                 case NameSet:
-                    foreach (string name in Name)
+                    foreach (string name in Name!)
                     {
                         var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
                         var match = AllWorkers().Where(w => pattern.IsMatch(w.Name)).ToList();
@@ -68,7 +69,7 @@ namespace ProcCmdlets.Commands
 
                     break;
                 default:
-                    foreach (WorkerProcess worker in Worker)
+                    foreach (WorkerProcess worker in Worker!)
                     {
                         if (worker.IsRemoved)
                         {

@@ -12,6 +12,6 @@ namespace ProcCmdlets.Commands
     {
         /// <inheritdoc/>
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
-            CompletionSource.Matching(CompletionSource.Workers().Select(w => w.Id.ToString()), wordToComplete);
+            CompletionSource.Matching(CompletionSource.Workers().Select(w => w.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), wordToComplete);
     }
 }

@@ -59,7 +59,7 @@ namespace ProcCmdlets.Pools
         /// </summary>
         public static void Assign(List<PoolWorker> workers, List<PoolResult> results, int maxTasksPerWorker, Func<long> nextChunkId, DateTime now, PoolEffects effects)
         {
-            PoolResult result = FirstWaiting(results);
+            PoolResult? result = FirstWaiting(results);
             if (result == null)
             {
                 return;
@@ -117,7 +117,7 @@ namespace ProcCmdlets.Pools
         private static int Limit(PoolResult result, int workers) =>
             Prefetch(result.FixedChunkSize, result.SecondsPerItem, result.Pending.Count, result.InputComplete, workers) ? 2 : 1;
 
-        private static PoolResult FirstWaiting(List<PoolResult> results)
+        private static PoolResult? FirstWaiting(List<PoolResult> results)
         {
             foreach (PoolResult result in results)
             {

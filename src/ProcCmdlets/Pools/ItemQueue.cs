@@ -9,7 +9,7 @@ namespace ProcCmdlets.Pools
 
         public int Count => _items.Count;
 
-        public void Add(long sequence, object item, byte[] encoded) => _items.AddLast(new PendingItem(sequence, item, encoded));
+        public void Add(long sequence, object? item, byte[] encoded) => _items.AddLast(new PendingItem(sequence, item, encoded));
 
         /// <summary>Puts a chunk's items from <paramref name="from"/> back at the front, in their order (their worker ended before running them).</summary>
         public void Requeue(Chunk chunk, int from)

@@ -41,10 +41,10 @@ namespace ProcCmdlets.Pools
 
         public bool AllFinished => Finished >= Submitted;
 
-        public override void OnRecord(Chunk chunk, int index, StreamKind stream, object record) =>
+        public override void OnRecord(Chunk chunk, int index, StreamKind stream, object? record) =>
             Post(new RunEvent(chunk.Sequence[index], EventKind.Record, stream, record));
 
-        public override void OnRecord(PoolWorker worker, Chunk chunk, int index, StreamKind stream, object record, int bytes)
+        public override void OnRecord(PoolWorker worker, Chunk chunk, int index, StreamKind stream, object? record, int bytes)
         {
             RecordFlow flow = _flows.GetOrAdd(worker, w => new RecordFlow(w.Client));
             flow.Received(bytes);

@@ -54,10 +54,10 @@ namespace ProcCmdlets.Pools
         }
 
         /// <summary>A record an item wrote, already decoded (an undecodable one arrives as an error record).</summary>
-        public abstract void OnRecord(Chunk chunk, int index, StreamKind stream, object record);
+        public abstract void OnRecord(Chunk chunk, int index, StreamKind stream, object? record);
 
         /// <summary>A record as read from <paramref name="worker"/>, with its size on the channel (for back-pressure).</summary>
-        public virtual void OnRecord(PoolWorker worker, Chunk chunk, int index, StreamKind stream, object record, int bytes) =>
+        public virtual void OnRecord(PoolWorker worker, Chunk chunk, int index, StreamKind stream, object? record, int bytes) =>
             OnRecord(chunk, index, stream, record);
 
         /// <summary>An item has finished; <paramref name="failed"/> when it ended with a terminating error.</summary>

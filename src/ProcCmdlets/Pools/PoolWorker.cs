@@ -19,7 +19,7 @@ namespace ProcCmdlets.Pools
         public WorkerClient Client { get; }
 
         /// <summary>The host it runs on, in a pool on other machines; null for a local worker.</summary>
-        public HostSlot Host { get; set; }
+        public HostSlot? Host { get; set; }
 
         /// <summary>Its initialization script has run.</summary>
         public bool Ready { get; set; }
@@ -46,7 +46,7 @@ namespace ProcCmdlets.Pools
         /// The call of the last chunk sent to it. Console text travels on its own pipe, so a line an item
         /// wrote can arrive after the item's end marker; it still belongs to that call.
         /// </summary>
-        public PoolResult LastResult { get; set; }
+        public PoolResult? LastResult { get; set; }
 
         /// <summary>Errors its initialization script wrote, for the message if it fails.</summary>
         public List<string> InitErrors { get; } = new List<string>();
@@ -55,9 +55,9 @@ namespace ProcCmdlets.Pools
         public ShapeTable Shapes { get; } = new ShapeTable();
 
         /// <summary>The chunk the reader thread last looked up; only that thread uses it.</summary>
-        public Chunk LastSeen { get; set; }
+        public Chunk? LastSeen { get; set; }
 
-        public Chunk Find(long chunkId)
+        public Chunk? Find(long chunkId)
         {
             foreach (Chunk chunk in InFlight)
             {

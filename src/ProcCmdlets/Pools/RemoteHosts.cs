@@ -68,7 +68,7 @@ namespace ProcCmdlets.Pools
                 TimeSpan delay = BackOff(slot.Failures);
                 if (delay > TimeSpan.Zero)
                 {
-                    Timer timer = null;
+                    Timer? timer = null;
                     timer = new Timer(
                         _ =>
                         {
@@ -109,7 +109,7 @@ namespace ProcCmdlets.Pools
         /// <summary>A worker of <paramref name="slot"/> is ready (under the lock).</summary>
         public void OnReadyLocked(PoolWorker worker)
         {
-            HostSlot slot = worker.Host;
+            HostSlot? slot = worker.Host;
             slot.Failures = 0;
             slot.Answered = true;
             slot.Messages = slot.Messages ?? (worker.Client.Link as SshLink)?.Messages;

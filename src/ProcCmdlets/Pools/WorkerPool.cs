@@ -24,7 +24,7 @@ namespace ProcCmdlets.Pools
         private long _tasksCompleted;
 
         /// <param name="processCount">Workers in all, or on each host when <paramref name="transports"/> name other hosts.</param>
-        public WorkerPool(string name, int processCount, int maxTasksPerWorker, WorkerSetup setup, string initScript, object[] initArgs, IReadOnlyList<IWorkerTransport> transports, object owner, PSLanguageMode languageMode = PSLanguageMode.FullLanguage)
+        public WorkerPool(string name, int processCount, int maxTasksPerWorker, WorkerSetup setup, string? initScript, object[]? initArgs, IReadOnlyList<IWorkerTransport>? transports, object? owner, PSLanguageMode languageMode = PSLanguageMode.FullLanguage)
         {
             Name = name;
             _processCount = processCount;
@@ -56,7 +56,7 @@ namespace ProcCmdlets.Pools
         public PoolState State { get; set; } = PoolState.Running;
 
         /// <summary>Set when the pool gave up starting workers; calls then end with this error.</summary>
-        public ErrorRecord Broken { get; set; }
+        public ErrorRecord? Broken { get; set; }
 
         public WorkerSupervisor Supervisor { get; }
 
@@ -105,7 +105,7 @@ namespace ProcCmdlets.Pools
         }
 
         /// <summary>Queues one item of a call.</summary>
-        public void Enqueue(PoolResult result, long sequence, object item, byte[] encoded)
+        public void Enqueue(PoolResult result, long sequence, object? item, byte[] encoded)
         {
             lock (Lock)
             {

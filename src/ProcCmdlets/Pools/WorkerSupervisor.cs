@@ -23,9 +23,9 @@ namespace ProcCmdlets.Pools
         private readonly WorkerPool _pool;
         private readonly WorkerSetup _setup;
         private readonly byte[] _initScript;
-        private readonly RemoteHosts _hosts;
+        private readonly RemoteHosts? _hosts;
         private int _failedStarts;
-        private string _lastStartFailure;
+        private string? _lastStartFailure;
 
         /// <param name="transports">Where workers start, <paramref name="perHost"/> on each; null or empty for local processes (with the warm spare).</param>
         public WorkerSupervisor(WorkerPool pool, WorkerSetup setup, byte[] initScript, IReadOnlyList<IWorkerTransport> transports, int perHost)
@@ -37,7 +37,7 @@ namespace ProcCmdlets.Pools
         }
 
         /// <summary>The hosts of a pool on other machines; null for a local pool.</summary>
-        public RemoteHosts Hosts => _hosts;
+        public RemoteHosts? Hosts => _hosts;
 
         /// <summary>Starts one worker and sends it its setup; called without the pool's lock.</summary>
         public void StartWorker()
@@ -185,7 +185,7 @@ namespace ProcCmdlets.Pools
             {
                 foreach (PoolWorker worker in _pool.Workers)
                 {
-                    Chunk chunk = worker.InFlight.First?.Value;
+                    Chunk? chunk = worker.InFlight.First?.Value;
                     if (chunk != null && Timeouts.IsOverdue(chunk, now))
                     {
                         int index = chunk.Done;

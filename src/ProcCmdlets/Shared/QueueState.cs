@@ -70,10 +70,10 @@ namespace ProcCmdlets.Shared
             return SharedResult.Done;
         }
 
-        private void Accept(object item)
+        private void Accept(object? item)
         {
             _unfinished++;
-            SharedRequest getter = FirstWaiting(SharedOp.Get);
+            SharedRequest? getter = FirstWaiting(SharedOp.Get);
             if (getter != null)
             {
                 Unpark(getter);
@@ -90,7 +90,7 @@ namespace ProcCmdlets.Shared
             if (_items.Count > 0)
             {
                 object item = _items.Dequeue();
-                SharedRequest putter = FirstWaiting(SharedOp.Put);
+                SharedRequest? putter = FirstWaiting(SharedOp.Put);
                 if (putter != null)
                 {
                     Unpark(putter);
@@ -114,7 +114,7 @@ namespace ProcCmdlets.Shared
             lock (_gate)
             {
                 int next = 0;
-                SharedRequest getter;
+                SharedRequest? getter;
                 while (next < items.Count && (getter = FirstWaiting(SharedOp.Get)) != null)
                 {
                     Unpark(getter);

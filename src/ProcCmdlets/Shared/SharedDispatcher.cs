@@ -91,7 +91,7 @@ namespace ProcCmdlets.Shared
                 return;
             }
 
-            SharedState state = SharedTable.Find(call.ObjectId);
+            SharedState? state = SharedTable.Find(call.ObjectId);
             if (state == null)
             {
                 request.Finish(SharedResult.Failed($"This session has no shared object {call.ObjectId}."));

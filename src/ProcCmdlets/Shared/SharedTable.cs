@@ -48,7 +48,7 @@ namespace ProcCmdlets.Shared
             return state.Public;
         }
 
-        public static SharedState Find(long id) => States.TryGetValue(id, out SharedState state) ? state : null;
+        public static SharedState? Find(long id) => States.TryGetValue(id, out SharedState state) ? state : null;
 
         public static IEnumerable<SharedState> All => States.Values;
 
@@ -70,14 +70,14 @@ namespace ProcCmdlets.Shared
 
         public object Resolve(SharedHandle handle)
         {
-            WorkerClient sender = SharedAccess.Reading;
+            WorkerClient? sender = SharedAccess.Reading;
             if (sender != null && !sender.Shared.MayUse(handle.Id))
             {
                 SharedWarnings.Add(Refusal(sender, handle.Id));
                 throw new InvalidDataException($"A worker sent shared object {handle.Id}, which it was not given.");
             }
 
-            SharedState state = Find(handle.Id);
+            SharedState? state = Find(handle.Id);
             if (state == null || state.Kind != handle.Kind)
             {
                 throw new InvalidDataException($"A worker sent shared object {handle.Id}, which this session does not have.");
