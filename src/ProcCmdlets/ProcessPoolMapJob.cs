@@ -61,6 +61,7 @@ namespace ProcCmdlets
         /// <summary>Items the map was given.</summary>
         public long ItemCount => _result.Submitted;
 
+        /// <summary>How many items have finished, of how many.</summary>
         public override string StatusMessage => $"{_result.Finished} of {_result.Submitted} items";
 
         private void Drain()
@@ -110,6 +111,7 @@ namespace ProcCmdlets
             SetJobState(state, reason);
         }
 
+        /// <summary>Stops the map: its queued items are dropped and the workers running its items are ended.</summary>
         public override void StopJob()
         {
             if (IsFinishedState(JobStateInfo.State))
@@ -122,12 +124,14 @@ namespace ProcCmdlets
             End(JobState.Stopped, null);
         }
 
+        /// <summary>Stops the job (see <see cref="StopJob"/>) and reports it done.</summary>
         public override void StopJobAsync()
         {
             StopJob();
             OnStopJobCompleted(new System.ComponentModel.AsyncCompletedEventArgs(null, false, null));
         }
 
+        /// <summary>Stops the job if it still runs.</summary>
         protected override void Dispose(bool disposing)
         {
             // The token source is not disposed: the drain thread may still be looking at its token.

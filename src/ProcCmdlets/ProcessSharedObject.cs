@@ -28,13 +28,14 @@ namespace ProcCmdlets
 
         internal ISharedEndpoint Endpoint { get; }
 
+        /// <summary>The object's type and id.</summary>
         public override string ToString() => $"{GetType().Name} {Id}";
 
-        internal object Call(SharedOp op) => Endpoint.Call(this, op, null, NoArgs);
+        internal object? Call(SharedOp op) => Endpoint.Call(this, op, null, NoArgs);
 
-        internal object Call(SharedOp op, params object[] args) => Endpoint.Call(this, op, null, args);
+        internal object? Call(SharedOp op, params object?[] args) => Endpoint.Call(this, op, null, args);
 
-        internal object CallWithin(SharedOp op, double timeoutSeconds, params object[] args) =>
+        internal object? CallWithin(SharedOp op, double timeoutSeconds, params object?[] args) =>
             Endpoint.Call(this, op, ToTimeSpan(timeoutSeconds), args);
 
         private static TimeSpan ToTimeSpan(double timeout)
@@ -47,6 +48,6 @@ namespace ProcCmdlets
             return timeout * 1000 >= int.MaxValue ? TimeSpan.FromMilliseconds(int.MaxValue) : TimeSpan.FromMilliseconds(Math.Ceiling(timeout * 1000));
         }
 
-        internal static bool IsTrue(object value) => value is bool b && b;
+        internal static bool IsTrue(object? value) => value is bool b && b;
     }
 }

@@ -45,6 +45,7 @@ namespace ProcCmdlets
 
         internal WorkerClient Connection => _connection;
 
+        /// <summary>The exit code once the worker has exited, its process id before.</summary>
         public override string StatusMessage => ExitCode.HasValue ? $"Exit code {ExitCode}" : $"Process {ProcessId}";
 
         /// <summary>Where the worker runs.</summary>
@@ -57,7 +58,7 @@ namespace ProcCmdlets
             {
                 case FrameKind.Record:
                     Record header = Record.ReadHeader(r);
-                    object record;
+                    object? record;
                     try
                     {
                         record = header.ReadBody(r, null, replaceTarget: false);
@@ -145,8 +146,10 @@ namespace ProcCmdlets
             Finished.WaitOne(TimeSpan.FromSeconds(5));
         }
 
+        /// <summary>Asks the worker to stop its pipeline; kills it after the grace period.</summary>
         public override void StopJob() => Stop(false);
 
+        /// <summary>Stops the job on a thread-pool thread and reports it done.</summary>
         public override void StopJobAsync()
         {
             ThreadPool.QueueUserWorkItem(_ =>
@@ -156,8 +159,10 @@ namespace ProcCmdlets
             });
         }
 
+        /// <summary>Stops the worker; with <paramref name="force"/>, kills it at once.</summary>
         public override void StopJob(bool force, string reason) => Stop(force);
 
+        /// <summary>Kills the worker if it still runs, and closes its channel.</summary>
         protected override void Dispose(bool disposing)
         {
             if (disposing)

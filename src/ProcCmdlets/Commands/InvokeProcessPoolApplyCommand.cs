@@ -58,7 +58,7 @@ namespace ProcCmdlets.Commands
                     throw this.Terminate(Errors.Create(new ArgumentException("-AsJob needs -Pool: the job outlives this command."), "AsJobNeedsPool", ErrorCategory.InvalidArgument, null));
                 }
 
-                pool = _temporary = PoolFactory.Create(this, 1, "Apply", null, null, 0);
+                pool = _temporary = PoolFactory.Create(this, new PoolSpec { ProcessCount = 1, Name = "Apply" });
             }
             else if (pool.State != PoolState.Running)
             {

@@ -110,7 +110,7 @@ namespace ProcCmdlets.Commands
             }
             else
             {
-                pool = _temporary = PoolFactory.Create(this, ProcessCount, "Map", InitializationScript, null, 0, Function, Module);
+                pool = _temporary = PoolFactory.Create(this, new PoolSpec { ProcessCount = ProcessCount, Name = "Map", Initialization = InitializationScript, Functions = Function, Modules = Module });
             }
 
             TaskMode mode = Splat ? TaskMode.Splat

@@ -39,10 +39,10 @@ namespace ProcCmdlets.Commands
         {
             PreparedScript script = PreparedScript.From(ScriptBlock.Create("$args[0]"), null);
             var setup = new WorkerSetup { WorkingDirectory = System.IO.Path.GetTempPath() };
-            setup.Environment.Add(new KeyValuePair<string, string>("PROCCMDLETS_WARM_UP", null));
+            setup.Environment.Add(new KeyValuePair<string, string?>("PROCCMDLETS_WARM_UP", null));
             setup.Variables.Add(new KeyValuePair<string, object?>("ErrorActionPreference", "Continue"));
             var payload = new PayloadWriter();
-            new RunScript(setup, script.Text, null, new object[] { 1, "text", 2.5, true, null }, false, PSLanguageMode.FullLanguage).Write(payload);
+            new RunScript(setup, script.Text, null, new object?[] { 1, "text", 2.5, true, null }, false, PSLanguageMode.FullLanguage).Write(payload);
             using (var writer = new FrameWriter(System.IO.Stream.Null, "ProcCmdlets warm-up"))
             {
                 writer.Send(FrameKind.RunScript, payload);

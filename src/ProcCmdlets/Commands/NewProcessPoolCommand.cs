@@ -4,6 +4,7 @@ using System.Management.Automation;
 using ProcCmdlets.Channel;
 using ProcCmdlets.Connection;
 using ProcCmdlets.Pools;
+using ProcCmdlets.Transport;
 
 namespace ProcCmdlets.Commands
 {
@@ -51,20 +52,28 @@ namespace ProcCmdlets.Commands
         [ValidateSshHostEntry]
         public string[]? HostName { get; set; }
 
+        /// <summary>Starts the pool (on -HostName, once the hosts have answered) and writes it.</summary>
         protected override void EndProcessing()
         {
-            if (HostName != null)
+            List<SshTransport>? transports = HostName == null ? null : SshConnection.Transports(this, HostName);
+            var spec = new PoolSpec
             {
-                var transports = SshConnection.Transports(this, HostName);
-                int perHost = MyInvocation.BoundParameters.ContainsKey(nameof(ProcessCount)) ? ProcessCount : 1;
-                ProcessPool remote = PoolFactory.Create(this, perHost, Name ?? Registry.NextPoolName(), InitializationScript, InitializationArgumentList, MaxTasksPerWorker, Function, Module, transports);
-                SshConnection.WaitForHosts(this, remote, SshConnection.AnswerTimeout(transports), Cancellation);
-                Registry.Add(remote);
-                WriteObject(remote);
-                return;
+                // On other hosts, -ProcessCount is per host, and one each unless given.
+                ProcessCount = transports == null || MyInvocation.BoundParameters.ContainsKey(nameof(ProcessCount)) ? ProcessCount : 1,
+                Name = Name ?? Registry.NextPoolName(),
+                Initialization = InitializationScript,
+                InitializationArguments = InitializationArgumentList,
+                MaxTasksPerWorker = MaxTasksPerWorker,
+                Functions = Function,
+                Modules = Module,
+                Transports = transports,
+            };
+            ProcessPool pool = PoolFactory.Create(this, spec);
+            if (transports != null)
+            {
+                SshConnection.WaitForHosts(this, pool, SshConnection.AnswerTimeout(transports), Cancellation);
             }
 
-            ProcessPool pool = PoolFactory.Create(this, ProcessCount, Name ?? Registry.NextPoolName(), InitializationScript, InitializationArgumentList, MaxTasksPerWorker, Function, Module);
             Registry.Add(pool);
             WriteObject(pool);
         }

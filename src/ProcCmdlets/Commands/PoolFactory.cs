@@ -25,13 +25,11 @@ namespace ProcCmdlets.Commands
             }
         }
 
-        /// <summary>
-        /// A new pool of <paramref name="processCount"/> workers (on each host of <paramref name="transports"/>, when given),
-        /// each running <paramref name="init"/> with <paramref name="initArgs"/> first, and the session's
-        /// <paramref name="functions"/> and <paramref name="modules"/> defined; a terminating error when it cannot start.
-        /// </summary>
-        public static ProcessPool Create(PSCmdlet cmdlet, int processCount, string name, ScriptBlock? init, object?[]? initArgs, int maxTasks, string[]? functions = null, string[]? modules = null, IReadOnlyList<Transport.IWorkerTransport>? transports = null)
+        /// <summary>A new pool as <paramref name="spec"/> says; a terminating error when it cannot start.</summary>
+        public static ProcessPool Create(PSCmdlet cmdlet, PoolSpec spec)
         {
+            ScriptBlock? init = spec.Initialization;
+            object?[]? initArgs = spec.InitializationArguments;
             var setup = new WorkerSetup { WorkingDirectory = cmdlet.SessionState.Path.CurrentFileSystemLocation?.ProviderPath };
             setup.Variables.AddRange(Preferences.Capture(cmdlet));
             PreparedScript? initScript = init == null ? null : PreparedScript.FromCaller(init, cmdlet);
@@ -41,7 +39,7 @@ namespace ProcCmdlets.Commands
             }
 
             // The session's functions and modules go first in the initialization script, which runs once per worker.
-            DefineCode code = SessionCode.Resolve(cmdlet, new[] { init }, functions, modules);
+            DefineCode code = SessionCode.Resolve(cmdlet, new[] { init }, spec.Functions, spec.Modules);
             string? initText = initScript?.Text;
             if (!code.IsEmpty)
             {
@@ -50,7 +48,7 @@ namespace ProcCmdlets.Commands
 
             try
             {
-                return new ProcessPool(name, processCount, maxTasks, setup, initText, initArgs, transports, cmdlet.SessionState.LanguageMode);
+                return new ProcessPool(spec.Name, spec.ProcessCount, spec.MaxTasksPerWorker, setup, initText, initArgs, spec.Transports, cmdlet.SessionState.LanguageMode);
             }
             catch (ValueNotCarriedException e)
             {
@@ -58,7 +56,7 @@ namespace ProcCmdlets.Commands
             }
             catch (Exception e) when (!(e is PipelineStoppedException))
             {
-                throw cmdlet.Terminate(Errors.WorkerStartFailed(e, name));
+                throw cmdlet.Terminate(Errors.WorkerStartFailed(e, spec.Name));
             }
         }
     }

@@ -39,7 +39,7 @@ namespace ProcCmdlets.Connection
         public bool MayUse(long id) => _granted.ContainsKey(id);
 
         /// <summary>Records the shared objects a payload hands to the worker; called before its bytes are queued.</summary>
-        public void Grant(IReadOnlyList<long> ids)
+        public void Grant(IReadOnlyList<long>? ids)
         {
             if (ids != null)
             {

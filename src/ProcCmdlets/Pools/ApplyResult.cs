@@ -30,7 +30,7 @@ namespace ProcCmdlets.Pools
         {
             if (stream == StreamKind.Error)
             {
-                LastError = (ErrorRecord)record;
+                LastError = (ErrorRecord?)record;
             }
 
             _sink.Write(stream, record);

@@ -53,7 +53,7 @@ namespace ProcCmdlets.Pools
         private void OnRecord(PoolWorker worker, PayloadReader r, int bytes)
         {
             Record header = Record.ReadHeader(r);
-            Chunk chunk = FindOnReader(worker, header.ChunkId);
+            Chunk? chunk = FindOnReader(worker, header.ChunkId);
             if (chunk == null)
             {
                 if (header.ChunkId == 0 && header.Stream == StreamKind.Error)
@@ -92,7 +92,7 @@ namespace ProcCmdlets.Pools
         }
 
         /// <summary>The record's body; one that cannot be read back becomes an error on its item, and the worker lives on.</summary>
-        private static object? Decode(Record header, PayloadReader r, object item, out StreamKind stream)
+        private static object? Decode(Record header, PayloadReader r, object? item, out StreamKind stream)
         {
             stream = header.Stream;
             try
@@ -121,7 +121,7 @@ namespace ProcCmdlets.Pools
 
         private void OnItemDone(PoolWorker worker, ItemDone done)
         {
-            Chunk chunk = FindOnReader(worker, done.ChunkId);
+            Chunk? chunk = FindOnReader(worker, done.ChunkId);
             if (chunk == null || done.Index >= chunk.Items.Length)
             {
                 return;

@@ -27,7 +27,7 @@ namespace ProcCmdlets.Pools
         {
             size = System.Math.Min(size, _items.Count);
             var sequence = new long[size];
-            var items = new object[size];
+            var items = new object?[size];
             var encoded = new byte[size][];
             for (int i = 0; i < size; i++)
             {

@@ -113,7 +113,8 @@ namespace ProcCmdlets.Pools
                 switch (e.Kind)
                 {
                     case EventKind.Fatal:
-                        fatal((ErrorRecord)e.Value);
+                        // A Fatal event always carries its error.
+                        fatal((ErrorRecord)e.Value!);
                         break;
                     case EventKind.Console:
                         sink.Write(StreamKind.Information, e.Value);
@@ -125,7 +126,7 @@ namespace ProcCmdlets.Pools
                         }
                         else
                         {
-                            Slot(e.Sequence).Records.Add(new KeyValuePair<StreamKind, object>(e.Stream, e.Value));
+                            Slot(e.Sequence).Records.Add(new KeyValuePair<StreamKind, object?>(e.Stream, e.Value));
                         }
 
                         // Written, or set aside to keep the order: either way the pipeline thread is through with it.
@@ -263,7 +264,7 @@ namespace ProcCmdlets.Pools
 
         private readonly struct RunEvent
         {
-            public RunEvent(long sequence, EventKind kind, StreamKind stream, object value, RecordFlow flow = null, int bytes = 0)
+            public RunEvent(long sequence, EventKind kind, StreamKind stream, object? value, RecordFlow? flow = null, int bytes = 0)
             {
                 Sequence = sequence;
                 Kind = kind;
@@ -273,7 +274,7 @@ namespace ProcCmdlets.Pools
                 Bytes = bytes;
             }
 
-            public RecordFlow Flow { get; }
+            public RecordFlow? Flow { get; }
 
             public int Bytes { get; }
 
@@ -283,12 +284,12 @@ namespace ProcCmdlets.Pools
 
             public StreamKind Stream { get; }
 
-            public object Value { get; }
+            public object? Value { get; }
         }
 
         private sealed class ItemSlot
         {
-            public List<KeyValuePair<StreamKind, object>> Records { get; } = new List<KeyValuePair<StreamKind, object>>(1);
+            public List<KeyValuePair<StreamKind, object?>> Records { get; } = new List<KeyValuePair<StreamKind, object?>>(1);
 
             public bool Done { get; set; }
         }

@@ -23,8 +23,17 @@ namespace ProcCmdlets.Pools
         private long _taskId;
         private long _tasksCompleted;
 
+        /// <summary>A pool that starts no worker until <see cref="Start"/>.</summary>
+        /// <param name="name">The pool's name.</param>
         /// <param name="processCount">Workers in all, or on each host when <paramref name="transports"/> name other hosts.</param>
-        public WorkerPool(string name, int processCount, int maxTasksPerWorker, WorkerSetup setup, string? initScript, object[]? initArgs, IReadOnlyList<IWorkerTransport>? transports, object? owner, PSLanguageMode languageMode = PSLanguageMode.FullLanguage)
+        /// <param name="maxTasksPerWorker">Items a worker runs before a fresh process replaces it; 0 for no limit.</param>
+        /// <param name="setup">Each worker's folder, environment and variables.</param>
+        /// <param name="initScript">The script each worker runs once first, or null.</param>
+        /// <param name="initArgs">The arguments of <paramref name="initScript"/>.</param>
+        /// <param name="transports">Where workers start; null or empty for local processes.</param>
+        /// <param name="owner">What errors about the pool name as their target; null for the pool itself.</param>
+        /// <param name="languageMode">The language mode the scripts run in.</param>
+        public WorkerPool(string name, int processCount, int maxTasksPerWorker, WorkerSetup setup, string? initScript, object?[]? initArgs, IReadOnlyList<IWorkerTransport>? transports, object? owner, PSLanguageMode languageMode = PSLanguageMode.FullLanguage)
         {
             Name = name;
             _processCount = processCount;

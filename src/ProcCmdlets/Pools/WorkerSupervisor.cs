@@ -27,8 +27,13 @@ namespace ProcCmdlets.Pools
         private int _failedStarts;
         private string? _lastStartFailure;
 
+        /// <summary>The supervisor of <paramref name="pool"/>'s workers.</summary>
+        /// <param name="pool">The pool whose workers it keeps.</param>
+        /// <param name="setup">Each worker's folder, environment and variables.</param>
+        /// <param name="initScript">The encoded initialization script each worker is sent first.</param>
         /// <param name="transports">Where workers start, <paramref name="perHost"/> on each; null or empty for local processes (with the warm spare).</param>
-        public WorkerSupervisor(WorkerPool pool, WorkerSetup setup, byte[] initScript, IReadOnlyList<IWorkerTransport> transports, int perHost)
+        /// <param name="perHost">Workers on each host of <paramref name="transports"/>.</param>
+        public WorkerSupervisor(WorkerPool pool, WorkerSetup setup, byte[] initScript, IReadOnlyList<IWorkerTransport>? transports, int perHost)
         {
             _pool = pool;
             _setup = setup;
@@ -147,7 +152,7 @@ namespace ProcCmdlets.Pools
                 {
                     // The connection failed or the host could not start the worker: that host's
                     // business (back-off, or leave it out); the other hosts go on.
-                    _hosts.OnConnectFailedLocked(worker.Host, client, effects);
+                    _hosts!.OnConnectFailedLocked(worker.Host, client, effects);
                 }
                 else if (!intentional && (worker.InitFailed || (!worker.Ready && !ExitStatus.KilledFromOutside(client.ExitCode))))
                 {

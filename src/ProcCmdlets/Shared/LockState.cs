@@ -47,7 +47,7 @@ namespace ProcCmdlets.Shared
                     if (_leased && !_revokeSent)
                     {
                         _revokeSent = true;
-                        _holder.Value.Peer.Revoke(Id);
+                        _holder.Value.Peer.Revoke?.Invoke(Id);
                     }
 
                     return Park(request);
@@ -90,7 +90,7 @@ namespace ProcCmdlets.Shared
             {
                 // Others wait already; sent after the grant, so the worker reads them in that order.
                 _revokeSent = true;
-                next.Caller.Peer.Revoke(Id);
+                next.Caller.Peer.Revoke?.Invoke(Id);
             }
         }
 

@@ -9,7 +9,7 @@ namespace ProcCmdlets.Shared
     /// </summary>
     internal sealed class QueueState : SharedState
     {
-        private readonly Queue<object> _items = new Queue<object>();
+        private readonly Queue<object?> _items = new Queue<object?>();
         private long _unfinished;
         private bool _closed;
 
@@ -89,7 +89,7 @@ namespace ProcCmdlets.Shared
         {
             if (_items.Count > 0)
             {
-                object item = _items.Dequeue();
+                object? item = _items.Dequeue();
                 SharedRequest? putter = FirstWaiting(SharedOp.Put);
                 if (putter != null)
                 {
@@ -109,7 +109,7 @@ namespace ProcCmdlets.Shared
         /// code took them; a waiting get takes them first. They were counted when put, so
         /// <c>Join</c> still waits for them; MaxSize does not refuse them.
         /// </summary>
-        public void Requeue(IReadOnlyList<object> items)
+        public void Requeue(IReadOnlyList<object?> items)
         {
             lock (_gate)
             {
@@ -127,14 +127,14 @@ namespace ProcCmdlets.Shared
                 }
 
                 // Rare (a worker died holding items): rebuilding the queue keeps the common path a plain Queue.
-                object[] rest = _items.ToArray();
+                object?[] rest = _items.ToArray();
                 _items.Clear();
                 for (int i = next; i < items.Count; i++)
                 {
                     _items.Enqueue(items[i]);
                 }
 
-                foreach (object item in rest)
+                foreach (object? item in rest)
                 {
                     _items.Enqueue(item);
                 }

@@ -190,7 +190,7 @@ namespace ProcCmdlets.Shared
             // Every frame the worker sent has been read, its acknowledgements too: what is left was never used.
             foreach (var sent in peer.TakeUnacknowledged().GroupBy(d => d.Queue))
             {
-                object[] items = sent.Select(d => d.Item).ToArray();
+                object?[] items = sent.Select(d => d.Item).ToArray();
                 sent.Key.Requeue(items);
                 SharedWarnings.Add($"{sent.Key.Name}: {items.Length} item(s) sent to {peer.Name}, which ended before its code took them, are back at the head of the queue.");
             }

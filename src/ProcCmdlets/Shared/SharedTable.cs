@@ -44,8 +44,10 @@ namespace ProcCmdlets.Shared
             }
             while (state.Id == 0 || !States.TryAdd(state.Id, state));
 
-            state.Public = SharedKinds.Create(state.Kind, state.Id, state.Capacity, SessionEndpoint.Instance);
-            return state.Public;
+            ProcessSharedObject shared = SharedKinds.Create(state.Kind, state.Id, state.Capacity, SessionEndpoint.Instance)
+                ?? throw new InvalidOperationException($"No shared object is of kind {state.Kind}.");
+            state.Public = shared;
+            return shared;
         }
 
         public static SharedState? Find(long id) => States.TryGetValue(id, out SharedState state) ? state : null;
@@ -83,7 +85,8 @@ namespace ProcCmdlets.Shared
                 throw new InvalidDataException($"A worker sent shared object {handle.Id}, which this session does not have.");
             }
 
-            return state.Public;
+            // Set by Add before the id is handed out, so before any worker can name it.
+            return state.Public!;
         }
     }
 }
