@@ -16,10 +16,10 @@ namespace ProcCmdlets.Pools
 
         public long Id { get; }
 
-        /// <summary>The call the items belong to.</summary>
+        /// <summary>The result the items belong to.</summary>
         public PoolResult Result { get; }
 
-        /// <summary>Each item's number within its call.</summary>
+        /// <summary>Each item's number within its result.</summary>
         public long[] Sequence { get; }
 
         public object?[] Items { get; }

@@ -6,7 +6,7 @@ namespace ProcCmdlets.Pools
     /// <summary>
     /// Settles a dead worker's chunks (under the pool's lock): the item it was running gives a
     /// WorkerCrashed error, unless the worker was ended on purpose or the item was already answered
-    /// (timed out); every later item goes back to the front of its call's queue. No item is lost,
+    /// (timed out); every later item goes back to the front of its result's queue. No item is lost,
     /// and none yields results twice.
     /// </summary>
     internal static class CrashBlame

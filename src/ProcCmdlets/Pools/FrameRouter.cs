@@ -8,9 +8,9 @@ using ProcCmdlets.Records;
 namespace ProcCmdlets.Pools
 {
     /// <summary>
-    /// Reads what a pool's workers send, on each worker's reader thread, and hands it to the call it
+    /// Reads what a pool's workers send, on each worker's reader thread, and hands it to the result it
     /// belongs to. Records take no lock (a chunk is only removed on its worker's own reader thread),
-    /// nor do item ends of calls without a timeout; chunk ends and initialization take the pool's
+    /// nor do item ends of results without a timeout; chunk ends and initialization take the pool's
     /// lock for their decisions.
     /// </summary>
     internal sealed class FrameRouter

@@ -2,7 +2,7 @@ using System.Collections.Generic;
 
 namespace ProcCmdlets.Pools
 {
-    /// <summary>The items of one call not yet sent to a worker, in input order (Python's task queue). Used under the pool's lock.</summary>
+    /// <summary>The items of one result not yet sent to a worker, in input order (Python's task queue). Used under the pool's lock.</summary>
     internal sealed class ItemQueue
     {
         private readonly LinkedList<PendingItem> _items = new LinkedList<PendingItem>();

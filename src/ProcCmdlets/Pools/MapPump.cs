@@ -11,7 +11,7 @@ namespace ProcCmdlets.Pools
     /// Moves a map's results to where they are written, on the one thread that writes them (a
     /// cmdlet's pipeline thread, or an -AsJob map's drain thread): waits for events, drains them in
     /// order, writes the warnings background threads left (a dead holder's lock released), checks
-    /// item time limits, and at the end gives back what the call held in the pool. Both kinds of map
+    /// item time limits, and at the end gives back what the result held in the pool. Both kinds of map
     /// go through it, so neither can forget a step.
     /// </summary>
     internal sealed class MapPump
@@ -60,7 +60,7 @@ namespace ProcCmdlets.Pools
         }
 
         /// <summary>
-        /// The call is over: an unfinished one is cancelled (its records are dropped as they come, its
+        /// The result is over: an unfinished one is cancelled (its records are dropped as they come, its
         /// workers run on to their stop), no worker stays paused for it, and the pool forgets it.
         /// </summary>
         public void End(bool finished)

@@ -1,6 +1,6 @@
 namespace ProcCmdlets.Pools
 {
-    /// <summary>An input item waiting to be sent: its number in its call, the session's object, and its encoding.</summary>
+    /// <summary>An input item waiting to be sent: its number in its result, the session's object, and its encoding.</summary>
     internal readonly struct PendingItem
     {
         public PendingItem(long sequence, object? item, byte[] encoded)

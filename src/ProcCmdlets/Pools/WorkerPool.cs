@@ -10,7 +10,7 @@ using ProcCmdlets.Transport;
 namespace ProcCmdlets.Pools
 {
     /// <summary>
-    /// A pool's state and its lifecycle [Pool]: its workers, the calls whose items it runs, and one
+    /// A pool's state and its lifecycle [Pool]: its workers, the results whose items it runs, and one
     /// lock over both. Under the lock only state changes and decisions happen; sends, process starts,
     /// kills and callbacks are collected in <see cref="PoolEffects"/> and run after it is released.
     /// Scheduling is <see cref="ChunkScheduler"/>'s, worker lives <see cref="WorkerSupervisor"/>'s,
@@ -43,7 +43,7 @@ namespace ProcCmdlets.Pools
             Router = new FrameRouter(this);
         }
 
-        /// <summary>Guards everything below, each worker's and each call's state.</summary>
+        /// <summary>Guards everything below, each worker's and each result's state.</summary>
         public object Lock { get; } = new object();
 
         public List<PoolWorker> Workers { get; } = new List<PoolWorker>();
@@ -94,7 +94,7 @@ namespace ProcCmdlets.Pools
             }
         }
 
-        /// <summary>Adds a call; its items are sent as workers become free.</summary>
+        /// <summary>Adds a result (a map or an apply); its items are sent as workers become free.</summary>
         public void Register(PoolResult result)
         {
             lock (Lock)
@@ -113,7 +113,7 @@ namespace ProcCmdlets.Pools
             }
         }
 
-        /// <summary>Queues one item of a call.</summary>
+        /// <summary>Queues one item of a result.</summary>
         public void Enqueue(PoolResult result, long sequence, object? item, byte[] encoded)
         {
             lock (Lock)
@@ -147,7 +147,7 @@ namespace ProcCmdlets.Pools
             }
         }
 
-        /// <summary>Ends a call: its queued items are dropped; its running chunks are stopped if it was cancelled.</summary>
+        /// <summary>Ends a result: its queued items are dropped; its running chunks are stopped if it was cancelled.</summary>
         public void Unregister(PoolResult result)
         {
             var effects = new PoolEffects();
@@ -161,14 +161,14 @@ namespace ProcCmdlets.Pools
                     {
                         if (chunk.Result == result && result.Cancelled)
                         {
-                            worker.Post(Channel.FrameKind.StopPipeline, Encode(chunk.Id));
+                            worker.Stage(Channel.FrameKind.StopPipeline, Encode(chunk.Id));
                             effects.Flush(worker);
                         }
                     }
 
                     if (result.DefinedOn.Contains(worker))
                     {
-                        worker.Post(Channel.FrameKind.DropTask, Encode(result.Task.Id));
+                        worker.Stage(Channel.FrameKind.DropTask, Encode(result.Task.Id));
                         effects.Flush(worker);
                     }
                 }
@@ -221,7 +221,7 @@ namespace ProcCmdlets.Pools
             }
         }
 
-        /// <summary>Fails every call (under the lock): the pool cannot run their items any more.</summary>
+        /// <summary>Fails every result (under the lock): the pool cannot run their items any more.</summary>
         public void FailAllLocked(ErrorRecord error, PoolEffects effects)
         {
             foreach (PoolResult result in Results.ToArray())
@@ -231,7 +231,7 @@ namespace ProcCmdlets.Pools
             }
         }
 
-        /// <summary>Waits until no call has work queued or running [close(); join()], then lets the workers exit.</summary>
+        /// <summary>Waits until no result has work queued or running [close(); join()], then lets the workers exit.</summary>
         public void Close(CancellationToken cancellation)
         {
             var effects = new PoolEffects();

@@ -181,7 +181,7 @@ namespace ProcCmdlets.Pools
             _pool.Run(effects);
         }
 
-        /// <summary>Kills workers whose current item of a call with a timeout has run too long.</summary>
+        /// <summary>Kills workers whose current item of a result with a timeout has run too long.</summary>
         public void CheckTimeouts()
         {
             var effects = new PoolEffects();
