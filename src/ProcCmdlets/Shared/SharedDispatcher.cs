@@ -62,23 +62,9 @@ namespace ProcCmdlets.Shared
 
         private static void OnCall(WorkerClient client, SharedPeer peer, Frame frame)
         {
-            SharedCall call;
-            try
+            SharedCall? call = ReadCall(client, frame);
+            if (call == null)
             {
-                call = SharedCall.Read(frame.Reader());
-            }
-            catch (Exception e) when (e is System.IO.InvalidDataException || e is ValueNotCarriedException)
-            {
-                // The call's id is unknown when its header cannot be read; a value that cannot be read
-                // fails only its call, which the worker sees through the id read first.
-                long callId = TryReadCallId(frame);
-                if (callId != 0)
-                {
-                    var w = new PayloadWriter(64);
-                    SharedReply.Write(w, callId, SharedStatus.Failed, null, "The call's arguments could not be read: " + e.Message, 0);
-                    client.TryPost(FrameKind.SharedReply, w.ToArray());
-                }
-
                 return;
             }
 
@@ -126,6 +112,29 @@ namespace ProcCmdlets.Shared
                 // is lent until acknowledged, like any delivery, and a receipt it records is the
                 // worker's last word.
                 request.ParkedIn?.Withdraw(request);
+            }
+        }
+
+        /// <summary>The call <paramref name="frame"/> holds, or null when it cannot be read (the worker is answered when its id can be).</summary>
+        private static SharedCall? ReadCall(WorkerClient client, Frame frame)
+        {
+            try
+            {
+                return SharedCall.Read(frame.Reader());
+            }
+            catch (Exception e) when (e is System.IO.InvalidDataException || e is ValueNotCarriedException)
+            {
+                // The call's id is unknown when its header cannot be read; a value that cannot be read
+                // fails only its call, which the worker sees through the id read first.
+                long callId = TryReadCallId(frame);
+                if (callId != 0)
+                {
+                    var w = new PayloadWriter(64);
+                    SharedReply.Write(w, callId, SharedStatus.Failed, null, "The call's arguments could not be read: " + e.Message, 0);
+                    client.TryPost(FrameKind.SharedReply, w.ToArray());
+                }
+
+                return null;
             }
         }
 
