@@ -122,8 +122,6 @@ namespace ProcCmdlets.Tests
         private static readonly string[] KnownUpwardHooks =
         {
             "Channel/ValueCodec.cs: SharedObjects",
-            "Connection/SharedAccess.cs: Ended",
-            "Connection/SharedAccess.cs: Frames",
         };
 
         [Fact]

@@ -68,16 +68,17 @@ namespace ProcCmdlets.Pools
                 TimeSpan delay = BackOff(slot.Failures);
                 if (delay > TimeSpan.Zero)
                 {
-                    Timer timer = null;
+                    Timer? timer = null;
                     timer = new Timer(
                         _ =>
                         {
                             lock (_pool.Lock)
                             {
-                                _timers.Remove(timer);
+                                // Assigned before the timer can fire: it is started (Change) only after that.
+                                _timers.Remove(timer!);
                             }
 
-                            timer.Dispose();
+                            timer!.Dispose();
                             Connect(slot);
                         },
                         null,
@@ -106,10 +107,11 @@ namespace ProcCmdlets.Pools
             _connect(slot);
         }
 
-        /// <summary>A worker of <paramref name="slot"/> is ready (under the lock).</summary>
+        /// <summary>A worker of a host is ready (under the lock).</summary>
         public void OnReadyLocked(PoolWorker worker)
         {
-            HostSlot slot = worker.Host;
+            // Every worker of a pool on other hosts has its host.
+            HostSlot slot = worker.Host!;
             slot.Failures = 0;
             slot.Answered = true;
             slot.Messages = slot.Messages ?? (worker.Client.Link as IHostLink)?.Messages;

@@ -26,7 +26,7 @@ namespace ProcCmdlets.Shared
                 ValueCodec.SharedObjects = Codec;
             }
 
-            SharedDispatcher.Install();
+            SharedDispatcher.Session.Activate();
         }
 
         public static ProcessSharedObject Add(SharedState state)
@@ -44,11 +44,13 @@ namespace ProcCmdlets.Shared
             }
             while (state.Id == 0 || !States.TryAdd(state.Id, state));
 
-            state.Public = SharedKinds.Create(state.Kind, state.Id, state.Capacity, SessionEndpoint.Instance);
-            return state.Public;
+            ProcessSharedObject shared = SharedKinds.Create(state.Kind, state.Id, state.Capacity, SessionEndpoint.Instance)
+                ?? throw new InvalidOperationException($"No shared object is of kind {state.Kind}.");
+            state.Public = shared;
+            return shared;
         }
 
-        public static SharedState Find(long id) => States.TryGetValue(id, out SharedState state) ? state : null;
+        public static SharedState? Find(long id) => States.TryGetValue(id, out SharedState state) ? state : null;
 
         public static IEnumerable<SharedState> All => States.Values;
 
@@ -70,20 +72,21 @@ namespace ProcCmdlets.Shared
 
         public object Resolve(SharedHandle handle)
         {
-            WorkerClient sender = SharedAccess.Reading;
+            WorkerClient? sender = SharedAccess.Reading;
             if (sender != null && !sender.Shared.MayUse(handle.Id))
             {
                 SharedWarnings.Add(Refusal(sender, handle.Id));
                 throw new InvalidDataException($"A worker sent shared object {handle.Id}, which it was not given.");
             }
 
-            SharedState state = Find(handle.Id);
+            SharedState? state = Find(handle.Id);
             if (state == null || state.Kind != handle.Kind)
             {
                 throw new InvalidDataException($"A worker sent shared object {handle.Id}, which this session does not have.");
             }
 
-            return state.Public;
+            // Set by Add before the id is handed out, so before any worker can name it.
+            return state.Public!;
         }
     }
 }
