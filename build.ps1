@@ -7,7 +7,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'TestFast', 'TestWindows', 'Demo', 'Bench', 'Package', 'BuildPwsh')]
+    [ValidateSet('Build', 'Analyze', 'Test', 'TestFast', 'TestWindows', 'Demo', 'Bench', 'Package', 'BuildPwsh')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -59,6 +59,72 @@ function Invoke-Build {
     Write-Host "Built $moduleDir"
 }
 
+# Analyze: the solution built with every compiler and .NET analyzer warning as an error, and every
+# PowerShell file parsed (and analyzed by PSScriptAnalyzer where it is installed). Returns one
+# result per check: Name, Passed, and the findings that failed it.
+function Invoke-Analyze {
+    $results = [System.Collections.Generic.List[object]]::new()
+
+    # Rebuilt, not built incrementally: an up-to-date project is not compiled again, so its
+    # warnings would not be reported. MSBuild's -warnaserror fails the build on any warning (the
+    # compiler's, the analyzers', NuGet's) yet, unlike TreatWarningsAsErrors, still compiles the
+    # projects that reference a failing one, so one run lists every project's findings.
+    Write-Host 'Analyze: building the solution with warnings as errors'
+    $log = & dotnet build (Join-Path $root 'ProcCmdlets.sln') -c $Configuration --nologo --no-incremental -v q -warnaserror 2>&1
+    $buildExit = $LASTEXITCODE
+    $findings = @($log | ForEach-Object { "$_" } | Where-Object { $_ -match ': (error|warning) [A-Za-z]+\d+' } |
+        ForEach-Object { $_.Replace("$root$([System.IO.Path]::DirectorySeparatorChar)", '') -replace ' \[[^\]]+\.csproj\]$', '' } | Sort-Object -Unique)
+    if ($buildExit -ne 0 -and $findings.Count -eq 0) {
+        # A failure that is not a diagnostic (a restore, a missing SDK): show what dotnet said.
+        $findings = @($log | ForEach-Object { "$_" } | Select-Object -Last 20)
+    }
+    $results.Add([pscustomobject]@{ Name = 'compiler and .NET analyzers, warnings as errors'; Passed = $buildExit -eq 0; Findings = $findings })
+
+    $scripts = @(Get-ChildItem $root -Recurse -File -Include '*.ps1', '*.psm1', '*.psd1' |
+        Where-Object { $_.FullName.Substring($root.Length) -notmatch '[\\/](output|bin|obj|\.git)[\\/]' } | Sort-Object FullName)
+
+    # The parser needs no module: every script, module and data file must parse, and a data file
+    # must also be one Import-PowerShellDataFile accepts (constants only).
+    $parseFindings = foreach ($file in $scripts) {
+        $tokens = $null
+        $errors = $null
+        $null = [System.Management.Automation.Language.Parser]::ParseFile($file.FullName, [ref] $tokens, [ref] $errors)
+        $relative = [System.IO.Path]::GetRelativePath($root, $file.FullName)
+        foreach ($parseError in $errors) {
+            '{0}({1},{2}): {3} {4}' -f $relative, $parseError.Extent.StartLineNumber, $parseError.Extent.StartColumnNumber, $parseError.ErrorId, $parseError.Message
+        }
+        if (-not $errors -and $file.Extension -eq '.psd1') {
+            try { $null = Import-PowerShellDataFile -LiteralPath $file.FullName }
+            catch { '{0}: not a data file: {1}' -f $relative, $_.Exception.Message }
+        }
+    }
+    $results.Add([pscustomobject]@{ Name = "PowerShell parser ($($scripts.Count) files)"; Passed = -not $parseFindings; Findings = @($parseFindings) })
+
+    $analyzer = Get-Module -ListAvailable -Name PSScriptAnalyzer | Sort-Object Version -Descending | Select-Object -First 1
+    if ($analyzer) {
+        Import-Module $analyzer -Force
+        $settings = Join-Path $root 'PSScriptAnalyzerSettings.psd1'
+        $options = @{}
+        if (Test-Path $settings) { $options.Settings = $settings }
+        $diagnostics = @(foreach ($file in $scripts) { Invoke-ScriptAnalyzer -Path $file.FullName -Severity Warning, Error @options })
+        $analyzerFindings = @($diagnostics | ForEach-Object {
+                '{0}({1},{2}): {3} {4}: {5}' -f [System.IO.Path]::GetRelativePath($root, $_.ScriptPath), $_.Line, $_.Column, $_.Severity, $_.RuleName, $_.Message
+            })
+        $results.Add([pscustomobject]@{ Name = "PSScriptAnalyzer $($analyzer.Version) ($($scripts.Count) files)"; Passed = $analyzerFindings.Count -eq 0; Findings = $analyzerFindings })
+    }
+    else {
+        # Not a failure: the build restores nothing from the PowerShell Gallery, and PSScriptAnalyzer
+        # is published there, not as a NuGet package the build can restore.
+        Write-Host 'Analyze: PSScriptAnalyzer is not installed on this machine (Get-Module -ListAvailable PSScriptAnalyzer finds none), so the scripts were parsed but not analyzed. It comes from the PowerShell Gallery, which the build does not use; Install-PSResource PSScriptAnalyzer (or Install-Module) and run again to have them analyzed.'
+    }
+
+    foreach ($result in $results) {
+        Write-Host ('Analyze: {0}: {1}' -f $result.Name, $(if ($result.Passed) { 'passed' } else { "failed, $($result.Findings.Count) findings" }))
+        foreach ($finding in $result.Findings) { Write-Host "    $finding" }
+    }
+    $results
+}
+
 function Get-Pester {
     $packages = Join-Path $root 'output/packages'
     $pester = Join-Path $packages "pester/$pesterVersion/tools/Pester.psd1"
@@ -91,6 +157,14 @@ function Invoke-Test {
 
 function Invoke-TestRun {
     param([switch] $Fast, [datetime] $Started)
+    # Analyze first: its findings are read before the tests' output, and a finding fails the run
+    # (each check counts as one test). TestFast leaves it out, to stay fast.
+    $analysis = @()
+    $analyzeWatch = [System.Diagnostics.Stopwatch]::StartNew()
+    if (-not $Fast) { $analysis = @(Invoke-Analyze) }
+    $analyzeWatch.Stop()
+    $analyzePassed = @($analysis | Where-Object Passed).Count
+    $analyzeFailed = $analysis.Count - $analyzePassed
     $trx = Join-Path $root 'output/test-results'
     & dotnet test (Join-Path $root 'tests/unit/ProcCmdlets.Tests.csproj') -c $Configuration --nologo -v q --logger "trx;LogFileName=unit.trx" --results-directory $trx
     $unitExit = $LASTEXITCODE
@@ -136,6 +210,7 @@ function Invoke-TestRun {
     Remove-StaleEndpoint -Since $Started
     # The slowest files first: where a run's time goes, and which file to look at when it grows.
     Write-Host 'Duration per test file:'
+    if ($analysis.Count) { Write-Host ('{0,8:N1} s  Analyze ({1} checks{2})' -f $analyzeWatch.Elapsed.TotalSeconds, $analysis.Count, $(if ($analyzeFailed) { ", $analyzeFailed failed" })) }
     Write-Host ('{0,8:N1} s  xunit ({1} tests)' -f $unitSeconds, ($unitPassed + $unitFailed))
     foreach ($container in $pesterResult.Containers | Sort-Object Duration -Descending) {
         $failedHere = $container.FailedCount
@@ -143,9 +218,9 @@ function Invoke-TestRun {
     }
     $elapsed = (Get-Date) - $Started
     Write-Host ('The run took {0:%m}m{0:ss}s{1}' -f $elapsed, $(if ($Stress) { ' under -Stress' }))
-    $passed = $unitPassed + $pesterResult.PassedCount + $r2r.Passed + $wine.Passed
-    $failed = $unitFailed + $pesterResult.FailedCount + $r2r.Failed + $wine.Failed
-    Write-Host "xunit: $unitPassed passed, $unitFailed failed; Pester: $($pesterResult.PassedCount) passed, $($pesterResult.FailedCount) failed; Pester under the self-contained pwsh: $($r2r.Passed) passed, $($r2r.Failed) failed; Pester under Wine: $($wine.Passed) passed, $($wine.Failed) failed"
+    $passed = $analyzePassed + $unitPassed + $pesterResult.PassedCount + $r2r.Passed + $wine.Passed
+    $failed = $analyzeFailed + $unitFailed + $pesterResult.FailedCount + $r2r.Failed + $wine.Failed
+    Write-Host "Analyze: $analyzePassed passed, $analyzeFailed failed; xunit: $unitPassed passed, $unitFailed failed; Pester: $($pesterResult.PassedCount) passed, $($pesterResult.FailedCount) failed; Pester under the self-contained pwsh: $($r2r.Passed) passed, $($r2r.Failed) failed; Pester under Wine: $($wine.Passed) passed, $($wine.Failed) failed"
     Write-Output "$passed passed, $failed failed"
     $script:testsFailed = $failed
 }
@@ -191,6 +266,12 @@ function Invoke-Package {
 
 switch ($Task) {
     'Build' { Invoke-Build }
+    'Analyze' {
+        $analysis = @(Invoke-Analyze)
+        $failedChecks = @($analysis | Where-Object { -not $_.Passed }).Count
+        Write-Output "$($analysis.Count - $failedChecks) passed, $failedChecks failed"
+        if ($failedChecks -gt 0) { exit 1 }
+    }
     'Test' { Invoke-Test }
     'TestFast' { Invoke-Test -Fast }
     'Demo' { Invoke-Demo }

@@ -1,12 +1,6 @@
 # A self-contained, ReadyToRun pwsh like the installed one (build/pwsh-r2r), and running Pester
 # files under it. Dot-sourced by build.ps1.
 
-function Get-PwshR2RPath {
-    <# The pwsh executable of the self-contained build (output/pwsh-r2r/pwsh). #>
-    param([Parameter(Mandatory)] [string] $Root)
-    Join-Path $Root 'output/pwsh-r2r/pwsh'
-}
-
 function Get-PowerShellToolHome {
     <# The unix folder of the PowerShell dotnet tool package, which holds $PSHOME/Modules, Schemas and en-US. #>
     param([Parameter(Mandatory)] [string] $Version)
@@ -21,41 +15,61 @@ function Get-PowerShellToolHome {
     $candidate
 }
 
+function Publish-SelfContainedPwsh {
+    <#
+    Publishes a self-contained pwsh project (the folder of its pwsh.csproj: build/pwsh-r2r,
+    build/pwsh-win) to $Output and adds what the publish does not carry, from $ToolHome (the
+    PowerShell tool package's tree for that platform): $PSHOME's Modules, Schemas, en-US and, where
+    the tree has one, powershell.config.json. The publish takes minutes and 170-180 MB, so it is
+    kept: redone only when the project's sources (its folder's and those it compiles from elsewhere)
+    change or the output is incomplete. Returns the path of $ExeName in $Output.
+    #>
+    param(
+        [Parameter(Mandatory)] [string] $Project,
+        [Parameter(Mandatory)] [string] $Output,
+        [Parameter(Mandatory)] [string] $ExeName,
+        [Parameter(Mandatory)] [string] $ToolHome,
+        [switch] $Force
+    )
+    $csproj = Join-Path $Project 'pwsh.csproj'
+    $stampPath = Join-Path $Output '.build-stamp'
+    $compiled = ([xml] (Get-Content -LiteralPath $csproj -Raw)).SelectNodes('//Compile[@Include]') |
+        ForEach-Object { Get-Item -LiteralPath (Join-Path $Project $_.Include) }
+    $sources = @(Get-ChildItem -LiteralPath $Project -File) + @($compiled) |
+        Where-Object Extension -in '.csproj', '.cs' | Sort-Object Name, FullName -Unique
+    $stamp = ($sources | ForEach-Object { (Get-FileHash -LiteralPath $_.FullName -Algorithm SHA256).Hash }) -join ';'
+    $pwsh = Join-Path $Output $ExeName
+    if (-not $Force -and (Test-Path $pwsh) -and (Test-Path (Join-Path $Output 'Modules')) -and
+        (Test-Path $stampPath) -and (Get-Content -LiteralPath $stampPath -Raw).Trim() -eq $stamp) {
+        Write-Host "Up to date: $pwsh"
+        return $pwsh
+    }
+
+    if (Test-Path $Output) { Remove-Item -LiteralPath $Output -Recurse -Force }
+    $clock = [Diagnostics.Stopwatch]::StartNew()
+    & dotnet publish $csproj -c Release -o $Output --nologo -v q
+    if ($LASTEXITCODE -ne 0) { throw "Publishing $csproj failed with exit code $LASTEXITCODE." }
+    foreach ($item in 'Modules', 'Schemas', 'en-US', 'powershell.config.json') {
+        $from = Join-Path $ToolHome $item
+        if (Test-Path $from) { Copy-Item -LiteralPath $from -Destination $Output -Recurse -Force }
+    }
+    Set-Content -LiteralPath $stampPath -Value $stamp -NoNewline
+    Write-Host ("Published {0} in {1:N0} s: {2}" -f (Split-Path $Project -Leaf), $clock.Elapsed.TotalSeconds, $pwsh)
+    $pwsh
+}
+
 function Invoke-PwshR2RBuild {
     <#
-    Publishes build/pwsh-r2r self-contained for linux-x64 with ReadyToRun to output/pwsh-r2r and adds
-    the built-in modules. The publish takes minutes and about 160 MB, so it is kept: it is redone
-    only when the project files change or the output is incomplete.
+    The self-contained pwsh for linux-x64 with ReadyToRun (build/pwsh-r2r) in output/pwsh-r2r, with
+    the built-in modules; kept between runs (Publish-SelfContainedPwsh).
     #>
     param([Parameter(Mandatory)] [string] $Root, [switch] $Force)
     if (-not $IsLinux -or [Runtime.InteropServices.RuntimeInformation]::OSArchitecture -ne 'X64') {
         Write-Warning 'The self-contained pwsh is built for linux-x64 only; skipped.'
         return $null
     }
-    $project = Join-Path $Root 'build/pwsh-r2r'
-    $output = Join-Path $Root 'output/pwsh-r2r'
-    $stampPath = Join-Path $output '.build-stamp'
-    $sources = Get-ChildItem -LiteralPath $project -File | Where-Object Extension -in '.csproj', '.cs' | Sort-Object Name
-    $stamp = ($sources | ForEach-Object { (Get-FileHash -LiteralPath $_.FullName -Algorithm SHA256).Hash }) -join ';'
-    $pwsh = Get-PwshR2RPath -Root $Root
-    if (-not $Force -and (Test-Path $pwsh) -and (Test-Path (Join-Path $output 'Modules')) -and
-        (Test-Path $stampPath) -and (Get-Content -LiteralPath $stampPath -Raw).Trim() -eq $stamp) {
-        Write-Host "Self-contained pwsh is up to date: $pwsh"
-        return $pwsh
-    }
-
-    if (Test-Path $output) { Remove-Item -LiteralPath $output -Recurse -Force }
-    $clock = [Diagnostics.Stopwatch]::StartNew()
-    & dotnet publish (Join-Path $project 'pwsh.csproj') -c Release -o $output --nologo -v q
-    if ($LASTEXITCODE -ne 0) { throw "Publishing the self-contained pwsh failed with exit code $LASTEXITCODE." }
-    $toolHome = Get-PowerShellToolHome -Version '7.6.9'
-    foreach ($folder in 'Modules', 'Schemas', 'en-US') {
-        $from = Join-Path $toolHome $folder
-        if (Test-Path $from) { Copy-Item -LiteralPath $from -Destination $output -Recurse -Force }
-    }
-    Set-Content -LiteralPath $stampPath -Value $stamp -NoNewline
-    Write-Host ("Published the self-contained pwsh in {0:N0} s: {1}" -f $clock.Elapsed.TotalSeconds, $pwsh)
-    $pwsh
+    Publish-SelfContainedPwsh -Project (Join-Path $Root 'build/pwsh-r2r') -Output (Join-Path $Root 'output/pwsh-r2r') -ExeName 'pwsh' `
+        -ToolHome (Get-PowerShellToolHome -Version '7.6.9') -Force:$Force
 }
 
 function Invoke-PesterUnder {

@@ -55,37 +55,14 @@ function Invoke-WithWineEnvironment {
 
 function Invoke-PwshWinBuild {
     <#
-    Publishes build/pwsh-win self-contained for win-x64 to output/pwsh-win and adds the built-in
-    modules and the installed pwsh's powershell.config.json (execution policy RemoteSigned, as the
-    Windows installer sets it). Kept like the ReadyToRun build: redone only when the project changes
-    or the output is incomplete.
+    The self-contained Windows pwsh (build/pwsh-win) in output/pwsh-win, with the built-in modules
+    and the installed pwsh's powershell.config.json (execution policy RemoteSigned, as the Windows
+    installer sets it); kept between runs like the ReadyToRun one (Publish-SelfContainedPwsh).
     #>
     param([Parameter(Mandatory)] [string] $Root, [switch] $Force)
-    $project = Join-Path $Root 'build/pwsh-win'
-    $output = Join-Path $Root 'output/pwsh-win'
-    $stampPath = Join-Path $output '.build-stamp'
-    $sources = @(Get-ChildItem -LiteralPath $project -File) + @(Get-Item (Join-Path $Root 'build/pwsh-r2r/Program.cs')) |
-        Where-Object Extension -in '.csproj', '.cs' | Sort-Object Name
-    $stamp = ($sources | ForEach-Object { (Get-FileHash -LiteralPath $_.FullName -Algorithm SHA256).Hash }) -join ';'
-    $pwsh = Join-Path $output 'pwsh.exe'
-    if (-not $Force -and (Test-Path $pwsh) -and (Test-Path (Join-Path $output 'Modules')) -and
-        (Test-Path $stampPath) -and (Get-Content -LiteralPath $stampPath -Raw).Trim() -eq $stamp) {
-        Write-Host "Windows pwsh is up to date: $pwsh"
-        return $pwsh
-    }
-
-    if (Test-Path $output) { Remove-Item -LiteralPath $output -Recurse -Force }
-    $clock = [Diagnostics.Stopwatch]::StartNew()
-    & dotnet publish (Join-Path $project 'pwsh.csproj') -c Release -o $output --nologo -v q
-    if ($LASTEXITCODE -ne 0) { throw "Publishing the Windows pwsh failed with exit code $LASTEXITCODE." }
     $toolHome = Join-Path (Split-Path (Get-PowerShellToolHome -Version '7.6.9')) 'win'
-    foreach ($item in 'Modules', 'Schemas', 'en-US', 'powershell.config.json') {
-        $from = Join-Path $toolHome $item
-        if (Test-Path $from) { Copy-Item -LiteralPath $from -Destination $output -Recurse -Force }
-    }
-    Set-Content -LiteralPath $stampPath -Value $stamp -NoNewline
-    Write-Host ("Published the Windows pwsh in {0:N0} s: {1}" -f $clock.Elapsed.TotalSeconds, $pwsh)
-    $pwsh
+    Publish-SelfContainedPwsh -Project (Join-Path $Root 'build/pwsh-win') -Output (Join-Path $Root 'output/pwsh-win') -ExeName 'pwsh.exe' `
+        -ToolHome $toolHome -Force:$Force
 }
 
 function Initialize-WinePrefix {

@@ -11,6 +11,6 @@ namespace ProcCmdlets
     internal interface ISharedEndpoint
     {
         /// <summary>Runs a call and returns its result; a timeout, a refusal or a failure throws.</summary>
-        object Call(ProcessSharedObject target, SharedOp op, TimeSpan? timeout, object[] args);
+        object? Call(ProcessSharedObject target, SharedOp op, TimeSpan? timeout, object?[] args);
     }
 }

@@ -14,7 +14,7 @@ namespace ProcCmdlets
     /// </summary>
     public sealed class ProcessPool : IDisposable
     {
-        internal ProcessPool(string name, int processCount, int maxTasksPerWorker, WorkerSetup setup, string initScript, object[] initArgs, System.Collections.Generic.IReadOnlyList<IWorkerTransport> transports = null, PSLanguageMode languageMode = PSLanguageMode.FullLanguage)
+        internal ProcessPool(string name, int processCount, int maxTasksPerWorker, WorkerSetup setup, string? initScript, object?[]? initArgs, System.Collections.Generic.IReadOnlyList<IWorkerTransport>? transports = null, PSLanguageMode languageMode = PSLanguageMode.FullLanguage)
         {
             // Encoding the setup once checks every value before any process starts.
             setup.Write(new Channel.PayloadWriter());
@@ -24,8 +24,10 @@ namespace ProcCmdlets
 
         internal WorkerPool Core { get; }
 
+        /// <summary>The pool's name, unique in the session.</summary>
         public string Name => Core.Name;
 
+        /// <summary>The number of workers the pool keeps (in all hosts together) [processes].</summary>
         public int ProcessCount => Core.ProcessCount;
 
         /// <summary>Where its workers run: this machine's name, or the hosts it reached over SSH.</summary>
@@ -34,6 +36,7 @@ namespace ProcCmdlets
         /// <summary>Items a worker runs before it is replaced by a fresh process; 0 for no limit.</summary>
         public int MaxTasksPerWorker => Core.MaxTasksPerWorker;
 
+        /// <summary>Whether the pool runs work, was closed or was terminated.</summary>
         public PoolState State => Core.State;
 
         /// <summary>The OS process ids of the pool's current workers.</summary>
@@ -50,8 +53,10 @@ namespace ProcCmdlets
         /// <summary>Ends every worker at once [terminate()].</summary>
         public void Terminate() => Core.Terminate();
 
+        /// <summary>Terminates the pool (see <see cref="Terminate"/>).</summary>
         public void Dispose() => Terminate();
 
+        /// <summary>The pool's name.</summary>
         public override string ToString() => Name;
     }
 }

@@ -33,6 +33,7 @@ namespace ProcCmdlets
         /// <summary>The pool the script block runs in.</summary>
         public string PoolName => _pool.Name;
 
+        /// <summary>The pool's name.</summary>
         public override string StatusMessage => _pool.Name;
 
         private void Finish(JobState state)
@@ -46,18 +47,21 @@ namespace ProcCmdlets
             }
         }
 
+        /// <summary>Cancels the apply: the pool drops it, and stops its item if a worker runs it.</summary>
         public override void StopJob()
         {
             _result.Cancelled = true;
             Finish(JobState.Stopped);
         }
 
+        /// <summary>Stops the job (see <see cref="StopJob"/>) and reports it done.</summary>
         public override void StopJobAsync()
         {
             StopJob();
             OnStopJobCompleted(new System.ComponentModel.AsyncCompletedEventArgs(null, false, null));
         }
 
+        /// <summary>Stops the job if it still runs.</summary>
         protected override void Dispose(bool disposing)
         {
             if (disposing && !IsFinishedState(JobStateInfo.State))

@@ -17,34 +17,34 @@ namespace ProcCmdlets
     {
         private readonly ProcessPool _pool;
         private readonly bool _ownsPool;
-        private readonly MapResult _run;
+        private readonly MapResult _result;
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
         private readonly Thread _drainer;
         private readonly JobRecordSink _sink;
         private readonly MapPump _pump;
-        private ErrorRecord _fatal;
+        private ErrorRecord? _fatal;
         private int _ended;
 
-        internal ProcessPoolMapJob(string command, ProcessPool pool, bool ownsPool, MapResult run, IList<KeyValuePair<object, byte[]>> items)
+        internal ProcessPoolMapJob(string command, ProcessPool pool, bool ownsPool, MapResult result, IList<KeyValuePair<object?, byte[]>> items)
             : base(command, null)
         {
             PSJobTypeName = "ProcessPoolMap";
             _pool = pool;
             _ownsPool = ownsPool;
-            _run = run;
+            _result = result;
             _sink = new JobRecordSink(this);
-            _pump = new MapPump(pool.Core, run, _sink, e => _fatal = e);
-            pool.Core.Register(run);
+            _pump = new MapPump(pool.Core, result, _sink, e => _fatal = e);
+            pool.Core.Register(result);
             SetJobState(JobState.Running);
             pool.Core.Change(() =>
             {
                 for (int i = 0; i < items.Count; i++)
                 {
-                    run.Pending.Add(i, items[i].Key, items[i].Value);
+                    result.Pending.Add(i, items[i].Key, items[i].Value);
                 }
 
-                run.Submitted = items.Count;
-                run.InputComplete = true;
+                result.Submitted = items.Count;
+                result.InputComplete = true;
             });
 
             // Only this thread drains the map's results, as the pipeline thread does for a map without -AsJob.
@@ -56,18 +56,19 @@ namespace ProcCmdlets
         public string PoolName => _pool.Name;
 
         /// <summary>Items whose results are all in the job's streams.</summary>
-        public long ItemsFinished => _run.Finished;
+        public long ItemsFinished => _result.Finished;
 
         /// <summary>Items the map was given.</summary>
-        public long ItemCount => _run.Submitted;
+        public long ItemCount => _result.Submitted;
 
-        public override string StatusMessage => $"{_run.Finished} of {_run.Submitted} items";
+        /// <summary>How many items have finished, of how many.</summary>
+        public override string StatusMessage => $"{_result.Finished} of {_result.Submitted} items";
 
         private void Drain()
         {
             try
             {
-                while (!_run.AllFinished && _fatal == null)
+                while (!_result.AllFinished && _fatal == null)
                 {
                     _pump.Pump(_stop.Token);
                 }
@@ -94,7 +95,7 @@ namespace ProcCmdlets
             End(_fatal == null ? JobState.Completed : JobState.Failed, _fatal?.Exception);
         }
 
-        private void End(JobState state, Exception reason)
+        private void End(JobState state, Exception? reason)
         {
             if (Interlocked.Exchange(ref _ended, 1) != 0)
             {
@@ -110,6 +111,7 @@ namespace ProcCmdlets
             SetJobState(state, reason);
         }
 
+        /// <summary>Stops the map: its queued items are dropped and the workers running its items are ended.</summary>
         public override void StopJob()
         {
             if (IsFinishedState(JobStateInfo.State))
@@ -122,12 +124,14 @@ namespace ProcCmdlets
             End(JobState.Stopped, null);
         }
 
+        /// <summary>Stops the job (see <see cref="StopJob"/>) and reports it done.</summary>
         public override void StopJobAsync()
         {
             StopJob();
             OnStopJobCompleted(new System.ComponentModel.AsyncCompletedEventArgs(null, false, null));
         }
 
+        /// <summary>Stops the job if it still runs.</summary>
         protected override void Dispose(bool disposing)
         {
             // The token source is not disposed: the drain thread may still be looking at its token.

@@ -17,19 +17,19 @@ namespace ProcCmdlets
         public int MaxSize => Capacity;
 
         /// <summary>How many items wait in the queue now [qsize()].</summary>
-        public int Count => (int)Call(SharedOp.Count);
+        public int Count => (int)Call(SharedOp.Count)!; // always an int
 
         /// <summary>Adds an item, waiting while the queue is full.</summary>
-        public void Put(object item) => Call(SharedOp.Put, item);
+        public void Put(object? item) => Call(SharedOp.Put, item);
 
         /// <summary>Adds an item, waiting at most <paramref name="timeout"/> seconds while the queue is full.</summary>
-        public void Put(object item, double timeout) => CallWithin(SharedOp.Put, timeout, item);
+        public void Put(object? item, double timeout) => CallWithin(SharedOp.Put, timeout, item);
 
         /// <summary>Takes the oldest item, waiting for one.</summary>
-        public object Get() => Call(SharedOp.Get);
+        public object? Get() => Call(SharedOp.Get);
 
         /// <summary>Takes the oldest item, waiting at most <paramref name="timeout"/> seconds for one.</summary>
-        public object Get(double timeout) => CallWithin(SharedOp.Get, timeout);
+        public object? Get(double timeout) => CallWithin(SharedOp.Get, timeout);
 
         /// <summary>Marks one item taken from the queue as processed [task_done()].</summary>
         public void TaskDone() => Call(SharedOp.TaskDone);

@@ -10,7 +10,7 @@ namespace ProcCmdlets
     /// </summary>
     public abstract class ProcessSharedObject : ISharedHandleSource
     {
-        private static readonly object[] NoArgs = new object[0];
+        private static readonly object[] NoArgs = Array.Empty<object>();
 
         internal ProcessSharedObject(byte kind, long id, int capacity, ISharedEndpoint endpoint)
         {
@@ -31,25 +31,26 @@ namespace ProcCmdlets
 
         SharedHandle ISharedHandleSource.Handle => new SharedHandle(Kind, Id, Capacity);
 
+        /// <summary>The object's type and id.</summary>
         public override string ToString() => $"{GetType().Name} {Id}";
 
-        internal object Call(SharedOp op) => Endpoint.Call(this, op, null, NoArgs);
+        internal object? Call(SharedOp op) => Endpoint.Call(this, op, null, NoArgs);
 
-        internal object Call(SharedOp op, params object[] args) => Endpoint.Call(this, op, null, args);
+        internal object? Call(SharedOp op, params object?[] args) => Endpoint.Call(this, op, null, args);
 
-        internal object CallWithin(SharedOp op, double timeoutSeconds, params object[] args) =>
+        internal object? CallWithin(SharedOp op, double timeoutSeconds, params object?[] args) =>
             Endpoint.Call(this, op, ToTimeSpan(timeoutSeconds), args);
 
-        private static TimeSpan ToTimeSpan(double seconds)
+        private static TimeSpan ToTimeSpan(double timeout)
         {
-            if (double.IsNaN(seconds) || seconds < 0)
+            if (double.IsNaN(timeout) || timeout < 0)
             {
-                throw new ArgumentOutOfRangeException("timeout", seconds, "A timeout is a number of seconds, 0 or more.");
+                throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "A timeout is a number of seconds, 0 or more.");
             }
 
-            return seconds * 1000 >= int.MaxValue ? TimeSpan.FromMilliseconds(int.MaxValue) : TimeSpan.FromMilliseconds(Math.Ceiling(seconds * 1000));
+            return timeout * 1000 >= int.MaxValue ? TimeSpan.FromMilliseconds(int.MaxValue) : TimeSpan.FromMilliseconds(Math.Ceiling(timeout * 1000));
         }
 
-        internal static bool IsTrue(object value) => value is bool b && b;
+        internal static bool IsTrue(object? value) => value is bool b && b;
     }
 }

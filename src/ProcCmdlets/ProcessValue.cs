@@ -11,16 +11,16 @@ namespace ProcCmdlets
         }
 
         /// <summary>The value now; setting it replaces it.</summary>
-        public object Value
+        public object? Value
         {
             get => Call(SharedOp.GetValue);
             set => Call(SharedOp.SetValue, value);
         }
 
         /// <summary>Adds <paramref name="delta"/> atomically (a missing value counts as 0) and returns the new value.</summary>
-        public object Add(object delta) => Call(SharedOp.Add, delta);
+        public object Add(object? delta) => Call(SharedOp.Add, delta)!; // the new number, never $null
 
         /// <summary>Sets <paramref name="value"/> if the value equals <paramref name="comparand"/>; returns the value before.</summary>
-        public object CompareExchange(object value, object comparand) => Call(SharedOp.CompareExchange, value, comparand);
+        public object? CompareExchange(object? value, object? comparand) => Call(SharedOp.CompareExchange, value, comparand);
     }
 }

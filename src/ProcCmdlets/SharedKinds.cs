@@ -12,7 +12,7 @@ namespace ProcCmdlets
         public const byte Dictionary = 7;
 
         /// <summary>The public object for a handle, with its calls going to <paramref name="endpoint"/>.</summary>
-        public static ProcessSharedObject Create(byte kind, long id, int capacity, ISharedEndpoint endpoint)
+        public static ProcessSharedObject? Create(byte kind, long id, int capacity, ISharedEndpoint endpoint)
         {
             switch (kind)
             {

@@ -7,7 +7,7 @@ namespace ProcCmdlets
     /// <summary>Turns how a shared-object call ended into its result or the exception the caller sees, on either side.</summary>
     internal static class SharedOutcome
     {
-        public static object Unwrap(SharedStatus status, object value, string message)
+        public static object? Unwrap(SharedStatus status, object? value, string? message)
         {
             switch (status)
             {

@@ -22,9 +22,9 @@ namespace ProcCmdlets
         private readonly JobRecordSink _sink;
         private int _stopping;
         private int? _reportedExitCode;
-        private ErrorRecord _lastError;
+        private ErrorRecord? _lastError;
 
-        internal WorkerProcess(string command, string name, WorkerClient connection)
+        internal WorkerProcess(string command, string? name, WorkerClient connection)
             : base(command, name)
         {
             PSJobTypeName = "WorkerProcess";
@@ -45,6 +45,7 @@ namespace ProcCmdlets
 
         internal WorkerClient Connection => _connection;
 
+        /// <summary>The exit code once the worker has exited, its process id before.</summary>
         public override string StatusMessage => ExitCode.HasValue ? $"Exit code {ExitCode}" : $"Process {ProcessId}";
 
         /// <summary>Where the worker runs.</summary>
@@ -52,12 +53,12 @@ namespace ProcCmdlets
 
         private void OnFrame(Frame frame)
         {
-            PayloadReader r = frame.Reader(SharedTable.Resolver);
+            PayloadReader r = frame.Reader(SessionResolver.Instance);
             switch (frame.Kind)
             {
                 case FrameKind.Record:
                     Record header = Record.ReadHeader(r);
-                    object record;
+                    object? record;
                     try
                     {
                         record = header.ReadBody(r, null, replaceTarget: false);
@@ -107,7 +108,7 @@ namespace ProcCmdlets
                 : code == 0 ? JobState.Completed : JobState.Failed;
 
             // As Start-Job's and ThreadJob's, a failed job says why in JobStateInfo.Reason.
-            Exception reason = state != JobState.Failed ? null
+            Exception? reason = state != JobState.Failed ? null
                 : _lastError?.Exception ?? new WorkerCrashedException($"The worker process {ProcessId} exited with code {code}.");
             SetJobState(state, reason);
             WorkerSpare.Forget(connection);
@@ -139,14 +140,16 @@ namespace ProcCmdlets
             }
 
             // Withdrawn under the decision, before Stop-WorkerProcess returns and the user's next put can come.
-            SharedDispatcher.Condemn(_connection);
+            SharedDispatcher.Session.Condemn(_connection);
             _connection.Kill();
             _connection.WaitForExit(TimeSpan.FromSeconds(10));
             Finished.WaitOne(TimeSpan.FromSeconds(5));
         }
 
+        /// <summary>Asks the worker to stop its pipeline; kills it after the grace period.</summary>
         public override void StopJob() => Stop(false);
 
+        /// <summary>Stops the job on a thread-pool thread and reports it done.</summary>
         public override void StopJobAsync()
         {
             ThreadPool.QueueUserWorkItem(_ =>
@@ -156,8 +159,10 @@ namespace ProcCmdlets
             });
         }
 
+        /// <summary>Stops the worker; with <paramref name="force"/>, kills it at once.</summary>
         public override void StopJob(bool force, string reason) => Stop(force);
 
+        /// <summary>Kills the worker if it still runs, and closes its channel.</summary>
         protected override void Dispose(bool disposing)
         {
             if (disposing)

@@ -89,7 +89,7 @@ Describe 'Invoke-ProcessPoolApply' {
             # The script block cannot end before the test sets $go: a job returned while it runs was
             # returned at once, on a busy machine too. (The wait is a safety net.)
             $go = New-ProcessEvent
-            $job = Invoke-ProcessPoolApply -Pool $script:pool -AsJob -ArgumentList $go { param($e) $null = $e.Wait(120); 'async result' }
+            $job = Invoke-ProcessPoolApply -Pool $script:pool -AsJob -ArgumentList $go { param($e) $null = $e.Wait(60); 'async result' }
 
             $job | Should -BeOfType ([System.Management.Automation.Job])
             $job.GetType().FullName | Should -Be 'ProcCmdlets.ProcessPoolApplyJob'
@@ -160,12 +160,12 @@ Describe 'Invoke-ProcessPoolApply' {
             $jobs = 1..2 | ForEach-Object {
                 Invoke-ProcessPoolApply -Pool $script:pool -AsJob -ArgumentList $_, $barrier {
                     param($n, $b)
-                    $b.Wait(120)
+                    $b.Wait(60)
                     [pscustomobject]@{ N = $n; Pid = $PID }
                 }
             }
 
-            $null = Wait-Job -Job $jobs -Timeout 150
+            $null = Wait-Job -Job $jobs -Timeout 60
             $results = $jobs | Receive-Job
 
             $results | Should -HaveCount 2

@@ -282,8 +282,9 @@ Describe 'Invoke-ProcessPoolMap' {
                 $async = $instance.BeginInvoke([System.Management.Automation.PSDataCollection[psobject]]::new(), $output)
 
                 # A safety net, not a bound: a new pool's two workers took 25-28 s to start and run
-                # their first items on a busy machine, and the wait ends with the first result.
-                Wait-Until -TimeoutSeconds 120 { $output.Count -gt 0 } | Should -BeTrue
+                # their first items on a busy machine (twice that is allowed), and the wait ends with
+                # the first result.
+                Wait-Until -TimeoutSeconds 60 { $output.Count -gt 0 } | Should -BeTrue
                 @(Get-WorkerChildProcess).Count | Should -BeGreaterThan $before
 
                 $stopwatch = [System.Diagnostics.Stopwatch]::StartNew()
@@ -335,20 +336,11 @@ foreach ($round in 1..40) {
 "after: $((1..4 | Invoke-ProcessPoolMap -Pool $pool { $_ * 2 }) -join ',')"
 Remove-ProcessPool -Pool $pool -Force
 '@
-            $startInfo = [System.Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
-            if ([System.IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') {
-                $startInfo.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll'))
-            }
-            foreach ($argument in '-NoProfile', '-NonInteractive', '-File', $script, '-ModulePath', (Get-ProcCmdletsModulePath)) {
-                $startInfo.ArgumentList.Add($argument)
-            }
-            $startInfo.RedirectStandardOutput = $true
-            $startInfo.RedirectStandardError = $true
-            $process = [System.Diagnostics.Process]::Start($startInfo)
+            $process = [System.Diagnostics.Process]::Start((New-PwshStartInfo '-File', $script, '-ModulePath', (Get-ProcCmdletsModulePath)))
             try {
                 $stderr = $process.StandardError.ReadToEndAsync()
                 $stdout = $process.StandardOutput.ReadToEnd()
-                $process.WaitForExit(120000) | Should -BeTrue
+                $process.WaitForExit(60000) | Should -BeTrue
                 $process.ExitCode | Should -Be 0 -Because $stderr.Result
                 $stdout.Trim() | Should -Be 'after: 2,4,6,8'
             }

@@ -45,7 +45,7 @@ BeforeAll {
             $process.StandardInput.BaseStream.Write($Bytes, 0, $Bytes.Length)
             $process.StandardInput.BaseStream.Flush()
             if ($CloseInput) { $process.StandardInput.Dispose() }
-            if (-not $process.WaitForExit(120000)) { $process.Kill(); throw 'The worker did not exit.' }
+            if (-not $process.WaitForExit(60000)) { $process.Kill(); throw 'The worker did not exit.' }
             $process.StandardInput.Dispose()
             $null = $stdout.Wait(10000)
             [pscustomobject]@{ ExitCode = $process.ExitCode; Errors = $stderr.Result }
@@ -92,7 +92,7 @@ Describe 'Platforms: a worker''s children end with it' {
         Test-ProcessAlive -ProcessId $worker.ProcessId | Should -BeFalse
     }
 
-    It 'ends the child process of a worker whose session is killed (kill -9): the worker ends its process group' -Skip:($IsWindows) {
+    It 'Unix: ends the child process of a worker whose session is killed (kill -9): the worker ends its process group' -Skip:($IsWindows) {
         $childFile = Join-Path $TestDrive 'session-death-unix.pid'
         $script = "Import-Module '$((Get-Module ProcCmdlets).Path)'; `$w = Start-WorkerProcess { Set-Content -LiteralPath '$childFile' -Value (Start-Process -FilePath sleep -ArgumentList 300 -PassThru).Id; Start-Sleep 300 }; Start-Sleep 300"
         $session = Start-Process -FilePath $script:pwsh -ArgumentList ($script:pwshArguments + '-NoProfile', '-Command', $script) -PassThru
@@ -109,7 +109,7 @@ Describe 'Platforms: a worker''s children end with it' {
         }
     }
 
-    It 'leaves running the program a worker started when the worker finishes its script, as a shell does' -Skip:($IsWindows) {
+    It 'Unix: leaves running the program a worker started when the worker finishes its script, as a shell does' -Skip:($IsWindows) {
         $childFile = Join-Path $TestDrive 'finished.pid'
         $start = $script:startChild
         $worker = Start-WorkerProcess { Set-Content -LiteralPath $using:childFile -Value (& ([scriptblock]::Create($using:start))) }
@@ -198,7 +198,7 @@ Describe 'Platforms: the runtime a worker runs on' {
             "frameworks: $(($frameworks | Sort-Object) -join ',')"
         }
         $session = & $probe
-        $worker = Start-WorkerProcess $probe | Wait-WorkerProcess -Timeout 120
+        $worker = Start-WorkerProcess $probe | Wait-WorkerProcess -Timeout 60
         $worker | Should -Be $session
     }
 
@@ -214,7 +214,7 @@ Describe 'Platforms: the runtime a worker runs on' {
 'armed'
 "@)
         $worker = Start-WorkerProcess $arm
-        $worker | Wait-WorkerProcess -Timeout 120 | Should -Be 'armed'
+        $worker | Wait-WorkerProcess -Timeout 60 | Should -Be 'armed'
         Wait-Until -TimeoutSeconds 30 { -not (Test-ProcessAlive -ProcessId $worker.ProcessId) } | Should -BeTrue
         $marker | Should -Not -Exist
     }
@@ -227,13 +227,13 @@ Describe 'Platforms: Windows only' {
 
     It 'Windows: worker runspaces are STA' -Skip:(-not $IsWindows) {
         $worker = Start-WorkerProcess { [System.Threading.Thread]::CurrentThread.GetApartmentState().ToString() }
-        $worker | Wait-WorkerProcess -Timeout 120 | Should -Be 'STA'
+        $worker | Wait-WorkerProcess -Timeout 60 | Should -Be 'STA'
     }
 
     It 'Windows: non-ASCII console text from a native program arrives intact (UTF-8 relay)' -Skip:(-not $IsWindows) {
         # By full path: PowerShell's command lookup does not find system32's programs under Wine.
         $worker = Start-WorkerProcess { & "$env:SystemRoot\System32\cmd.exe" /c 'echo Grüße 東京 1>&2' }
-        $text = $worker | Wait-WorkerProcess -Timeout 120 *>&1 | Out-String
+        $text = $worker | Wait-WorkerProcess -Timeout 60 *>&1 | Out-String
         $text | Should -BeLike '*Grüße 東京*'
     }
 
@@ -254,7 +254,7 @@ public static class CrtProbe
 '@
             "written $([CrtProbe]::Write("crt-descriptor-text`n"))"
         }
-        $output = $worker | Wait-WorkerProcess -Timeout 120 *>&1 | ForEach-Object { "$_" }
+        $output = $worker | Wait-WorkerProcess -Timeout 60 *>&1 | ForEach-Object { "$_" }
         $output | Should -Contain 'written 20' -Because 'descriptor 1 writes to standard error instead of failing on a closed handle'
         ($output -join "`n") | Should -BeLike '*crt-descriptor-text*'
         $worker.ExitCode | Should -Be 0
@@ -262,14 +262,23 @@ public static class CrtProbe
 
     It 'Windows: a worker''s programs read NUL as standard input (not under Wine: it has no more.com)' -Skip:(-not $IsWindows -or (Test-Path -LiteralPath 'HKLM:\SOFTWARE\Wine')) {
         $worker = Start-WorkerProcess { (& "$env:SystemRoot\System32\cmd.exe" /c 'more') -join ''; "exit $LASTEXITCODE" }
-        $worker | Wait-WorkerProcess -Timeout 120 | Should -Contain 'exit 0'
+        $worker | Wait-WorkerProcess -Timeout 60 | Should -Contain 'exit 0'
     }
 
-    # Under Wine a pwsh.exe session needs a terminal, which Start-Process does not give it.
-    It 'Windows: the worker''s Job object ends its children when the session process dies (not under Wine: a session there needs a terminal)' -Skip:(-not $IsWindows -or (Test-Path -LiteralPath 'HKLM:\SOFTWARE\Wine')) {
+    It 'Windows: the worker''s Job object ends its children when the session process dies' -Skip:(-not $IsWindows) {
         $childFile = Join-Path $TestDrive 'session-death.pid'
         $script = "Import-Module '$((Get-Module ProcCmdlets).Path)'; `$w = Start-WorkerProcess { Set-Content -LiteralPath '$childFile' -Value (Start-Process `$env:SystemRoot\System32\ping.exe -ArgumentList '-n','300','127.0.0.1' -WindowStyle Hidden -PassThru).Id; Start-Sleep 300 }; Start-Sleep 300"
-        $session = Start-Process -FilePath $script:pwsh -ArgumentList ($script:pwshArguments + '-NoProfile', '-Command', $script) -PassThru -WindowStyle Hidden
+        # All three standard streams redirected: under Wine a pwsh.exe session with neither a terminal
+        # nor a redirected standard input does not start.
+        $info = [System.Diagnostics.ProcessStartInfo]::new($script:pwsh)
+        foreach ($argument in $script:pwshArguments + '-NoProfile', '-NonInteractive', '-Command', $script) { $info.ArgumentList.Add($argument) }
+        $info.UseShellExecute = $false
+        $info.RedirectStandardInput = $true
+        $info.RedirectStandardOutput = $true
+        $info.RedirectStandardError = $true
+        $session = [System.Diagnostics.Process]::Start($info)
+        $null = $session.StandardOutput.ReadToEndAsync()
+        $null = $session.StandardError.ReadToEndAsync()
         try {
             Wait-Until -TimeoutSeconds 60 { (Test-Path -LiteralPath $childFile) -and (Get-Content -LiteralPath $childFile) } | Should -BeTrue
             $childId = [int] (Get-Content -LiteralPath $childFile)
@@ -287,7 +296,7 @@ public static class CrtProbe
 Import-Module '$((Get-Module ProcCmdlets).Path)'
 (1..4 | Invoke-ProcessPoolMap { `$_ * 2 } -ProcessCount 2) -join ','
 `$w = Start-WorkerProcess { `$PSVersionTable.PSEdition }
-`$w | Wait-WorkerProcess -Timeout 120
+`$w | Wait-WorkerProcess -Timeout 60
 `$pool = New-ProcessPool -ProcessCount 2
 (1, 2 | Invoke-ProcessPoolMap -Pool `$pool { `$_ + 1 }) -join ','
 Remove-ProcessPool -Pool `$pool

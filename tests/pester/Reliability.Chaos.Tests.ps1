@@ -157,19 +157,9 @@ Remove-ProcessPool -Pool $pool -Force
         param([int] $Count, [double] $MinimumAgeSeconds, [double] $DurationSeconds, [double] $StallSeconds)
 
         $resultPath = Join-Path $TestDrive "chaos-$([guid]::NewGuid().ToString('N')).json"
-        $startInfo = [System.Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
-        if ([System.IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') {
-            $startInfo.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll'))
-        }
-        foreach ($argument in '-NoProfile', '-NonInteractive', '-File', $script:chaosScript,
-            '-ModulePath', (Get-ProcCmdletsModulePath), '-ResultPath', $resultPath,
-            '-Count', $Count, '-MinimumAgeSeconds', $MinimumAgeSeconds, '-DurationSeconds', $DurationSeconds) {
-            $startInfo.ArgumentList.Add([string] $argument)
-        }
-        $startInfo.UseShellExecute = $false
-        $startInfo.RedirectStandardOutput = $true
-        $startInfo.RedirectStandardError = $true
-        $process = [System.Diagnostics.Process]::Start($startInfo)
+        $arguments = '-File', $script:chaosScript, '-ModulePath', (Get-ProcCmdletsModulePath), '-ResultPath', $resultPath,
+            '-Count', $Count, '-MinimumAgeSeconds', $MinimumAgeSeconds, '-DurationSeconds', $DurationSeconds
+        $process = [System.Diagnostics.Process]::Start((New-PwshStartInfo ([string[]] $arguments)))
         try {
             $stderr = $process.StandardError.ReadToEndAsync()
             $lines = [System.Collections.Generic.List[string]]::new()

@@ -38,72 +38,11 @@ namespace ProcCmdletsReliabilityTests
     $script:uncarriableArguments = [object[]]::new(1)
     $script:uncarriableArguments[0] = $script:uncarriable
 
-    # Starts a script in a new runspace (ProcCmdlets imported); Complete-Bounded gives up on it at
-    # its deadline, so that a hang of the product fails the test instead of the whole run. Several
-    # can run at once and share the wait.
-    function Start-Bounded {
-        param(
-            [Parameter(Mandatory)] [scriptblock] $Script,
-            [object[]] $ArgumentList = @(),
-            [double] $TimeoutSeconds = 60
-        )
-
-        $instance = New-ProcCmdletsPowerShell -NoWarmSpare
-        $null = $instance.AddScript($Script.ToString())
-        foreach ($argument in $ArgumentList) {
-            $null = $instance.AddArgument($argument)
-        }
-        $output = [System.Management.Automation.PSDataCollection[psobject]]::new()
-        [pscustomobject]@{
-            Instance  = $instance
-            Output    = $output
-            Stopwatch = [System.Diagnostics.Stopwatch]::StartNew()
-            Deadline  = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
-            Async     = $instance.BeginInvoke([System.Management.Automation.PSDataCollection[psobject]]::new(), $output)
-            Result    = $null
-        }
-    }
-
     # The error a bounded run ended with: the one its script caught, else the first it wrote.
     function Get-FirstFailure {
         param([Parameter(Mandatory)] $Run)
 
         @($Run.Output[-1].Caught) + @($Run.Errors) | Where-Object { $_ } | Select-Object -First 1
-    }
-
-    # Waits for a started script until its deadline; the runspace is closed after, which ends its
-    # pools and workers.
-    function Complete-Bounded {
-        param([Parameter(Mandatory)] $Run)
-
-        if ($Run.Result) {
-            return $Run.Result
-        }
-        $instance = $Run.Instance
-        try {
-            $left = [Math]::Max(0, ($Run.Deadline - [DateTime]::UtcNow).TotalMilliseconds)
-            $completed = $Run.Async.AsyncWaitHandle.WaitOne([int] $left)
-            $Run.Stopwatch.Stop()
-            if ($completed) {
-                try { $null = $instance.EndInvoke($Run.Async) } catch { }
-            }
-            else {
-                $null = $instance.BeginStop($null, $null).AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds(15))
-            }
-
-            $Run.Result = [pscustomobject]@{
-                Completed = $completed
-                Seconds   = $Run.Stopwatch.Elapsed.TotalSeconds
-                Output    = @($Run.Output)
-                Errors    = @($instance.Streams.Error)
-            }
-            $Run.Result
-        }
-        finally {
-            $null = $instance.Runspace.CloseAsync()
-            $null = Wait-Until -TimeoutSeconds 20 { $instance.Runspace.RunspaceStateInfo.State -in 'Closed', 'Broken' }
-            $instance.Dispose()
-        }
     }
 
     # Worker processes of this session other than the shared pool's.
@@ -573,18 +512,29 @@ Describe 'Reliability: hostile and odd input' {
             Remove-WorkerProcess -Worker $worker
         }
 
-        It 'a native program''s output in an item becomes that item''s output, in order' -Skip:(-not $IsLinux) {
-            $results = 1..3 | Invoke-ProcessPoolMap -Pool $script:pool { sh -c "echo native $_"; "item $_" }
+        It 'a native program''s output in an item becomes that item''s output, in order' {
+            $results = 1..3 | Invoke-ProcessPoolMap -Pool $script:pool {
+                # By full path: PowerShell's command lookup does not find system32's programs under Wine.
+                if ($IsWindows) { & "$env:SystemRoot\System32\cmd.exe" /c "echo native $_" } else { sh -c "echo native $_" }
+                "item $_"
+            }
 
             $results | Should -Be @('native 1', 'item 1', 'native 2', 'item 2', 'native 3', 'item 3')
         }
 
-        It 'a native program writing straight to the worker''s stdout does not reach the channel; its text comes as console output' -Skip:(-not $IsLinux) {
+        It 'a native program writing straight to the worker''s stdout does not reach the channel; its text comes as console output' {
             $results = 1..2 | Invoke-ProcessPoolMap -Pool $script:pool -ChunkSize 1 {
-                # The child inherits the worker's standard output; it also writes a frame header.
-                $startInfo = [System.Diagnostics.ProcessStartInfo]::new('sh')
-                $startInfo.ArgumentList.Add('-c')
-                $startInfo.ArgumentList.Add("echo native-direct-$_; printf '\005\000\000\000\041'")
+                # The child inherits the worker's standard output; on Unix it also writes a frame header
+                # (cmd.exe has no way to write those bytes).
+                $startInfo = if ($IsWindows) {
+                    [System.Diagnostics.ProcessStartInfo]::new("$env:SystemRoot\System32\cmd.exe", "/c echo native-direct-$_")
+                }
+                else {
+                    $unix = [System.Diagnostics.ProcessStartInfo]::new('sh')
+                    $unix.ArgumentList.Add('-c')
+                    $unix.ArgumentList.Add("echo native-direct-$_; printf '\005\000\000\000\041'")
+                    $unix
+                }
                 $startInfo.UseShellExecute = $false
                 $child = [System.Diagnostics.Process]::Start($startInfo)
                 $child.WaitForExit()
@@ -685,7 +635,7 @@ Describe 'Reliability: a worker fed frames it cannot act on' {
                 $stderr = $process.StandardError.ReadToEndAsync()
                 $process.StandardInput.BaseStream.Write($Frames, 0, $Frames.Length)
                 $process.StandardInput.BaseStream.Flush()
-                $process.WaitForExit(120000) | Should -BeTrue -Because 'a worker that cannot go on ends'
+                $process.WaitForExit(60000) | Should -BeTrue -Because 'a worker that cannot go on ends'
                 $null = $stderr.Wait(30000)
                 [pscustomobject]@{ ExitCode = $process.ExitCode; Console = $stderr.Result }
             }

@@ -13,17 +13,7 @@ BeforeAll {
     function Start-ChildPowerShell {
         param([Parameter(Mandatory)] [string] $Command)
 
-        $startInfo = [System.Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
-        if ([System.IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') {
-            $startInfo.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll'))
-        }
-        foreach ($argument in '-NoProfile', '-NonInteractive', '-Command', $Command) {
-            $startInfo.ArgumentList.Add($argument)
-        }
-        $startInfo.UseShellExecute = $false
-        $startInfo.RedirectStandardOutput = $true
-        $startInfo.RedirectStandardError = $true
-        $process = [System.Diagnostics.Process]::Start($startInfo)
+        $process = [System.Diagnostics.Process]::Start((New-PwshStartInfo '-Command', $Command))
         # Drained so that the child never blocks on a full pipe.
         [pscustomobject]@{
             Process = $process
@@ -99,7 +89,9 @@ $ids = @($pool.WorkerProcessIds) + $worker.ProcessId
         $child = Start-ChildPowerShell -Command $command
         $workerIds = @()
         try {
-            $written = Wait-Until -TimeoutSeconds 60 { (Test-Path -LiteralPath $pidFile) -or $child.Process.HasExited }
+            # The child's own start, its pool's and its worker's: over a minute on a loaded machine. The
+            # wait ends when the file appears or the child exits; the bound only keeps a hang finite.
+            $written = Wait-Until -TimeoutSeconds 300 { (Test-Path -LiteralPath $pidFile) -or $child.Process.HasExited }
             $written | Should -BeTrue
             $child.Process.HasExited | Should -BeFalse -Because "the child session should still run (its errors: $(if ($child.Process.HasExited) { $child.Error.Result }))"
             $workerIds = @((Get-Content -LiteralPath $pidFile -Raw).Split(',') | ForEach-Object { [int] $_ })
@@ -115,11 +107,13 @@ $ids = @($pool.WorkerProcessIds) + $worker.ProcessId
 
             Stop-Process -Id $child.Process.Id -Force
             $child.Process.WaitForExit(10000) | Should -BeTrue
+            $killed = [System.Diagnostics.Stopwatch]::StartNew()
 
             $gone = Wait-Until -TimeoutSeconds 5 -IntervalMilliseconds 100 {
                 @($workerIds | Where-Object { Test-ProcessAlive -ProcessId $_ }).Count -eq 0
             }
             $left = @($workerIds | Where-Object { Test-ProcessAlive -ProcessId $_ })
+            Write-Host ("    workers gone {0:N1} s after the session's exit" -f $killed.Elapsed.TotalSeconds)
             $gone | Should -BeTrue -Because "worker processes $($left -join ', ') should have exited after their session was killed"
         }
         finally {
@@ -152,6 +146,7 @@ Describe 'Reliability: Ctrl+C' {
             $busy.Count | Should -BeGreaterOrEqual 2
 
             $seconds = Stop-Instance -Instance $instance
+            Write-Host ("    Ctrl+C took {0:N1} s" -f $seconds)
 
             $seconds | Should -Not -BeNullOrEmpty -Because 'Ctrl+C should stop the map'
             $seconds | Should -BeLessThan 10
@@ -176,6 +171,7 @@ Describe 'Reliability: Ctrl+C' {
             Start-Sleep -Milliseconds 500
 
             $seconds = Stop-Instance -Instance $instance
+            Write-Host ("    Ctrl+C took {0:N1} s" -f $seconds)
 
             $seconds | Should -Not -BeNullOrEmpty -Because 'Ctrl+C should stop the map'
             $seconds | Should -BeLessThan 10
@@ -186,6 +182,7 @@ $stopwatch = [System.Diagnostics.Stopwatch]::StartNew()
 $next = @(1..5 | Invoke-ProcessPoolMap -Pool $pool { $_ * 3 })
 [pscustomobject]@{ State = "$($pool.State)"; Workers = @($pool.WorkerProcessIds).Count; Next = $next; Seconds = $stopwatch.Elapsed.TotalSeconds }
 '@
+            Write-Host ("    the next map took {0:N1} s" -f $after[0].Seconds)
             $after[0].State | Should -Be 'Running'
             $after[0].Workers | Should -Be 2
             $after[0].Next | Should -Be @(3, 6, 9, 12, 15)

@@ -11,7 +11,7 @@ AfterAll {
     Assert-NoWorkerLeft
 }
 
-Describe 'Reliability: a stopped worker' -Skip:($IsWindows) {
+Describe 'Reliability: a stopped worker (Unix: SIGSTOP)' -Skip:($IsWindows) {
     It 'a map of large items with -TimeoutSeconds finishes: the stopped worker''s item times out, the rest run elsewhere, the pool heals' {
         $pool = New-ProcessPool -ProcessCount 2 -Name 'StoppedWorkerPool'
         try {
@@ -24,6 +24,7 @@ Describe 'Reliability: a stopped worker' -Skip:($IsWindows) {
             $results = $items |
                 Invoke-ProcessPoolMap -Pool $pool -TimeoutSeconds 3 { $_.Length } -ErrorVariable failures -ErrorAction SilentlyContinue
             $clock.Stop()
+            Write-Host ("    60 items, one worker stopped, -TimeoutSeconds 3: {0:N1} s" -f $clock.Elapsed.TotalSeconds)
 
             $clock.Elapsed.TotalSeconds | Should -BeLessThan 30 -Because 'a stopped worker must not hold the map past its timeouts'
             @($failures).Count | Should -BeLessOrEqual 1 -Because 'only the item due on the stopped worker may time out'
@@ -51,6 +52,7 @@ Describe 'Reliability: a stopped worker' -Skip:($IsWindows) {
         $clock = [System.Diagnostics.Stopwatch]::StartNew()
         Remove-ProcessPool -Pool $pool
         $clock.Stop()
+        Write-Host ("    Remove-ProcessPool with a stopped worker: {0:N1} s" -f $clock.Elapsed.TotalSeconds)
 
         $clock.Elapsed.TotalSeconds | Should -BeLessThan 30
         $pool.State | Should -Be 'Closed'

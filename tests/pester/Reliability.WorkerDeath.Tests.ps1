@@ -72,60 +72,6 @@ BeforeAll {
             $Killer.Instance.Dispose()
         }
     }
-
-    # Runs a script in a new runspace (ProcCmdlets imported) and gives up after a bound, so that a
-    # hang of the product fails the test instead of the whole run. The runspace is closed after,
-    # which ends its pools and workers.
-    function Invoke-Bounded {
-        param(
-            [Parameter(Mandatory)] [scriptblock] $Script,
-            [object[]] $ArgumentList = @(),
-            [double] $TimeoutSeconds = 60
-        )
-
-        $instance = New-ProcCmdletsPowerShell -NoWarmSpare
-        try {
-            $null = $instance.AddScript($Script.ToString())
-            foreach ($argument in $ArgumentList) {
-                $null = $instance.AddArgument($argument)
-            }
-
-            $output = [System.Management.Automation.PSDataCollection[psobject]]::new()
-            $stopwatch = [System.Diagnostics.Stopwatch]::StartNew()
-            $async = $instance.BeginInvoke([System.Management.Automation.PSDataCollection[psobject]]::new(), $output)
-            $completed = $async.AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds($TimeoutSeconds))
-            $stopwatch.Stop()
-            $terminating = $null
-            if ($completed) {
-                try {
-                    $null = $instance.EndInvoke($async)
-                }
-                catch {
-                    $exception = $_.Exception
-                    while ($exception -is [System.Management.Automation.MethodInvocationException] -and $exception.InnerException) {
-                        $exception = $exception.InnerException
-                    }
-                    $terminating = if ($exception -is [System.Management.Automation.IContainsErrorRecord]) { $exception.ErrorRecord } else { $exception }
-                }
-            }
-            else {
-                $null = $instance.BeginStop($null, $null).AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds(15))
-            }
-
-            [pscustomobject]@{
-                Completed   = $completed
-                Seconds     = $stopwatch.Elapsed.TotalSeconds
-                Output      = @($output)
-                Errors      = @($instance.Streams.Error)
-                Terminating = $terminating
-            }
-        }
-        finally {
-            $null = $instance.Runspace.CloseAsync()
-            $null = Wait-Until -TimeoutSeconds 20 { $instance.Runspace.RunspaceStateInfo.State -in 'Closed', 'Broken' }
-            $instance.Dispose()
-        }
-    }
 }
 
 AfterAll {
@@ -376,6 +322,35 @@ Describe 'Reliability: items that run past -TimeoutSeconds under load' {
         $result.Seconds | Should -BeLessThan 60
         $result.Workers | Should -HaveCount 2
         $result.After | Should -Be @(2, 4, 6, 8)
+    }
+}
+
+Describe 'Reliability: a worker''s slow start is not an item''s time' {
+    It 'a worker whose engine starts slower than -TimeoutSeconds runs its first item without a timeout' {
+        # A busy machine makes a fresh worker's first compiles take seconds. Here the worker's first
+        # pipeline after its initialization script sleeps 8 s instead (a breakpoint that script sets,
+        # fired once), without a warm spare, so every worker the pool starts is slow to start. Each
+        # item's -TimeoutSeconds must count from when a worker takes it, not from a start it waits
+        # behind: otherwise every item times out and each replacement is as slow as the last.
+        $run = Invoke-Bounded -TimeoutSeconds 150 -Script {
+            $pool = New-ProcessPool -ProcessCount 1 -InitializationScript {
+                $global:slowStart = $true
+                $null = Set-PSBreakpoint -Variable __pcFeed -Mode Read -Action {
+                    if ($global:slowStart) {
+                        $global:slowStart = $false
+                        Get-PSBreakpoint | Remove-PSBreakpoint
+                        Start-Sleep -Seconds 8
+                    }
+                }
+            }
+            $results = 1..4 | Invoke-ProcessPoolMap -Pool $pool -TimeoutSeconds 4 { $_ * 10 } -ErrorVariable failures -ErrorAction SilentlyContinue
+            [pscustomobject]@{ Results = @($results); Failures = @($failures) }
+        }
+
+        $run.Completed | Should -BeTrue
+        $result = $run.Output[-1]
+        @($result.Failures | ForEach-Object { "$($_.FullyQualifiedErrorId) ($($_.TargetObject))" }) | Should -BeNullOrEmpty
+        $result.Results | Should -Be @(10, 20, 30, 40)
     }
 }
 

@@ -62,7 +62,7 @@ AfterAll {
     Stop-SshTestHost $script:ssh
 }
 
-Describe 'Workers on other hosts over OpenSSH' -Skip:([bool] $script:skipReason) {
+Describe 'Workers on other hosts over OpenSSH (Linux only: the tests'' private sshd runs there)' -Skip:([bool] $script:skipReason) {
     Context 'A pool on two hosts' {
         BeforeAll {
             $connection = Get-SshParameter
@@ -450,17 +450,11 @@ Import-Module '$(Get-ProcCmdletsModulePath)'
 [Console]::Out.WriteLine('ready')
 Start-Sleep -Seconds 300
 "@
-            $info = [System.Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
-            if ([System.IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') { $info.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')) }
-            foreach ($argument in '-NoProfile', '-NonInteractive', '-Command', $script) { $info.ArgumentList.Add($argument) }
-            $info.UseShellExecute = $false
-            $info.RedirectStandardOutput = $true
-            $info.RedirectStandardError = $true
-            $child = [System.Diagnostics.Process]::Start($info)
+            $child = [System.Diagnostics.Process]::Start((New-PwshStartInfo '-Command', $script))
             $null = $child.StandardError.ReadToEndAsync()
             try {
                 $line = $child.StandardOutput.ReadLineAsync()
-                $line.Wait(120000) | Should -BeTrue
+                $line.Wait(60000) | Should -BeTrue
                 $line.Result | Should -Be 'ready'
                 @(Get-SshTestRemoteWorker $script:ssh).Count | Should -BeGreaterThan 0
                 & kill -9 $child.Id

@@ -93,7 +93,7 @@ AfterAll {
     Assert-NoWorkerLeft
 }
 
-Describe 'Security: what a worker process exposes' -Skip:(-not $IsLinux) {
+Describe 'Security: what a worker process exposes (Linux: read from /proc)' -Skip:(-not $IsLinux) {
     BeforeAll {
         $script:marked = Start-MarkedWorkers
         $script:marked.ProcessIds | Should -HaveCount 3
@@ -259,7 +259,17 @@ Describe 'Security: the environment a worker sees' {
     }
 }
 
-Describe 'Security: what a worker leaves on disk' -Skip:(-not $IsLinux) {
+Describe 'Security: what a worker leaves on disk' {
+    BeforeAll {
+        # The workers that read /proc above (Linux only) are the ones whose traces are looked for; elsewhere
+        # the same workers run here, so that every marker has been in a worker's hands.
+        if (-not $IsLinux) {
+            $marked = Start-MarkedWorkers
+            Remove-ProcessPool -Pool $marked.Pool -Force
+            Remove-WorkerProcess -Worker $marked.Worker -Force
+        }
+    }
+
     It 'no file under the temp directory or $TestDrive contains a script, argument, $using: value, initialization script or item after the run' {
         # The workers of this file have run; make sure every one has ended. The warm spare an earlier
         # test turned on ends at the next start made with it turned off.
@@ -271,10 +281,16 @@ Describe 'Security: what a worker leaves on disk' -Skip:(-not $IsLinux) {
         Get-ProcessPool | Remove-ProcessPool -Force
         Wait-Until -TimeoutSeconds 10 { @(Get-WorkerChildProcess).Count -eq 0 } | Should -BeTrue
 
-        $roots = @([System.IO.Path]::GetTempPath(), '/tmp', "$TestDrive") | Sort-Object -Unique
+        $roots = @([System.IO.Path]::GetTempPath(), "$TestDrive") + @(if (-not $IsWindows) { '/tmp' }) | Sort-Object -Unique
         foreach ($marker in $script:allMarkers) {
-            # -r skips devices, FIFOs and sockets, which abound in the temp directory.
-            $found = @(& grep -rlsF -D skip -- $marker @roots)
+            $found = if ($IsWindows) {
+                @(Get-ChildItem -LiteralPath $roots -Recurse -File -Force -ErrorAction SilentlyContinue |
+                        Select-String -SimpleMatch -Pattern $marker -List -ErrorAction SilentlyContinue | ForEach-Object Path)
+            }
+            else {
+                # -r skips devices, FIFOs and sockets, which abound in the temp directory.
+                @(& grep -rlsF -D skip -- $marker @roots)
+            }
             $found | Should -BeNullOrEmpty -Because "no file should contain $marker"
         }
     }
@@ -423,15 +439,21 @@ $offset = 10
     }
 }
 
-Describe 'Security: the ssh client the session starts' -Skip:(-not $IsLinux) {
-    # A program named ssh that records that it ran; a real ssh must be on PATH for the cmdlets to try.
+Describe 'Security: the ssh client the session starts' {
+    # A program named ssh that records that it ran (Unix), or a copy of a Windows program that would
+    # fail the start differently if it ran (Windows); a real ssh must be on PATH for the cmdlets to try.
     BeforeAll {
         $script:hasSsh = [bool] (Get-Command ssh -CommandType Application -ErrorAction SilentlyContinue)
         $script:planted = Join-Path $TestDrive 'planted'
         $null = New-Item -ItemType Directory -Path $script:planted
         $script:plantedRan = Join-Path $TestDrive 'planted-ssh-ran'
-        Set-Content -LiteralPath (Join-Path $script:planted 'ssh') -Value '#!/bin/sh', "echo `"`$*`" >> '$($script:plantedRan)'", 'exit 255'
-        & chmod 755 (Join-Path $script:planted 'ssh')
+        if ($IsWindows) {
+            Copy-Item -LiteralPath (Join-Path ([Environment]::SystemDirectory) 'hostname.exe') -Destination (Join-Path $script:planted 'ssh.exe')
+        }
+        else {
+            Set-Content -LiteralPath (Join-Path $script:planted 'ssh') -Value '#!/bin/sh', "echo `"`$*`" >> '$($script:plantedRan)'", 'exit 255'
+            & chmod 755 (Join-Path $script:planted 'ssh')
+        }
     }
 
     AfterEach {
@@ -439,11 +461,14 @@ Describe 'Security: the ssh client the session starts' -Skip:(-not $IsLinux) {
     }
 
     It 'an ssh in the current directory is not the one started' {
-        if (-not $script:hasSsh) { Set-ItResult -Skipped -Because 'ssh is not installed'; return }
+        if (-not $script:hasSsh -and -not $IsWindows) { Set-ItResult -Skipped -Because 'ssh is not installed'; return }
         $saved = [Environment]::CurrentDirectory
         [Environment]::CurrentDirectory = $script:planted
         try {
-            { Start-WorkerProcess -HostName 127.0.0.1 -Port 9 -Options @{ ConnectTimeout = 5 } { 1 } } | Should -Throw -ErrorId 'HostUnreachable,*'
+            # With no ssh on PATH (Wine has none) the session says so; a planted hostname.exe started
+            # instead would have ended the start with another error.
+            $expected = if ($script:hasSsh) { 'HostUnreachable,*' } else { 'SshNotFound,*' }
+            { Start-WorkerProcess -HostName 127.0.0.1 -Port 9 -Options @{ ConnectTimeout = 5 } { 1 } } | Should -Throw -ErrorId $expected
         }
         finally {
             [Environment]::CurrentDirectory = $saved

@@ -4,10 +4,6 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-ProcCmdletsForTest
-
-    function Get-ThrownType([scriptblock] $Script) {
-        try { $null = & $Script; 'nothing' } catch { $_.Exception.GetBaseException().GetType().FullName }
-    }
 }
 
 AfterAll {
@@ -28,16 +24,16 @@ Describe 'New-ProcessBarrier' {
             Start-WorkerProcess -ArgumentList $barrier, $passed, $_ { param($b, $q, $n) $b.Wait(); $q.Put($n) }
         }
         Get-ThrownType { $passed.Get(1) } | Should -Be 'System.TimeoutException'
-        $barrier.Wait(120)
-        @($passed.Get(120), $passed.Get(120)) | Sort-Object | Should -Be @(1, 2)
-        $null = Wait-WorkerProcess -Worker $workers -Timeout 120
+        $barrier.Wait(60)
+        @($passed.Get(60), $passed.Get(60)) | Sort-Object | Should -Be @(1, 2)
+        $null = Wait-WorkerProcess -Worker $workers -Timeout 60
     }
 
     It 'starts a new round after each, and times out a wait that stays short of the parties' {
         $barrier = New-ProcessBarrier -Parties 2
-        $worker = Start-WorkerProcess -ArgumentList $barrier { param($b) for ($i = 0; $i -lt 3; $i++) { $b.Wait(120) }; 'three rounds' }
-        for ($i = 0; $i -lt 3; $i++) { $barrier.Wait(120) }
-        Wait-WorkerProcess -Worker $worker -Timeout 120 | Should -Be 'three rounds'
+        $worker = Start-WorkerProcess -ArgumentList $barrier { param($b) for ($i = 0; $i -lt 3; $i++) { $b.Wait(60) }; 'three rounds' }
+        for ($i = 0; $i -lt 3; $i++) { $barrier.Wait(60) }
+        Wait-WorkerProcess -Worker $worker -Timeout 60 | Should -Be 'three rounds'
         Get-ThrownType { $barrier.Wait(0.2) } | Should -Be 'System.TimeoutException'
     }
 }

@@ -55,6 +55,6 @@ Describe 'New-ProcessDictionary' {
             $d.ToHashtable()['a']
             $d.Add('a', 2)
         }
-        Wait-WorkerProcess -Worker $worker -Timeout 120 | Should -Be @($true, $true, 1, 3)
+        Wait-WorkerProcess -Worker $worker -Timeout 60 | Should -Be @($true, $true, 1, 3)
     }
 }

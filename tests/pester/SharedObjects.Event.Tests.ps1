@@ -30,25 +30,25 @@ Describe 'New-ProcessEvent' {
     It 'releases a waiting worker when set' {
         $event = New-ProcessEvent
         $worker = Start-WorkerProcess -ArgumentList $event { param($e) 'waiting'; $e.Wait(); 'released' }
-        Wait-Until -TimeoutSeconds 120 { $worker.HasMoreData } | Should -BeTrue
+        Wait-Until -TimeoutSeconds 60 { $worker.HasMoreData } | Should -BeTrue
         Start-Sleep -Milliseconds 300
         $worker.State | Should -Be 'Running'
         $event.Set()
-        Wait-WorkerProcess -Worker $worker -Timeout 120 | Should -Be @('waiting', 'released')
+        Wait-WorkerProcess -Worker $worker -Timeout 60 | Should -Be @('waiting', 'released')
     }
 
     It 'returns $false from a worker Wait that times out' {
         $event = New-ProcessEvent
         $worker = Start-WorkerProcess -ArgumentList $event { param($e) $e.Wait(0.3) }
-        Wait-WorkerProcess -Worker $worker -Timeout 120 | Should -BeFalse
+        Wait-WorkerProcess -Worker $worker -Timeout 60 | Should -BeFalse
     }
 
     It 'lets a worker stop others with a flag' {
         $stop = New-ProcessEvent
         $worker = Start-WorkerProcess -ArgumentList $stop { param($e) $n = 0; 'looping'; while (-not $e.IsSet) { $n++; Start-Sleep -Milliseconds 20 }; 'stopped' }
         # Set once the worker is in its loop (its first output), not after a guess at its start time.
-        Wait-Until -TimeoutSeconds 120 { $worker.HasMoreData } | Should -BeTrue
+        Wait-Until -TimeoutSeconds 60 { $worker.HasMoreData } | Should -BeTrue
         $stop.Set()
-        Wait-WorkerProcess -Worker $worker -Timeout 120 | Should -Be @('looping', 'stopped')
+        Wait-WorkerProcess -Worker $worker -Timeout 60 | Should -Be @('looping', 'stopped')
     }
 }

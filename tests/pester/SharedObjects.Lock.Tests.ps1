@@ -4,10 +4,6 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-ProcCmdletsForTest
-
-    function Get-ThrownType([scriptblock] $Script) {
-        try { $null = & $Script; 'nothing' } catch { $_.Exception.GetBaseException().GetType().FullName }
-    }
 }
 
 AfterAll {
@@ -44,7 +40,7 @@ Describe 'New-ProcessLock' {
         $lock = New-ProcessLock
         $held = New-ProcessEvent
         $worker = Start-WorkerProcess -ArgumentList $lock, $held { param($l, $e) $l.Acquire(); $e.Set(); Start-Sleep -Seconds 60 }
-        $held.Wait(120) | Should -BeTrue
+        $held.Wait(60) | Should -BeTrue
         $stopwatch = [System.Diagnostics.Stopwatch]::StartNew()
         $lock.Acquire(0.5) | Should -BeFalse
         $stopwatch.Elapsed.TotalSeconds | Should -BeGreaterOrEqual 0.4
@@ -54,7 +50,7 @@ Describe 'New-ProcessLock' {
     It 'releases the lock of a holder that ends, with a warning naming the worker' {
         $lock = New-ProcessLock
         $worker = Start-WorkerProcess -ArgumentList $lock { param($l) $l.Acquire(); 'held'; exit 3 }
-        $null = Wait-WorkerProcess -Worker $worker -Timeout 120 -WarningVariable warnings -WarningAction SilentlyContinue
+        $null = Wait-WorkerProcess -Worker $worker -Timeout 60 -WarningVariable warnings -WarningAction SilentlyContinue
         $lock.Acquire(10) | Should -BeTrue
         $lock.Release()
         ($warnings.Message -join "`n") | Should -Match "worker process $($worker.ProcessId)"
@@ -70,7 +66,7 @@ Describe 'New-ProcessLock' {
                 if ($_ -eq 1) { $l.Acquire(); [Environment]::Exit(3) }
                 if ($l.Acquire(60)) { $l.Release(); 'acquired' }
             }
-            $null = Wait-Job -Job $job -Timeout 120
+            $null = Wait-Job -Job $job -Timeout 60
             $job.State | Should -Be 'Completed'
             Receive-Job -Job $job -ErrorAction SilentlyContinue -WarningVariable warnings -WarningAction SilentlyContinue |
                 Should -Be 'acquired'
@@ -86,7 +82,7 @@ Describe 'New-ProcessLock' {
         $lock = New-ProcessLock
         $held = New-ProcessEvent
         $worker = Start-WorkerProcess -ArgumentList $lock, $held { param($l, $e) $l.Acquire(); $e.Set(); Start-Sleep -Seconds 60 }
-        $held.Wait(120) | Should -BeTrue
+        $held.Wait(60) | Should -BeTrue
         $lock.Acquire(0) | Should -BeFalse
         Stop-Process -Id $worker.ProcessId -Force
         $lock.Acquire(15) | Should -BeTrue
@@ -98,12 +94,12 @@ Describe 'New-ProcessLock' {
         Get-ThrownType { $lock.Release() } | Should -Be 'System.InvalidOperationException'
         $lock.Acquire()
         $other = Start-ThreadJob { try { ($using:lock).Release(); 'released' } catch { $_.Exception.GetBaseException().GetType().Name } }
-        $other | Wait-Job -Timeout 120 | Receive-Job | Should -Be 'InvalidOperationException'
+        $other | Wait-Job -Timeout 60 | Receive-Job | Should -Be 'InvalidOperationException'
         $worker = Start-WorkerProcess -ArgumentList $lock {
             param($l)
             try { $l.Release(); 'released' } catch { $_.Exception.GetBaseException().GetType().Name }
         }
-        Wait-WorkerProcess -Worker $worker -Timeout 120 | Should -Be 'InvalidOperationException'
+        Wait-WorkerProcess -Worker $worker -Timeout 60 | Should -Be 'InvalidOperationException'
         $lock.Release()
         $lock.Acquire(0) | Should -BeTrue
         $lock.Release()
@@ -116,6 +112,6 @@ Describe 'New-ProcessLock' {
         Start-Sleep -Milliseconds 500
         $worker.HasMoreData | Should -BeFalse
         $lock.Release()
-        Wait-WorkerProcess -Worker $worker -Timeout 120 | Should -Be 'got it'
+        Wait-WorkerProcess -Worker $worker -Timeout 60 | Should -Be 'got it'
     }
 }

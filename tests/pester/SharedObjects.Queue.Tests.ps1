@@ -5,11 +5,6 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-ProcCmdletsForTest
     $script:pool = New-ProcessPool -ProcessCount 2 -Name 'QueueTestPool'
-
-    # PowerShell wraps what a method throws in a MethodInvocationException; the type a catch block matches is the inner one.
-    function Get-ThrownType([scriptblock] $Script) {
-        try { $null = & $Script; 'nothing' } catch { $_.Exception.GetBaseException().GetType().FullName }
-    }
 }
 
 AfterAll {
@@ -61,17 +56,17 @@ Describe 'New-ProcessQueue' {
         It 'carries items from a worker to the session' {
             $queue = New-ProcessQueue
             $worker = Start-WorkerProcess -ArgumentList $queue { param($q) 1..100 | ForEach-Object { $q.Put($_) } }
-            $got = 1..100 | ForEach-Object { $queue.Get(120) }
+            $got = 1..100 | ForEach-Object { $queue.Get(60) }
             $got | Should -Be (1..100)
-            $worker | Wait-WorkerProcess -Timeout 120 | Out-Null
+            $worker | Wait-WorkerProcess -Timeout 60 | Out-Null
             $worker.State | Should -Be 'Completed'
         }
 
         It 'carries items from the session to a worker' {
             $queue = New-ProcessQueue
-            $worker = Start-WorkerProcess -ArgumentList $queue { param($q) $sum = 0; for ($i = 0; $i -lt 50; $i++) { $sum += $q.Get(120) }; $sum }
+            $worker = Start-WorkerProcess -ArgumentList $queue { param($q) $sum = 0; for ($i = 0; $i -lt 50; $i++) { $sum += $q.Get(60) }; $sum }
             1..50 | ForEach-Object { $queue.Put($_) }
-            $worker | Wait-WorkerProcess -Timeout 120 | Should -Be 1275
+            $worker | Wait-WorkerProcess -Timeout 60 | Should -Be 1275
         }
 
         It 'gives each item to exactly one of two pool workers draining it' {
@@ -93,9 +88,9 @@ Describe 'New-ProcessQueue' {
             $queue = New-ProcessQueue
             1..5 | ForEach-Object { $queue.Put($_) }
             $queue.Join(0.2) | Should -BeFalse
-            $worker = Start-WorkerProcess -ArgumentList $queue { param($q) for ($i = 0; $i -lt 5; $i++) { $null = $q.Get(120); $q.TaskDone() } }
-            $queue.Join(120) | Should -BeTrue
-            $worker | Wait-WorkerProcess -Timeout 120 | Out-Null
+            $worker = Start-WorkerProcess -ArgumentList $queue { param($q) for ($i = 0; $i -lt 5; $i++) { $null = $q.Get(60); $q.TaskDone() } }
+            $queue.Join(60) | Should -BeTrue
+            $worker | Wait-WorkerProcess -Timeout 60 | Out-Null
             Get-ThrownType { $queue.TaskDone() } | Should -Be 'System.InvalidOperationException'
         }
 
@@ -105,12 +100,12 @@ Describe 'New-ProcessQueue' {
             $worker = Start-WorkerProcess -ArgumentList $queue {
                 param($q)
                 try { $q.Put('late', 0.3); 'put' } catch { $_.Exception.GetBaseException().GetType().Name }
-                $q.Put('waited', 120)
+                $q.Put('waited', 60)
                 'done'
             }
-            Wait-Until -TimeoutSeconds 120 { $worker.HasMoreData } | Should -BeTrue
+            Wait-Until -TimeoutSeconds 60 { $worker.HasMoreData } | Should -BeTrue
             $queue.Get() | Should -Be 'full'
-            $worker | Wait-WorkerProcess -Timeout 120 | Should -Be @('TimeoutException', 'done')
+            $worker | Wait-WorkerProcess -Timeout 60 | Should -Be @('TimeoutException', 'done')
             $queue.Get(1) | Should -Be 'waited'
         }
 
@@ -122,7 +117,7 @@ Describe 'New-ProcessQueue' {
                 $q.Get(); $q.Get()
                 try { $q.Get(); 'more' } catch { $_.Exception.GetBaseException().GetType().Name }
             }
-            $worker | Wait-WorkerProcess -Timeout 120 | Should -Be @('a', 'b', 'InvalidOperationException')
+            $worker | Wait-WorkerProcess -Timeout 60 | Should -Be @('a', 'b', 'InvalidOperationException')
         }
 
         It 'carries rich objects as items do' {
@@ -133,15 +128,15 @@ Describe 'New-ProcessQueue' {
                 $q.Put([pscustomobject]@{ Name = 'x'; Values = @(1, 2, 3); Nested = @{ Key = 'v' }; When = $when })
                 $q.Put((Get-Item -LiteralPath $PSHOME))
             }
-            $first = $queue.Get(120)
+            $first = $queue.Get(60)
             $first.Name | Should -Be 'x'
             $first.Values | Should -Be @(1, 2, 3)
             $first.Nested.Key | Should -Be 'v'
             $first.When | Should -Be $when
-            $second = $queue.Get(120)
+            $second = $queue.Get(60)
             $second.PSObject.TypeNames | Should -Contain 'Deserialized.System.IO.DirectoryInfo'
             $second.FullName | Should -Be (Get-Item -LiteralPath $PSHOME).FullName
-            $worker | Wait-WorkerProcess -Timeout 120 | Out-Null
+            $worker | Wait-WorkerProcess -Timeout 60 | Out-Null
         }
 
         It 'reaches pool workers by $using: and by -InitializationArgumentList' {
@@ -176,7 +171,7 @@ Describe 'New-ProcessQueue' {
         It 'ends a worker blocked in Get promptly when it is stopped, and loses no later item' {
             $queue = New-ProcessQueue
             $worker = Start-WorkerProcess -ArgumentList $queue { param($q) 'waiting'; $q.Get() }
-            Wait-Until -TimeoutSeconds 120 { $worker.HasMoreData } | Should -BeTrue
+            Wait-Until -TimeoutSeconds 60 { $worker.HasMoreData } | Should -BeTrue
             Start-Sleep -Milliseconds 300
             $stopwatch = [System.Diagnostics.Stopwatch]::StartNew()
             Stop-WorkerProcess -Worker $worker

@@ -35,7 +35,7 @@ Describe 'New-ProcessSemaphore' {
                 }
             }
         }
-        $null = Wait-WorkerProcess -Worker $workers -Timeout 180
+        $null = Wait-WorkerProcess -Worker $workers -Timeout 90
         $workers.State | Should -Be @('Completed', 'Completed', 'Completed', 'Completed')
         $most.Value | Should -Be 2
         $inside.Value | Should -Be 0
@@ -44,7 +44,7 @@ Describe 'New-ProcessSemaphore' {
     It 'returns $false from Acquire when no slot frees in time, and gives back what an ended worker held' {
         $semaphore = New-ProcessSemaphore -Count 2
         $worker = Start-WorkerProcess -ArgumentList $semaphore { param($s) $s.Acquire(); $s.Acquire(); 'holding'; Start-Sleep -Seconds 60 }
-        Wait-Until -TimeoutSeconds 120 { $worker.HasMoreData } | Should -BeTrue
+        Wait-Until -TimeoutSeconds 60 { $worker.HasMoreData } | Should -BeTrue
         $semaphore.Acquire(0.3) | Should -BeFalse
         Stop-WorkerProcess -Worker $worker -Force -WarningVariable warnings -WarningAction SilentlyContinue
         $semaphore.Acquire(15) | Should -BeTrue

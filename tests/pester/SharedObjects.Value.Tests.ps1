@@ -20,7 +20,7 @@ Describe 'New-ProcessValue' {
         $value | Should -BeOfType ([ProcCmdlets.ProcessValue])
         $value.Value | Should -Be 'first'
         $worker = Start-WorkerProcess -ArgumentList $value { param($v) $v.Value; $v.Value = @{ Set = 'by worker' } }
-        Wait-WorkerProcess -Worker $worker -Timeout 120 | Should -Be 'first'
+        Wait-WorkerProcess -Worker $worker -Timeout 60 | Should -Be 'first'
         $value.Value.Set | Should -Be 'by worker'
         (New-ProcessValue).Value | Should -BeNullOrEmpty
     }
@@ -31,7 +31,7 @@ Describe 'New-ProcessValue' {
             Start-WorkerProcess -ArgumentList $counter { param($c) for ($i = 0; $i -lt 250; $i++) { $null = $c.Add(1) } }
         }
         for ($i = 0; $i -lt 250; $i++) { $null = $counter.Add(1) }
-        $null = Wait-WorkerProcess -Worker $workers -Timeout 180
+        $null = Wait-WorkerProcess -Worker $workers -Timeout 90
         $counter.Value | Should -Be 1250
         $counter.Add(0.5) | Should -Be 1250.5
         $counter.Value = [int]::MaxValue
@@ -45,7 +45,7 @@ Describe 'New-ProcessValue' {
         $value.CompareExchange(7, 5) | Should -Be 5
         $value.Value | Should -Be 7
         $worker = Start-WorkerProcess -ArgumentList $value { param($v) $v.CompareExchange('won', 7); $v.CompareExchange('lost', 7) }
-        Wait-WorkerProcess -Worker $worker -Timeout 120 | Should -Be @(7, 'won')
+        Wait-WorkerProcess -Worker $worker -Timeout 60 | Should -Be @(7, 'won')
         $value.Value | Should -Be 'won'
     }
 }

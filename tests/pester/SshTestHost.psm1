@@ -179,7 +179,7 @@ function Get-SshTestClient {
     [OutputType([int])]
     param([Parameter(Mandatory)] $SshHost)
 
-    $found = & pgrep -f -- "^ssh .*-p $($SshHost.Port) "
+    $found = & pgrep -f -- "^([^ ]*/)?ssh .*-p $($SshHost.Port) "
     @($found | Where-Object { $_ } | ForEach-Object { [int] $_ })
 }
 
@@ -192,7 +192,7 @@ function Stop-SshTestHost {
     param($SshHost)
 
     if (-not $SshHost) { return }
-    foreach ($id in (Get-SshTestClient $SshHost) + (Get-SshTestRemoteWorker $SshHost)) {
+    foreach ($id in @(Get-SshTestClient $SshHost) + @(Get-SshTestRemoteWorker $SshHost)) {
         Stop-Process -Id $id -Force -ErrorAction SilentlyContinue
     }
     $sshd = $SshHost.Process

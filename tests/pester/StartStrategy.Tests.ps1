@@ -8,19 +8,10 @@ BeforeAll {
 
     # Runs a script in a fresh pwsh (the same executable as this session) with the given environment.
     function Invoke-FreshPwsh([string] $Script, [hashtable] $Environment = @{}) {
-        $info = [System.Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
-        if ([System.IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') {
-            $info.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll'))
-        }
-
-        foreach ($argument in '-NoProfile', '-NonInteractive', '-Command', $Script) { $info.ArgumentList.Add($argument) }
-        foreach ($name in $Environment.Keys) { $info.Environment[$name] = $Environment[$name] }
-        $info.RedirectStandardOutput = $true
-        $info.RedirectStandardError = $true
-        $process = [System.Diagnostics.Process]::Start($info)
+        $process = [System.Diagnostics.Process]::Start((New-PwshStartInfo '-Command', $Script -Environment $Environment))
         $stderr = $process.StandardError.ReadToEndAsync()
         $stdout = $process.StandardOutput.ReadToEnd()
-        $null = $process.WaitForExit(120000)
+        $null = $process.WaitForExit(60000)
         [pscustomobject]@{ Output = $stdout -split "`r?`n" | Where-Object { $_ }; Errors = $stderr.Result; ExitCode = $process.ExitCode }
     }
 
@@ -44,7 +35,7 @@ BeforeDiscovery {
     $script:selfContained = [System.Runtime.InteropServices.RuntimeEnvironment]::GetRuntimeDirectory().TrimEnd('/') -eq $PSHOME.TrimEnd('/')
 }
 
-Describe 'How workers start' -Skip:(-not $IsLinux) {
+Describe 'How workers start (Linux: the command line read from /proc)' -Skip:(-not $IsLinux) {
     It 'runs the session''s own pwsh by default on a self-contained pwsh' -Skip:(-not $script:selfContained) {
         $result = Invoke-FreshPwsh $script:probe
         $result.ExitCode | Should -Be 0 -Because $result.Errors

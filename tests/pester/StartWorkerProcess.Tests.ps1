@@ -217,20 +217,15 @@ Describe 'Start-WorkerProcess' {
     }
 
     Context 'the parent process dies' {
-        It 'ends the worker within a few seconds after its PowerShell process is killed' -Skip:$IsWindows {
+        It 'ends the worker within a few seconds after its PowerShell process is killed' {
             # A separate PowerShell process starts a worker, then is killed with SIGKILL.
-            $startInfo = [System.Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
-            if ([System.IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') {
-                $startInfo.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll'))
-            }
-            foreach ($argument in '-NoProfile', '-NonInteractive', '-Command',
-                ('$ProcCmdletsWarmSpare = $false; Import-Module ''{0}''; $w = Start-WorkerProcess {{ Start-Sleep -Seconds 60 }}; [Console]::Out.WriteLine($w.ProcessId); [Console]::Out.Flush(); Start-Sleep -Seconds 60' -f
-                    (Get-ProcCmdletsModulePath))) {
-                $startInfo.ArgumentList.Add($argument)
-            }
-            $startInfo.RedirectStandardOutput = $true
-            $startInfo.UseShellExecute = $false
+            $command = '$ProcCmdletsWarmSpare = $false; Import-Module ''{0}''; $w = Start-WorkerProcess {{ Start-Sleep -Seconds 60 }}; [Console]::Out.WriteLine($w.ProcessId); [Console]::Out.Flush(); Start-Sleep -Seconds 60' -f
+                (Get-ProcCmdletsModulePath)
+            $startInfo = New-PwshStartInfo '-Command', $command
+            # Under Wine a pwsh.exe session with neither a terminal nor a redirected standard input does not start.
+            $startInfo.RedirectStandardInput = $true
             $parent = [System.Diagnostics.Process]::Start($startInfo)
+            $null = $parent.StandardError.ReadToEndAsync()
             $workerPid = 0
             try {
                 $line = $parent.StandardOutput.ReadLineAsync()

@@ -1,5 +1,11 @@
 #Requires -Version 7.0
-# Shared helpers of the ProcCmdlets Pester tests.
+# Shared helpers of the ProcCmdlets Pester tests. A helper one test file needs twice belongs here.
+#
+# Bounds on waits: a wait for an event (Wait-WorkerProcess, Wait-Job, Wait-Until, a shared object's
+# Wait or Get) returns when the event comes, so its bound costs time only when a test fails. A bound
+# on a worker's start and a short run is 60 s: twice the 25-28 s a new pool of two once took on a
+# busy machine (one worker took 3.4-5.8 s at a load average of 20 on 2 cores). Four workers at once
+# allow 90 s. A longer bound says why (data volume, a bounded run whose inner bounds add up to it).
 
 Set-StrictMode -Version Latest
 
@@ -352,6 +358,58 @@ function Test-ProcessAlive {
     $null -ne (Get-Process -Id $ProcessId -ErrorAction SilentlyContinue)
 }
 
+function Get-ThrownType {
+    <#
+    .SYNOPSIS
+        Runs a script block and returns the full name of the exception type it threw, or 'nothing'.
+    .DESCRIPTION
+        PowerShell wraps what a method throws in a MethodInvocationException; the type a catch block
+        matches is the inner one, so this returns the base exception's type.
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param(
+        [Parameter(Mandatory, Position = 0)]
+        [scriptblock] $Script
+    )
+
+    try { $null = & $Script; 'nothing' } catch { $_.Exception.GetBaseException().GetType().FullName }
+}
+
+function New-PwshStartInfo {
+    <#
+    .SYNOPSIS
+        A start info for a new PowerShell process like this one (pwsh, or dotnet pwsh.dll), run with
+        -NoProfile -NonInteractive and then the given arguments, its output and error redirected.
+        The caller drains both streams, so that the child never blocks on a full pipe.
+    #>
+    [CmdletBinding()]
+    [OutputType([System.Diagnostics.ProcessStartInfo])]
+    param(
+        # What follows -NoProfile -NonInteractive: -Command and a script, or -File and its arguments.
+        [Parameter(Mandatory, Position = 0)]
+        [string[]] $ArgumentList,
+
+        # Variables set in the child's environment.
+        [hashtable] $Environment = @{}
+    )
+
+    $info = [System.Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
+    if ([System.IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') {
+        $info.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll'))
+    }
+    foreach ($argument in @('-NoProfile', '-NonInteractive') + $ArgumentList) {
+        $info.ArgumentList.Add($argument)
+    }
+    foreach ($name in $Environment.Keys) {
+        $info.Environment[$name] = [string] $Environment[$name]
+    }
+    $info.UseShellExecute = $false
+    $info.RedirectStandardOutput = $true
+    $info.RedirectStandardError = $true
+    $info
+}
+
 function Wait-Until {
     <#
     .SYNOPSIS
@@ -405,6 +463,113 @@ function Wait-ProcessPoolReady {
         foreach ($id in $pids) { $null = $seen.Add([int] $id) }
         @($current | Where-Object { $seen.Contains([int] $_) }).Count -ge $count
     }
+}
+
+function Start-Bounded {
+    <#
+    .SYNOPSIS
+        Starts a script in a new runspace (ProcCmdlets imported, no warm spare); Complete-Bounded
+        gives up on it at its deadline, so that a hang of the product fails the test instead of the
+        whole run. Several can run at once and share the wait.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, Position = 0)]
+        [scriptblock] $Script,
+
+        [object[]] $ArgumentList = @(),
+
+        [double] $TimeoutSeconds = 60
+    )
+
+    $instance = New-ProcCmdletsPowerShell -NoWarmSpare
+    $null = $instance.AddScript($Script.ToString())
+    foreach ($argument in $ArgumentList) {
+        $null = $instance.AddArgument($argument)
+    }
+    $output = [System.Management.Automation.PSDataCollection[psobject]]::new()
+    [pscustomobject]@{
+        Instance  = $instance
+        Output    = $output
+        Stopwatch = [System.Diagnostics.Stopwatch]::StartNew()
+        Deadline  = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+        Async     = $instance.BeginInvoke([System.Management.Automation.PSDataCollection[psobject]]::new(), $output)
+        Result    = $null
+    }
+}
+
+function Complete-Bounded {
+    <#
+    .SYNOPSIS
+        Waits for a script Start-Bounded started until its deadline, stops it if it is still running,
+        and closes its runspace, which ends its pools and workers.
+    .OUTPUTS
+        Completed (it ended by itself before the deadline), Seconds, Output, Errors (the non-terminating
+        ones it wrote), Terminating (the error that ended it, or $null).
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, Position = 0)]
+        $Run
+    )
+
+    if ($Run.Result) {
+        return $Run.Result
+    }
+    $instance = $Run.Instance
+    try {
+        $left = [Math]::Max(0, ($Run.Deadline - [DateTime]::UtcNow).TotalMilliseconds)
+        $completed = $Run.Async.AsyncWaitHandle.WaitOne([int] $left)
+        $Run.Stopwatch.Stop()
+        $terminating = $null
+        if ($completed) {
+            try {
+                $null = $instance.EndInvoke($Run.Async)
+            }
+            catch {
+                $exception = $_.Exception
+                while ($exception -is [System.Management.Automation.MethodInvocationException] -and $exception.InnerException) {
+                    $exception = $exception.InnerException
+                }
+                $terminating = if ($exception -is [System.Management.Automation.IContainsErrorRecord]) { $exception.ErrorRecord } else { $exception }
+            }
+        }
+        else {
+            $null = $instance.BeginStop($null, $null).AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds(15))
+        }
+
+        $Run.Result = [pscustomobject]@{
+            Completed   = $completed
+            Seconds     = $Run.Stopwatch.Elapsed.TotalSeconds
+            Output      = @($Run.Output)
+            Errors      = @($instance.Streams.Error)
+            Terminating = $terminating
+        }
+        $Run.Result
+    }
+    finally {
+        $null = $instance.Runspace.CloseAsync()
+        $null = Wait-Until -TimeoutSeconds 20 { $instance.Runspace.RunspaceStateInfo.State -in 'Closed', 'Broken' }
+        $instance.Dispose()
+    }
+}
+
+function Invoke-Bounded {
+    <#
+    .SYNOPSIS
+        Start-Bounded then Complete-Bounded: runs a script in a new runspace and gives up after a bound.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, Position = 0)]
+        [scriptblock] $Script,
+
+        [object[]] $ArgumentList = @(),
+
+        [double] $TimeoutSeconds = 60
+    )
+
+    Complete-Bounded (Start-Bounded -Script $Script -ArgumentList $ArgumentList -TimeoutSeconds $TimeoutSeconds)
 }
 
 function Clear-TestWorker {
@@ -465,4 +630,4 @@ function Assert-NoWorkerLeft {
     }
 }
 
-Export-ModuleMember -Function Import-ProcCmdletsForTest, Get-ProcessWithCommandLine, Test-UnderWine, Get-ProcCmdletsModulePath, New-ProcCmdletsPowerShell, Get-WorkerChildProcess, Test-ProcessAlive, Wait-Until, Wait-ProcessPoolReady, Clear-TestWorker, Clear-TestPool, Assert-NoWorkerLeft
+Export-ModuleMember -Function Import-ProcCmdletsForTest, Get-ProcessWithCommandLine, Test-UnderWine, Get-ProcCmdletsModulePath, New-ProcCmdletsPowerShell, Get-WorkerChildProcess, Test-ProcessAlive, Get-ThrownType, New-PwshStartInfo, Wait-Until, Wait-ProcessPoolReady, Start-Bounded, Complete-Bounded, Invoke-Bounded, Clear-TestWorker, Clear-TestPool, Assert-NoWorkerLeft

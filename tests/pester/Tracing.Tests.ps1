@@ -11,23 +11,13 @@ BeforeAll {
     function Invoke-TracedPowerShell {
         param([string] $Command, [string] $TracePath)
 
-        $startInfo = [System.Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
-        if ([System.IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') {
-            $startInfo.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll'))
-        }
-        foreach ($argument in '-NoProfile', '-NonInteractive', '-Command', $Command) {
-            $startInfo.ArgumentList.Add($argument)
-        }
-        $startInfo.Environment['PROCCMDLETS_TRACE'] = $TracePath
-        $startInfo.UseShellExecute = $false
-        $startInfo.RedirectStandardOutput = $true
-        $startInfo.RedirectStandardError = $true
-        $process = [System.Diagnostics.Process]::Start($startInfo)
+        $process = [System.Diagnostics.Process]::Start((New-PwshStartInfo '-Command', $Command -Environment @{ PROCCMDLETS_TRACE = $TracePath }))
         $output = $process.StandardOutput.ReadToEndAsync()
         $errors = $process.StandardError.ReadToEndAsync()
-        if (-not $process.WaitForExit(180000)) {
+        # A new pwsh and three worker starts one after another (the item that exits ends one).
+        if (-not $process.WaitForExit(90000)) {
             $process.Kill($true)
-            throw 'The traced session did not end within 180 s.'
+            throw 'The traced session did not end within 90 s.'
         }
         [pscustomobject]@{ ExitCode = $process.ExitCode; Output = $output.Result; Error = $errors.Result }
     }

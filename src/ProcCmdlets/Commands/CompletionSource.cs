@@ -10,6 +10,8 @@ namespace ProcCmdlets.Commands
     /// <summary>What the completers offer: the session's workers, and values matching the word typed.</summary>
     internal static class CompletionSource
     {
+        private static readonly char[] NeedQuotes = { ' ', '\'', '$', '`' };
+
         public static IEnumerable<WorkerProcess> Workers()
         {
             using (var ps = PowerShell.Create(RunspaceMode.CurrentRunspace))
@@ -22,7 +24,7 @@ namespace ProcCmdlets.Commands
         {
             var pattern = new WildcardPattern((word ?? string.Empty).Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
             return values.Distinct().Where(v => pattern.IsMatch(v)).OrderBy(v => v)
-                .Select(v => new CompletionResult(v.IndexOfAny(new[] { ' ', '\'', '$', '`' }) >= 0 ? "'" + v.Replace("'", "''") + "'" : v, v, CompletionResultType.ParameterValue, v));
+                .Select(v => new CompletionResult(v.IndexOfAny(NeedQuotes) >= 0 ? "'" + v.Replace("'", "''") + "'" : v, v, CompletionResultType.ParameterValue, v));
         }
     }
 }

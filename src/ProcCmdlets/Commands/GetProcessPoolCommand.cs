@@ -10,11 +10,13 @@ namespace ProcCmdlets.Commands
     [OutputType(typeof(ProcessPool))]
     public sealed class GetProcessPoolCommand : ProcCmdletBase
     {
+        /// <summary>Gets only the pools with these names.</summary>
         [Parameter(Position = 0)]
         [SupportsWildcards]
         [ArgumentCompleter(typeof(PoolNameCompleter))]
-        public string[] Name { get; set; }
+        public string[]? Name { get; set; }
 
+        /// <summary>Writes the session's pools, or those matching -Name; an error for a plain name that matches none.</summary>
         protected override void EndProcessing()
         {
             var pools = Registry.Pools.ToList();

@@ -10,18 +10,22 @@ namespace ProcCmdlets.Commands
     [OutputType(typeof(WorkerProcess))]
     public sealed class GetWorkerProcessCommand : ProcCmdletBase
     {
+        /// <summary>Gets only the workers with these names.</summary>
         [Parameter(Position = 0)]
         [SupportsWildcards]
         [ArgumentCompleter(typeof(WorkerNameCompleter))]
-        public string[] Name { get; set; }
+        public string[]? Name { get; set; }
 
+        /// <summary>Gets only the workers with these job ids.</summary>
         [Parameter]
         [ArgumentCompleter(typeof(WorkerIdCompleter))]
-        public int[] Id { get; set; }
+        public int[]? Id { get; set; }
 
+        /// <summary>Gets only the workers in this state.</summary>
         [Parameter]
         public JobState State { get; set; }
 
+        /// <summary>Writes the session's workers that match the filters given; an error for a plain name or an id that matches none.</summary>
         protected override void EndProcessing()
         {
             var workers = Registry.Workers.OrderBy(w => w.Id).ToList();

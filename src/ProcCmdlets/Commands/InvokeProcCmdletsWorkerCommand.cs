@@ -16,6 +16,7 @@ namespace ProcCmdlets.Commands
         [Parameter]
         public SwitchParameter SkipByteOrderMark { get; set; }
 
+        /// <summary>Runs this process as a worker until its channel closes, then writes its exit status; refused at a console.</summary>
         protected override void EndProcessing()
         {
             // Typed at a console by mistake it would take the console's input and output and end the

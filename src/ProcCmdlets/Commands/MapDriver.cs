@@ -26,7 +26,7 @@ namespace ProcCmdlets.Commands
         private readonly PSCmdlet _cmdlet;
         private readonly MapPump _pump;
         private readonly WorkerPool _pool;
-        private readonly MapResult _run;
+        private readonly MapResult _result;
         private readonly CancellationToken _cancellation;
         private readonly bool _progress;
         private readonly PayloadWriter _encoder = new PayloadWriter();
@@ -36,16 +36,16 @@ namespace ProcCmdlets.Commands
         private bool _progressShown;
         private bool _finished;
 
-        public MapDriver(PSCmdlet cmdlet, ProcessPool pool, MapResult run, CancellationToken cancellation, bool progress)
+        public MapDriver(PSCmdlet cmdlet, ProcessPool pool, MapResult result, bool progress, CancellationToken cancellation)
         {
             _cmdlet = cmdlet;
             _pool = pool.Core;
-            _run = run;
+            _result = result;
             _cancellation = cancellation;
             _progress = progress;
             try
             {
-                _pool.Register(run);
+                _pool.Register(result);
             }
             catch (PoolBrokenException e)
             {
@@ -57,17 +57,17 @@ namespace ProcCmdlets.Commands
             }
 
             // Made once: the results are drained every few milliseconds while a map runs.
-            _pump = new MapPump(_pool, run, new CmdletRecordSink(cmdlet), cmdlet.ThrowTerminatingError);
+            _pump = new MapPump(_pool, result, new CmdletRecordSink(cmdlet), cmdlet.ThrowTerminatingError);
         }
 
         /// <summary>The number of items when known in advance (for the progress bar).</summary>
         public long? ExpectedCount { get; set; }
 
-        public static void Run(PSCmdlet cmdlet, ProcessPool pool, MapResult run, object[] items, CancellationToken cancellation, bool progress)
+        public static void Run(PSCmdlet cmdlet, ProcessPool pool, MapResult result, object?[] items, bool progress, CancellationToken cancellation)
         {
-            using (var driver = new MapDriver(cmdlet, pool, run, cancellation, progress))
+            using (var driver = new MapDriver(cmdlet, pool, result, progress, cancellation))
             {
-                foreach (object item in items)
+                foreach (object? item in items)
                 {
                     driver.Add(item);
                 }
@@ -76,27 +76,27 @@ namespace ProcCmdlets.Commands
             }
         }
 
-        public void Add(object item)
+        public void Add(object? item)
         {
-            byte[] encoded = Encode(item);
+            byte[]? encoded = Encode(item);
             if (encoded == null)
             {
                 return;
             }
 
-            long sequence = _run.Submitted;
-            _pool.Enqueue(_run, sequence, item, encoded);
-            _run.Submitted = sequence + 1;
+            long sequence = _result.Submitted;
+            _pool.Enqueue(_result, sequence, item, encoded);
+            _result.Submitted = sequence + 1;
 
             TimeSpan now = _clock.Elapsed;
-            if (now - _lastDispatch > TimeSpan.FromMilliseconds(2) || _run.Pending.Count >= 1024)
+            if (now - _lastDispatch > TimeSpan.FromMilliseconds(2) || _result.Pending.Count >= 1024)
             {
                 _lastDispatch = now;
                 _pool.Dispatch();
                 _pump.Drain();
             }
 
-            while (_run.Submitted - _run.Finished > MaxOutstanding)
+            while (_result.Submitted - _result.Finished > MaxOutstanding)
             {
                 Pump();
             }
@@ -108,16 +108,16 @@ namespace ProcCmdlets.Commands
         /// </summary>
         public void AddAll(IEnumerable items)
         {
-            var batch = new List<KeyValuePair<object, byte[]>>(BatchSize);
-            foreach (object item in items)
+            var batch = new List<KeyValuePair<object?, byte[]>>(BatchSize);
+            foreach (object? item in items)
             {
-                byte[] encoded = Encode(item);
+                byte[]? encoded = Encode(item);
                 if (encoded == null)
                 {
                     continue;
                 }
 
-                batch.Add(new KeyValuePair<object, byte[]>(item, encoded));
+                batch.Add(new KeyValuePair<object?, byte[]>(item, encoded));
                 if (batch.Count == BatchSize)
                 {
                     Queue(batch);
@@ -127,33 +127,33 @@ namespace ProcCmdlets.Commands
             Queue(batch);
         }
 
-        private void Queue(List<KeyValuePair<object, byte[]>> batch)
+        private void Queue(List<KeyValuePair<object?, byte[]>> batch)
         {
             if (batch.Count == 0)
             {
                 return;
             }
 
-            long first = _run.Submitted;
+            long first = _result.Submitted;
             _pool.Change(() =>
             {
                 for (int i = 0; i < batch.Count; i++)
                 {
-                    _run.Pending.Add(first + i, batch[i].Key, batch[i].Value);
+                    _result.Pending.Add(first + i, batch[i].Key, batch[i].Value);
                 }
             });
-            _run.Submitted = first + batch.Count;
+            _result.Submitted = first + batch.Count;
             batch.Clear();
             _lastDispatch = _clock.Elapsed;
             _pump.Drain();
-            while (_run.Submitted - _run.Finished > MaxOutstanding)
+            while (_result.Submitted - _result.Finished > MaxOutstanding)
             {
                 Pump();
             }
         }
 
         /// <summary>The item's encoding, or null (and an error written) when it cannot be carried.</summary>
-        private byte[] Encode(object item)
+        private byte[]? Encode(object? item)
         {
             _encoder.Reset();
             try
@@ -171,9 +171,9 @@ namespace ProcCmdlets.Commands
 
         public void Complete()
         {
-            _run.InputComplete = true;
+            _result.InputComplete = true;
             _pool.Dispatch();
-            while (!_run.AllFinished)
+            while (!_result.AllFinished)
             {
                 Pump();
             }
@@ -219,8 +219,8 @@ namespace ProcCmdlets.Commands
             }
 
             _lastProgress = now;
-            long done = _run.Finished;
-            long? total = ExpectedCount ?? (_run.InputComplete ? _run.Submitted : (long?)null);
+            long done = _result.Finished;
+            long? total = ExpectedCount ?? (_result.InputComplete ? _result.Submitted : (long?)null);
             double rate = done / Math.Max(now.TotalSeconds, 0.001);
             string status = total.HasValue ? $"{done} of {total} items, {rate:N0} items/s" : $"{done} items, {rate:N0} items/s";
             var record = new ProgressRecord(ProgressId, "Invoke-ProcessPoolMap", status);

@@ -13,6 +13,7 @@ namespace ProcCmdlets.Commands
     /// </summary>
     public sealed class ModuleLifetime : IModuleAssemblyInitializer, IModuleAssemblyCleanup
     {
+        /// <summary>Warms the start path on a thread-pool thread, so that the first start finds its code compiled.</summary>
         public void OnImport()
         {
             System.Threading.ThreadPool.QueueUserWorkItem(_ =>
@@ -38,10 +39,10 @@ namespace ProcCmdlets.Commands
         {
             PreparedScript script = PreparedScript.From(ScriptBlock.Create("$args[0]"), null);
             var setup = new WorkerSetup { WorkingDirectory = System.IO.Path.GetTempPath() };
-            setup.Environment.Add(new KeyValuePair<string, string>("PROCCMDLETS_WARM_UP", null));
-            setup.Variables.Add(new KeyValuePair<string, object>("ErrorActionPreference", "Continue"));
+            setup.Environment.Add(new KeyValuePair<string, string?>("PROCCMDLETS_WARM_UP", null));
+            setup.Variables.Add(new KeyValuePair<string, object?>("ErrorActionPreference", "Continue"));
             var payload = new PayloadWriter();
-            new RunScript(setup, script.Text, null, new object[] { 1, "text", 2.5, true, null }, false, PSLanguageMode.FullLanguage).Write(payload);
+            new RunScript(setup, script.Text, null, new object?[] { 1, "text", 2.5, true, null }, false, PSLanguageMode.FullLanguage).Write(payload);
             using (var writer = new FrameWriter(System.IO.Stream.Null, "ProcCmdlets warm-up"))
             {
                 writer.Send(FrameKind.RunScript, payload);
@@ -51,6 +52,7 @@ namespace ProcCmdlets.Commands
             _ = new CmdletInfo("Start-WorkerProcess", typeof(Commands.StartWorkerProcessCommand)).Parameters;
         }
 
+        /// <summary>Ends the warm spare and every pool and worker of the session (of every session when no runspace is current).</summary>
         public void OnRemove(PSModuleInfo psModuleInfo)
         {
             WorkerSpare.Clear();

@@ -8,6 +8,7 @@ namespace ProcCmdlets.Commands
     [OutputType(typeof(ProcessDictionary))]
     public sealed class NewProcessDictionaryCommand : ProcCmdletBase
     {
+        /// <summary>Creates the dictionary and writes it.</summary>
         protected override void EndProcessing() => WriteObject(SharedTable.Add(new DictionaryState()));
     }
 }

@@ -8,6 +8,7 @@ namespace ProcCmdlets.Commands
     [OutputType(typeof(ProcessEvent))]
     public sealed class NewProcessEventCommand : ProcCmdletBase
     {
+        /// <summary>Creates the event and writes it.</summary>
         protected override void EndProcessing() => WriteObject(SharedTable.Add(new EventState()));
     }
 }

@@ -8,6 +8,7 @@ namespace ProcCmdlets.Commands
     [OutputType(typeof(ProcessLock))]
     public sealed class NewProcessLockCommand : ProcCmdletBase
     {
+        /// <summary>Creates the lock and writes it.</summary>
         protected override void EndProcessing() => WriteObject(SharedTable.Add(new LockState()));
     }
 }

@@ -8,10 +8,12 @@ namespace ProcCmdlets.Commands
     [OutputType(typeof(ProcessQueue))]
     public sealed class NewProcessQueueCommand : ProcCmdletBase
     {
+        /// <summary>The most items the queue holds [maxsize].</summary>
         [Parameter]
         [ValidateRange(0, int.MaxValue)]
         public int MaxSize { get; set; }
 
+        /// <summary>Creates the queue and writes it.</summary>
         protected override void EndProcessing() => WriteObject(SharedTable.Add(new QueueState(MaxSize)));
     }
 }

@@ -8,10 +8,12 @@ namespace ProcCmdlets.Commands
     [OutputType(typeof(ProcessValue))]
     public sealed class NewProcessValueCommand : ProcCmdletBase
     {
+        /// <summary>The initial value.</summary>
         [Parameter(Position = 0)]
         [AllowNull]
-        public object Value { get; set; }
+        public object? Value { get; set; }
 
+        /// <summary>Creates the value and writes it.</summary>
         protected override void EndProcessing() => WriteObject(SharedTable.Add(new ValueState(Value)));
     }
 }

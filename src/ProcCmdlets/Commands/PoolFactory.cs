@@ -11,9 +11,9 @@ namespace ProcCmdlets.Commands
     internal static class PoolFactory
     {
         /// <summary>A task for <paramref name="pool"/>: the script with its $using: values and the caller's preferences.</summary>
-        public static PoolTask NewTask(PSCmdlet cmdlet, ProcessPool pool, TaskMode mode, PreparedScript script, object[] args, DefineCode code = null)
+        public static PoolTask NewTask(PSCmdlet cmdlet, ProcessPool pool, TaskMode mode, PreparedScript script, object?[]? args, DefineCode? code = null)
         {
-            var variables = new List<KeyValuePair<string, object>>(script.UsingValues);
+            var variables = new List<KeyValuePair<string, object?>>(script.UsingValues);
             variables.AddRange(Preferences.Capture(cmdlet));
             try
             {
@@ -21,24 +21,26 @@ namespace ProcCmdlets.Commands
             }
             catch (ValueNotCarriedException e)
             {
-                cmdlet.ThrowTerminatingError(Errors.NotCarried(e, ErrorCategory.InvalidData, args));
-                return null;
+                throw cmdlet.Terminate(Errors.NotCarried(e, ErrorCategory.InvalidData, args));
             }
         }
 
-        public static ProcessPool Create(PSCmdlet cmdlet, int processCount, string name, ScriptBlock init, object[] initArgs, int maxTasks, string[] functions = null, string[] modules = null, IReadOnlyList<Transport.IWorkerTransport> transports = null)
+        /// <summary>A new pool as <paramref name="spec"/> says; a terminating error when it cannot start.</summary>
+        public static ProcessPool Create(PSCmdlet cmdlet, PoolSpec spec)
         {
+            ScriptBlock? init = spec.Initialization;
+            object?[]? initArgs = spec.InitializationArguments;
             var setup = new WorkerSetup { WorkingDirectory = cmdlet.SessionState.Path.CurrentFileSystemLocation?.ProviderPath };
             setup.Variables.AddRange(Preferences.Capture(cmdlet));
-            PreparedScript initScript = init == null ? null : PreparedScript.FromCaller(init, cmdlet);
+            PreparedScript? initScript = init == null ? null : PreparedScript.FromCaller(init, cmdlet);
             if (initScript != null)
             {
                 setup.Variables.AddRange(initScript.UsingValues);
             }
 
             // The session's functions and modules go first in the initialization script, which runs once per worker.
-            DefineCode code = SessionCode.Resolve(cmdlet, new[] { init }, functions, modules);
-            string initText = initScript?.Text;
+            DefineCode code = SessionCode.Resolve(cmdlet, new[] { init }, spec.Functions, spec.Modules);
+            string? initText = initScript?.Text;
             if (!code.IsEmpty)
             {
                 initText = DefineCode.Script(code.Modules, code.Functions) + (initText == null ? string.Empty : ". {\n" + initText + "\n} @args");
@@ -46,17 +48,15 @@ namespace ProcCmdlets.Commands
 
             try
             {
-                return new ProcessPool(name, processCount, maxTasks, setup, initText, initArgs, transports, cmdlet.SessionState.LanguageMode);
+                return new ProcessPool(spec.Name, spec.ProcessCount, spec.MaxTasksPerWorker, setup, initText, initArgs, spec.Transports, cmdlet.SessionState.LanguageMode);
             }
             catch (ValueNotCarriedException e)
             {
-                cmdlet.ThrowTerminatingError(Errors.NotCarried(e, ErrorCategory.InvalidData, initArgs));
-                return null;
+                throw cmdlet.Terminate(Errors.NotCarried(e, ErrorCategory.InvalidData, initArgs));
             }
             catch (Exception e) when (!(e is PipelineStoppedException))
             {
-                cmdlet.ThrowTerminatingError(Errors.WorkerStartFailed(e, name));
-                return null;
+                throw cmdlet.Terminate(Errors.WorkerStartFailed(e, spec.Name));
             }
         }
     }

@@ -10,6 +10,7 @@ namespace ProcCmdlets.Commands
     /// <summary>Completes -Pool and pool -Name from the session's process pools.</summary>
     public sealed class PoolNameCompleter : IArgumentCompleter
     {
+        /// <inheritdoc/>
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
             CompletionSource.Matching(SessionRegistry.For(Runspace.DefaultRunspace).Pools.Select(p => p.Name), wordToComplete);
     }

@@ -13,7 +13,7 @@ namespace ProcCmdlets.Commands
         };
 
         /// <summary>The caller's preferences, overridden by common parameters given to the cmdlet (-Verbose, -WarningAction, ...).</summary>
-        public static IEnumerable<KeyValuePair<string, object>> Capture(PSCmdlet cmdlet)
+        public static IEnumerable<KeyValuePair<string, object?>> Capture(PSCmdlet cmdlet)
         {
             var bound = cmdlet.MyInvocation.BoundParameters;
             foreach (string name in Names)
@@ -46,7 +46,7 @@ namespace ProcCmdlets.Commands
                         effective = ActionPreference.Continue;
                     }
 
-                    yield return new KeyValuePair<string, object>(name, effective.ToString());
+                    yield return new KeyValuePair<string, object?>(name, effective.ToString());
                 }
             }
         }

@@ -13,7 +13,7 @@ namespace ProcCmdlets.Commands
     /// </summary>
     internal sealed class PreparedScript
     {
-        private PreparedScript(string text, List<KeyValuePair<string, object>> usingValues, bool canInline)
+        private PreparedScript(string text, List<KeyValuePair<string, object?>> usingValues, bool canInline)
         {
             Text = text;
             UsingValues = usingValues;
@@ -22,7 +22,7 @@ namespace ProcCmdlets.Commands
 
         public string Text { get; }
 
-        public List<KeyValuePair<string, object>> UsingValues { get; }
+        public List<KeyValuePair<string, object?>> UsingValues { get; }
 
         /// <summary>True when the body can run directly as a process block (no param block, no $args, no named blocks).</summary>
         public bool CanInline { get; }
@@ -46,19 +46,18 @@ namespace ProcCmdlets.Commands
             }
             catch (RuntimeException e) when (e.ErrorRecord.FullyQualifiedErrorId == UndefinedId)
             {
-                cmdlet.ThrowTerminatingError(e.ErrorRecord);
-                return null;
+                throw cmdlet.Terminate(e.ErrorRecord);
             }
         }
 
         private const string UndefinedId = "UsingVariableIsUndefined";
 
-        public static PreparedScript From(ScriptBlock script, SessionState caller)
+        public static PreparedScript From(ScriptBlock script, SessionState? caller)
         {
             var ast = (ScriptBlockAst)script.Ast;
             string source = ast.Extent.Text;
             int origin = ast.Extent.StartOffset;
-            var values = new List<KeyValuePair<string, object>>();
+            var values = new List<KeyValuePair<string, object?>>();
             var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             var edits = new List<Tuple<int, int, string>>();
 
@@ -81,14 +80,14 @@ namespace ProcCmdlets.Commands
                 if (seen.Add(local))
                 {
                     // A drive-qualified name ($using:env:PATH) is read as a value; a plain one must be set.
-                    PSVariable defined = caller == null || name.IndexOf(':') >= 0 ? null : caller.PSVariable.Get(name);
+                    PSVariable? defined = caller == null || name.IndexOf(':') >= 0 ? null : caller.PSVariable.Get(name);
                     if (caller != null && name.IndexOf(':') < 0 && defined == null)
                     {
                         ErrorRecord undefined = Errors.UsingVariableIsUndefined(usingAst.Extent.Text);
                         throw new RuntimeException(undefined.Exception.Message, undefined.Exception, undefined);
                     }
 
-                    values.Add(new KeyValuePair<string, object>(local, defined != null ? defined.Value : caller?.PSVariable.GetValue(name)));
+                    values.Add(new KeyValuePair<string, object?>(local, defined != null ? defined.Value : caller?.PSVariable.GetValue(name)));
                 }
 
                 string replacement = (variable.Splatted ? "@" : "$") + "global:" + local;

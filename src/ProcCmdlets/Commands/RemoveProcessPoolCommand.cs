@@ -7,15 +7,18 @@ namespace ProcCmdlets.Commands
     [OutputType(typeof(void))]
     public sealed class RemoveProcessPoolCommand : ProcCmdletBase
     {
+        /// <summary>The pools to remove: <c>ProcessPool</c> objects or pool names (press Tab to complete them).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
         [ValidateNotNull]
         [PoolArgument]
         [ArgumentCompleter(typeof(PoolNameCompleter))]
-        public ProcessPool[] Pool { get; set; }
+        public ProcessPool[] Pool { get; set; } = null!;
 
+        /// <summary>Kills the pools' workers at once, instead of letting queued work finish first [terminate()].</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>Closes (or with -Force terminates) each pool and removes it from the session.</summary>
         protected override void ProcessRecord()
         {
             foreach (ProcessPool pool in Pool)

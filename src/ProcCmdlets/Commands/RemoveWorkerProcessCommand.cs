@@ -9,9 +9,11 @@ namespace ProcCmdlets.Commands
     [OutputType(typeof(void))]
     public sealed class RemoveWorkerProcessCommand : WorkerCmdletBase
     {
+        /// <summary>Removes running workers too, killing their processes (and the processes they started) first.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>Removes each selected worker from the session; a running one only with -Force.</summary>
         protected override void ProcessRecord()
         {
             foreach (WorkerProcess worker in SelectWorkers())

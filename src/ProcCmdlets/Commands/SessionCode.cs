@@ -17,12 +17,13 @@ namespace ProcCmdlets.Commands
     {
         private const CommandTypes Looked = CommandTypes.Alias | CommandTypes.Function | CommandTypes.Filter | CommandTypes.Cmdlet;
         private const string AutoLoading = "PSModuleAutoLoadingPreference";
+        private static readonly char[] PathSeparators = { '/', '\\' };
 
         private readonly PSCmdlet _cmdlet;
         private readonly DefineCode _code = new DefineCode();
         private readonly HashSet<string> _names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         private readonly HashSet<string> _modules = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        private readonly string _psHome;
+        private readonly string? _psHome;
 
         private SessionCode(PSCmdlet cmdlet)
         {
@@ -34,7 +35,7 @@ namespace ProcCmdlets.Commands
         /// What the scripts need, plus the functions and modules named by -Function and -Module; a
         /// terminating error on the cmdlet, naming it, for what cannot be carried.
         /// </summary>
-        public static DefineCode Resolve(PSCmdlet cmdlet, IEnumerable<ScriptBlock> scripts, string[] functions, string[] modules)
+        public static DefineCode Resolve(PSCmdlet cmdlet, IEnumerable<ScriptBlock?> scripts, string[]? functions, string[]? modules)
         {
             var resolver = new SessionCode(cmdlet);
             resolver._code.LanguageMode = cmdlet.SessionState.LanguageMode;
@@ -52,7 +53,7 @@ namespace ProcCmdlets.Commands
                     resolver.Add(name, explicitly: true);
                 }
 
-                foreach (ScriptBlock script in scripts)
+                foreach (ScriptBlock? script in scripts)
                 {
                     if (script != null)
                     {
@@ -79,7 +80,7 @@ namespace ProcCmdlets.Commands
                 return;
             }
 
-            CommandInfo command = Lookup(name);
+            CommandInfo? command = Lookup(name);
             for (int depth = 0; command is AliasInfo alias && depth < 8; depth++)
             {
                 command = alias.ResolvedCommand ?? Lookup(alias.Definition);
@@ -107,7 +108,7 @@ namespace ProcCmdlets.Commands
             }
         }
 
-        private CommandInfo Lookup(string name)
+        private CommandInfo? Lookup(string name)
         {
             try
             {
@@ -119,7 +120,7 @@ namespace ProcCmdlets.Commands
             }
         }
 
-        private void AddModule(PSModuleInfo module, string command, bool mustCarry, bool named = false)
+        private void AddModule(PSModuleInfo? module, string command, bool mustCarry, bool named = false)
         {
             if (module == null)
             {
@@ -131,9 +132,9 @@ namespace ProcCmdlets.Commands
                 return;
             }
 
-            string path = module.ModuleType == ModuleType.Manifest || module.ModuleType == ModuleType.Script || module.ModuleType == ModuleType.Binary
+            string? path = module.ModuleType == ModuleType.Manifest || module.ModuleType == ModuleType.Script || module.ModuleType == ModuleType.Binary
                 ? module.Path : null;
-            if (string.IsNullOrEmpty(path) || !File.Exists(path))
+            if (path == null || path.Length == 0 || !File.Exists(path))
             {
                 // Built-in commands (a snap-in's, the engine's own) are in every worker already.
                 if (mustCarry)
@@ -170,7 +171,7 @@ namespace ProcCmdlets.Commands
                 return;
             }
 
-            bool isPath = module.IndexOfAny(new[] { '/', '\\' }) >= 0 || module.EndsWith(".psm1", StringComparison.OrdinalIgnoreCase)
+            bool isPath = module.IndexOfAny(PathSeparators) >= 0 || module.EndsWith(".psm1", StringComparison.OrdinalIgnoreCase)
                 || module.EndsWith(".psd1", StringComparison.OrdinalIgnoreCase) || module.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
             string entry = module;
             if (isPath)
@@ -186,7 +187,7 @@ namespace ProcCmdlets.Commands
             // by name in the worker, from its PSModulePath.
             if (!isPath)
             {
-                PSModuleInfo loaded = LoadedModule(module);
+                PSModuleInfo? loaded = LoadedModule(module);
                 if (loaded != null && !string.IsNullOrEmpty(loaded.Path) && File.Exists(loaded.Path))
                 {
                     AddModule(loaded, module, mustCarry: false, named: true);
@@ -200,7 +201,7 @@ namespace ProcCmdlets.Commands
             }
         }
 
-        private PSModuleInfo LoadedModule(string name)
+        private PSModuleInfo? LoadedModule(string name)
         {
             try
             {
@@ -214,6 +215,7 @@ namespace ProcCmdlets.Commands
             }
             catch (RuntimeException)
             {
+                // Get-Module failed (a constrained session): the name is imported by name in the worker.
             }
 
             return null;
@@ -225,8 +227,8 @@ namespace ProcCmdlets.Commands
         private sealed class AutoLoadingOff : IDisposable
         {
             private readonly SessionState _state;
-            private readonly PSVariable _local;
-            private readonly object _before;
+            private readonly PSVariable? _local;
+            private readonly object? _before;
             private readonly bool _created;
 
             public AutoLoadingOff(SessionState state)
@@ -268,6 +270,7 @@ namespace ProcCmdlets.Commands
                 }
                 catch (SessionStateException)
                 {
+                    // The preference was made constant meanwhile: it stays as the lookups left it.
                 }
             }
         }

@@ -44,7 +44,7 @@ namespace ProcCmdlets.Commands
         }
 
         /// <summary>The job source adapter the runspace's job manager made for this module's jobs.</summary>
-        public ProcCmdletsJobSourceAdapter JobAdapter { get; set; }
+        public ProcCmdletsJobSourceAdapter? JobAdapter { get; set; }
 
         public System.Collections.Generic.IEnumerable<WorkerProcess> Workers =>
             JobAdapter?.Jobs.OfType<WorkerProcess>() ?? System.Linq.Enumerable.Empty<WorkerProcess>();

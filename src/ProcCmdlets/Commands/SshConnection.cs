@@ -8,6 +8,7 @@ using System.Threading;
 using ProcCmdlets.Connection;
 using ProcCmdlets.Pools;
 using ProcCmdlets.Records;
+using ProcCmdlets.Shared;
 using ProcCmdlets.Transport;
 
 namespace ProcCmdlets.Commands
@@ -23,10 +24,10 @@ namespace ProcCmdlets.Commands
         /// <summary>One transport per host entry, all started by the ssh client found on PATH; a terminating error for an entry or option that cannot be used.</summary>
         public static List<SshTransport> Transports(SshCmdletBase cmdlet, string[] hostNames)
         {
-            string ssh = SshClient.Find();
+            string? ssh = SshClient.Find();
             if (ssh == null)
             {
-                cmdlet.ThrowTerminatingError(Errors.SshNotFound(new FileNotFoundException(SshClient.FileName + " is not in any absolute folder of PATH.")));
+                throw cmdlet.Terminate(Errors.SshNotFound(new FileNotFoundException(SshClient.FileName + " is not in any absolute folder of PATH.")));
             }
 
             SshConnectionOptions connection = cmdlet.ConnectionOptions(ssh);
@@ -56,7 +57,8 @@ namespace ProcCmdlets.Commands
         /// </summary>
         public static void WaitForHosts(PSCmdlet cmdlet, ProcessPool pool, TimeSpan timeout, CancellationToken cancellation)
         {
-            RemoteHosts hosts = pool.Core.Supervisor.Hosts;
+            // A pool made with transports has hosts.
+            RemoteHosts hosts = pool.Core.Supervisor.Hosts!;
             List<HostSlot> dropped = hosts.WaitForAnswers(timeout, cancellation);
             if (cancellation.IsCancellationRequested)
             {
@@ -84,6 +86,7 @@ namespace ProcCmdlets.Commands
         /// <summary>Connects one worker for Start-WorkerProcess and waits until it runs; a terminating error naming the host otherwise.</summary>
         public static WorkerClient ConnectOne(PSCmdlet cmdlet, SshTransport transport, CancellationToken cancellation)
         {
+            // An ssh transport's link.
             var link = (SshLink)transport.Start(null);
             bool ready;
             try
@@ -107,13 +110,13 @@ namespace ProcCmdlets.Commands
             }
 
             WriteMessages(cmdlet, transport.Location, link.Messages);
-            return new WorkerClient(link);
+            return new WorkerClient(link, SharedDispatcher.Session);
         }
 
         /// <summary>ssh's own messages: warnings when ssh says so, verbose otherwise.</summary>
-        private static void WriteMessages(PSCmdlet cmdlet, string host, string[] messages)
+        private static void WriteMessages(PSCmdlet cmdlet, string host, string[]? messages)
         {
-            foreach (string line in messages ?? new string[0])
+            foreach (string line in messages ?? Array.Empty<string>())
             {
                 if (line.StartsWith("Warning:", StringComparison.OrdinalIgnoreCase) || line.StartsWith("WARNING", StringComparison.Ordinal))
                 {

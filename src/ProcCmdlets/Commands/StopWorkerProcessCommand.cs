@@ -12,12 +12,15 @@ namespace ProcCmdlets.Commands
     {
         private readonly List<WorkerProcess> _workers = new List<WorkerProcess>();
 
+        /// <summary>Kills the worker processes, and the processes they started, at once, without asking them to stop first [kill()].</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>Writes the stopped workers to the pipeline once they have ended.</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        /// <summary>Collects the selected workers.</summary>
         protected override void ProcessRecord()
         {
             foreach (WorkerProcess worker in SelectWorkers())
@@ -29,6 +32,7 @@ namespace ProcCmdlets.Commands
             }
         }
 
+        /// <summary>Stops the collected workers side by side and waits for them to end.</summary>
         protected override void EndProcessing()
         {
             // Stop them side by side, so that several grace periods do not add up.

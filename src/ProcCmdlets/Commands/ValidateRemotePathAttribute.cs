@@ -8,11 +8,18 @@ namespace ProcCmdlets.Commands
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
     public sealed class ValidateRemotePathAttribute : ValidateArgumentsAttribute
     {
+        /// <summary>Refuses a path the remote shell could not be given safely quoted.</summary>
         protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics)
         {
+            // Null is ValidateNotNullOrEmpty's to refuse, which the parameter declares first.
+            if (!((arguments is PSObject pso ? pso.BaseObject : arguments) is string path))
+            {
+                return;
+            }
+
             try
             {
-                RemoteShell.Quote((arguments is PSObject pso ? pso.BaseObject : arguments) as string);
+                RemoteShell.Quote(path);
             }
             catch (ArgumentException e)
             {

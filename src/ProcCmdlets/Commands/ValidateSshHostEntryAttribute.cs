@@ -11,9 +11,15 @@ namespace ProcCmdlets.Commands
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
     public sealed class ValidateSshHostEntryAttribute : ValidateEnumeratedArgumentsAttribute
     {
+        /// <summary>Refuses an entry that is not <c>[user@]host[:port]</c> with a host and user name ssh can be given.</summary>
         protected override void ValidateElement(object element)
         {
-            string entry = (element is PSObject pso ? pso.BaseObject : element) as string;
+            // Null is ValidateNotNullOrEmpty's to refuse, which the parameter declares first.
+            if (!((element is PSObject pso ? pso.BaseObject : element) is string entry))
+            {
+                return;
+            }
+
             try
             {
                 _ = new SshTarget(entry, null);

@@ -8,9 +8,10 @@ namespace ProcCmdlets.Commands
     [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
     public sealed class ValidateSshUserNameAttribute : ValidateArgumentsAttribute
     {
+        /// <summary>Refuses a user name ssh could mistake for an option or another host.</summary>
         protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics)
         {
-            string problem = SshNames.UserProblem((arguments is PSObject pso ? pso.BaseObject : arguments) as string);
+            string? problem = SshNames.UserProblem((arguments is PSObject pso ? pso.BaseObject : arguments) as string);
             if (problem != null)
             {
                 throw new ValidationMetadataException(problem + ".");

@@ -14,18 +14,23 @@ namespace ProcCmdlets.Commands
     {
         private readonly List<WorkerProcess> _workers = new List<WorkerProcess>();
 
+        /// <summary>The longest time to wait, in seconds.</summary>
         [Parameter]
         [ValidateRange(-1, int.MaxValue)]
         public int Timeout { get; set; } = -1;
 
+        /// <summary>Returns as soon as any one of the workers has ended, instead of waiting for all of them.</summary>
         [Parameter]
         public SwitchParameter Any { get; set; }
 
+        /// <summary>Writes each worker to the pipeline when it ends, instead of its output.</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        /// <summary>Collects the selected workers.</summary>
         protected override void ProcessRecord() => _workers.AddRange(SelectWorkers());
 
+        /// <summary>Waits for the collected workers, writing their output as it comes (or each worker as it ends, with -PassThru).</summary>
         protected override void EndProcessing()
         {
             var pending = _workers.Distinct().ToList();

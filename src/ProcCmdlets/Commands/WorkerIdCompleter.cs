@@ -10,7 +10,8 @@ namespace ProcCmdlets.Commands
     /// <summary>Completes -Id from the session's worker processes.</summary>
     public sealed class WorkerIdCompleter : IArgumentCompleter
     {
+        /// <inheritdoc/>
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
-            CompletionSource.Matching(CompletionSource.Workers().Select(w => w.Id.ToString()), wordToComplete);
+            CompletionSource.Matching(CompletionSource.Workers().Select(w => w.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), wordToComplete);
     }
 }

@@ -13,6 +13,7 @@ namespace ProcCmdlets.Connection
     /// </summary>
     internal static class EnvironmentDiff
     {
+        /// <summary>How <paramref name="os"/> compares variable names.</summary>
         public static StringComparer NameComparer(OSFamily os) =>
             os == OSFamily.Windows ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
 
@@ -23,19 +24,21 @@ namespace ProcCmdlets.Connection
         /// </summary>
         public static Dictionary<string, string> Snapshot(OSFamily os) => From(Environment.GetEnvironmentVariables(), os);
 
+        /// <summary>The variables of an environment block by name, compared as <paramref name="os"/> compares them.</summary>
         public static Dictionary<string, string> From(IDictionary variables, OSFamily os)
         {
             var result = new Dictionary<string, string>(NameComparer(os));
             foreach (DictionaryEntry entry in variables)
             {
-                result[(string)entry.Key] = (string)entry.Value;
+                // An environment block holds strings only; a variable is never null, only absent.
+                result[(string)entry.Key] = (string)entry.Value!;
             }
 
             return result;
         }
 
         /// <summary>Removals (value null) first, then sets, each in name order so the result is stable.</summary>
-        public static List<KeyValuePair<string, string>> Compute(IDictionary<string, string> before, IDictionary<string, string> now, OSFamily os)
+        public static List<KeyValuePair<string, string?>> Compute(IDictionary<string, string> before, IDictionary<string, string> now, OSFamily os)
         {
             StringComparer names = NameComparer(os);
             var beforeByName = new Dictionary<string, string>(names);
@@ -50,21 +53,21 @@ namespace ProcCmdlets.Connection
                 nowByName[pair.Key] = pair.Value;
             }
 
-            var removals = new List<KeyValuePair<string, string>>();
+            var removals = new List<KeyValuePair<string, string?>>();
             foreach (var pair in beforeByName)
             {
                 if (!nowByName.ContainsKey(pair.Key))
                 {
-                    removals.Add(new KeyValuePair<string, string>(pair.Key, null));
+                    removals.Add(new KeyValuePair<string, string?>(pair.Key, null));
                 }
             }
 
-            var sets = new List<KeyValuePair<string, string>>();
+            var sets = new List<KeyValuePair<string, string?>>();
             foreach (var pair in nowByName)
             {
-                if (!beforeByName.TryGetValue(pair.Key, out string old) || !string.Equals(old, pair.Value, StringComparison.Ordinal))
+                if (!beforeByName.TryGetValue(pair.Key, out string? old) || !string.Equals(old, pair.Value, StringComparison.Ordinal))
                 {
-                    sets.Add(pair);
+                    sets.Add(new KeyValuePair<string, string?>(pair.Key, pair.Value));
                 }
             }
 

@@ -9,7 +9,7 @@ namespace ProcCmdlets.Connection
         /// The module's line from <paramref name="prefix"/> on, leaving in <paramref name="line"/> the
         /// text before it (what the worker's programs left unfinished); null when there is none.
         /// </summary>
-        public static string Split(ref string line, string prefix)
+        public static string? Split(ref string line, string prefix)
         {
             int at = line.IndexOf(prefix, StringComparison.Ordinal);
             if (at < 0)

@@ -2,36 +2,28 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Threading;
-using ProcCmdlets.Channel;
 
 namespace ProcCmdlets.Connection
 {
     /// <summary>
     /// What one worker may do with the session's shared objects: the ids the session has sent it
     /// (docs/architecture.md, "Shared objects"), and whether the session has decided to end it.
-    /// The hooks are set by the session's shared-object dispatcher once it has shared objects.
     /// </summary>
     internal sealed class SharedAccess
     {
         [ThreadStatic]
-        private static WorkerClient s_reading;
+        private static WorkerClient? s_reading;
 
         private readonly ConcurrentDictionary<long, bool> _granted = new ConcurrentDictionary<long, bool>();
         private int _condemned;
 
-        public SharedAccess(int processId, string location)
+        public SharedAccess(int processId, string? location)
         {
             Name = $"worker process {processId}" + (location == null || location == Environment.MachineName ? string.Empty : " on " + location);
         }
 
-        /// <summary>Where workers' shared-object frames go instead of to the owner.</summary>
-        internal static Action<WorkerClient, Frame> Frames { get; set; }
-
-        /// <summary>Told when a worker's channel ends, so its shared-object calls are withdrawn and what it held released.</summary>
-        internal static Action<WorkerClient> Ended { get; set; }
-
         /// <summary>The worker whose channel the calling thread reads (each reader thread serves one worker), or null.</summary>
-        internal static WorkerClient Reading
+        internal static WorkerClient? Reading
         {
             get => s_reading;
             set => s_reading = value;
@@ -47,7 +39,7 @@ namespace ProcCmdlets.Connection
         public bool MayUse(long id) => _granted.ContainsKey(id);
 
         /// <summary>Records the shared objects a payload hands to the worker; called before its bytes are queued.</summary>
-        public void Grant(IReadOnlyList<long> ids)
+        public void Grant(IReadOnlyList<long>? ids)
         {
             if (ids != null)
             {

@@ -20,25 +20,31 @@ namespace ProcCmdlets.Connection
 
         // Set while no spare is being started; Clear waits on it so that no spare outlives it.
         private readonly ManualResetEventSlim _idle = new ManualResetEventSlim(true);
-        private WorkerClient _spare;
-        private Dictionary<string, string> _spareEnvironment;
-        private Timer _timer;
+        private WorkerClient? _spare;
+        private Dictionary<string, string>? _spareEnvironment;
+        private Timer? _timer;
+        private ISharedFrames? _shared;
         private bool _starting;
 
         // Raised by Clear: a start that began before it does not keep its worker.
         private int _generation;
 
+        /// <summary>A spare on <paramref name="transport"/>, started once no start has come for <paramref name="quietPeriod"/>.</summary>
         public WarmSpare(IWorkerTransport transport, TimeSpan quietPeriod)
         {
             _transport = transport;
             _quietPeriod = quietPeriod;
         }
 
-        /// <summary>A worker for a new start: the spare when there is one, else a fresh process.</summary>
-        public WorkerClient Take(string workingDirectory, out List<KeyValuePair<string, string>> environmentChanges)
+        /// <summary>
+        /// A worker for a new start: the spare when there is one, else a fresh process in
+        /// <paramref name="workingDirectory"/>. <paramref name="environmentChanges"/> are the
+        /// session's environment's changes since the spare started, for its setup.
+        /// </summary>
+        public WorkerClient Take(string? workingDirectory, out List<KeyValuePair<string, string?>> environmentChanges, ISharedFrames? shared = null)
         {
-            WorkerClient spare;
-            Dictionary<string, string> spareEnvironment;
+            WorkerClient? spare;
+            Dictionary<string, string>? spareEnvironment;
             lock (_lock)
             {
                 spare = _spare;
@@ -46,19 +52,20 @@ namespace ProcCmdlets.Connection
                 _spare = null;
             }
 
-            environmentChanges = new List<KeyValuePair<string, string>>();
+            environmentChanges = new List<KeyValuePair<string, string?>>();
             if (spare != null && !spare.HasExited)
             {
-                environmentChanges = EnvironmentDiff.Compute(spareEnvironment, Snapshot(), OSFamilies.Current);
+                // A spare is always kept with the environment it started with.
+                environmentChanges = EnvironmentDiff.Compute(spareEnvironment!, Snapshot(), OSFamilies.Current);
                 return spare;
             }
 
             spare?.Dispose();
-            return WorkerClient.Start(_transport, workingDirectory);
+            return WorkerClient.Start(_transport, workingDirectory, shared);
         }
 
-        /// <summary>Schedules a new spare after a quiet period (when enabled).</summary>
-        public void Replenish(bool enabled)
+        /// <summary>Schedules a new spare after a quiet period (when enabled), its shared-object frames to go to <paramref name="shared"/>.</summary>
+        public void Replenish(bool enabled, ISharedFrames? shared = null)
         {
             if (!enabled)
             {
@@ -68,6 +75,7 @@ namespace ProcCmdlets.Connection
 
             lock (_lock)
             {
+                _shared = shared;
                 if (_timer == null)
                 {
                     _timer = new Timer(_ => StartSpare(), null, _quietPeriod, Timeout.InfiniteTimeSpan);
@@ -87,6 +95,7 @@ namespace ProcCmdlets.Connection
         private void StartSpare()
         {
             int generation;
+            ISharedFrames? shared;
             lock (_lock)
             {
                 if (_timer == null || _starting || (_spare != null && !_spare.HasExited))
@@ -97,21 +106,22 @@ namespace ProcCmdlets.Connection
                 _starting = true;
                 _idle.Reset();
                 generation = _generation;
+                shared = _shared;
             }
 
-            WorkerClient started = null;
-            Dictionary<string, string> environment = null;
+            WorkerClient? started = null;
+            Dictionary<string, string>? environment = null;
             try
             {
                 environment = Snapshot();
-                started = WorkerClient.Start(_transport, null);
+                started = WorkerClient.Start(_transport, null, shared);
             }
             catch (Exception)
             {
                 // No spare this time: the next start makes its own process.
             }
 
-            WorkerClient unwanted = started;
+            WorkerClient? unwanted = started;
             lock (_lock)
             {
                 _starting = false;
@@ -128,7 +138,7 @@ namespace ProcCmdlets.Connection
         }
 
         /// <summary>The connection is no longer a spare (a start took it another way).</summary>
-        public void Forget(WorkerClient connection)
+        public void Forget(WorkerClient? connection)
         {
             lock (_lock)
             {
@@ -142,7 +152,7 @@ namespace ProcCmdlets.Connection
         /// <summary>Ends the spare and cancels any planned one; a spare being started is ended too before this returns.</summary>
         public void Clear()
         {
-            WorkerClient spare;
+            WorkerClient? spare;
             lock (_lock)
             {
                 _timer?.Dispose();
@@ -157,7 +167,7 @@ namespace ProcCmdlets.Connection
         }
 
         /// <summary>Ends a spare and waits a moment for its exit, never under the lock.</summary>
-        private static void End(WorkerClient spare)
+        private static void End(WorkerClient? spare)
         {
             if (spare != null)
             {

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading;
@@ -17,68 +16,67 @@ namespace ProcCmdlets.Connection
     /// </summary>
     internal sealed class WorkerClient : IDisposable
     {
-        private const int ConsoleTailLines = 20;
         private static readonly TimeSpan ConsoleDrainLimit = TimeSpan.FromSeconds(5);
 
         private readonly WorkerLink _link;
+        private readonly ISharedFrames? _shared;
         private readonly object _lock = new object();
         private readonly List<Frame> _early = new List<Frame>();
-        private readonly Queue<string> _consoleTail = new Queue<string>();
         private readonly ManualResetEventSlim _exited = new ManualResetEventSlim();
-        private readonly ManualResetEventSlim _consoleDone = new ManualResetEventSlim();
-        private readonly ConcurrentDictionary<long, ManualResetEventSlim> _consoleSyncs = new ConcurrentDictionary<long, ManualResetEventSlim>();
-        private long _nextSyncToken = new Random().Next();
-        private Action<Frame> _onFrame;
-        private Action<string> _onConsoleLine;
-        private Action<WorkerClient> _onExit;
+        private readonly WorkerConsole _console;
+        private Action<Frame>? _onFrame;
+        private Action<string>? _onConsoleLine;
+        private Action<WorkerClient>? _onExit;
         private int _disposed;
-        private volatile string _readFault;
-        private volatile string _workerFault;
+        private volatile string? _readFault;
 
-        public WorkerClient(WorkerLink link)
+        /// <summary>Starts reading the worker's channel and console.</summary>
+        /// <param name="link">The transport's link to the started process.</param>
+        /// <param name="shared">Where the worker's shared-object frames go; null where no shared object can reach the worker (they then go to the owner, which ignores them).</param>
+        public WorkerClient(WorkerLink link, ISharedFrames? shared = null)
         {
             _link = link;
+            _shared = shared;
             ProcessId = link.ProcessId;
             Location = link.Location;
             Shared = new SharedAccess(ProcessId, Location);
             Writer = new FrameWriter(link.ToWorker, "ProcCmdlets writer to worker " + link.ProcessId);
+            _console = new WorkerConsole(link.Console, DeliverConsoleLine, $"ProcCmdlets console {ProcessId}");
             new Thread(ReadLoop) { IsBackground = true, Name = $"ProcCmdlets reader {ProcessId}" }.Start();
-            new Thread(ConsoleLoop) { IsBackground = true, Name = $"ProcCmdlets console {ProcessId}" }.Start();
         }
 
+        /// <summary>The worker's process id (on its host).</summary>
         public int ProcessId { get; }
 
         /// <summary>Where the worker runs (its host).</summary>
         public string Location { get; }
 
+        /// <summary>The session's end of the channel to the worker.</summary>
         public FrameWriter Writer { get; }
 
         /// <summary>The transport's link, for what only that transport knows (a remote worker's ssh messages).</summary>
         public WorkerLink Link => _link;
 
         /// <summary>The worker's greeting, once it has arrived.</summary>
-        public Hello Hello { get; private set; }
+        public Hello? Hello { get; private set; }
 
+        /// <summary>True once the worker has exited and its channel and console have been read to their end.</summary>
         public bool HasExited => _exited.IsSet;
 
+        /// <summary>The worker's exit status once it has exited; null while it runs, or when the link cannot tell.</summary>
         public int? ExitCode { get; private set; }
 
-        /// <summary>Why the channel failed: what the session found wrong in the worker's frames, or the worker in the session's (<see cref="WorkerFailure"/>).</summary>
-        public string ChannelFault => _readFault ?? (_workerFault == null ? null : "the worker process reported that " + _workerFault);
+        /// <summary>Why the channel failed: what the session found wrong in the worker's frames, or the worker in the session's (<see cref="WorkerFailure"/>); null when it did not.</summary>
+        public string? ChannelFault => _readFault ?? (_console.WorkerFault == null ? null : "the worker process reported that " + _console.WorkerFault);
 
         /// <summary>The shared objects the worker was sent (docs/architecture.md, "Shared objects"), and whether it is being ended.</summary>
         public SharedAccess Shared { get; }
 
-        public static WorkerClient Start(IWorkerTransport transport, string workingDirectory) => new WorkerClient(transport.Start(workingDirectory));
+        /// <summary>Starts a worker on <paramref name="transport"/> in <paramref name="workingDirectory"/> (null: the transport's default).</summary>
+        public static WorkerClient Start(IWorkerTransport transport, string? workingDirectory, ISharedFrames? shared) => new WorkerClient(transport.Start(workingDirectory), shared);
 
         /// <summary>The last lines the worker wrote to its console, for crash reports.</summary>
-        public string ConsoleTail()
-        {
-            lock (_consoleTail)
-            {
-                return string.Join(Environment.NewLine, _consoleTail);
-            }
-        }
+        public string ConsoleTail() => _console.Tail();
 
         /// <summary>Routes frames (after Hello), console lines and the exit to an owner; frames that came first are replayed.</summary>
         public void Attach(Action<Frame> onFrame, Action<string> onConsoleLine, Action<WorkerClient> onExit)
@@ -136,6 +134,7 @@ namespace ProcCmdlets.Connection
             }
         }
 
+        /// <summary>Queues a frame whose payload is one marker; false when the channel is gone.</summary>
         public bool TrySend(FrameKind kind, long marker)
         {
             var payload = new PayloadWriter(16);
@@ -151,41 +150,12 @@ namespace ProcCmdlets.Connection
                 var reader = new FrameReader(_link.FromWorker, _link.MaxFrameBytes);
                 if (reader.TryRead(out Frame first))
                 {
-                    if (first.Kind != FrameKind.Hello)
-                    {
-                        throw new InvalidDataException($"The process did not greet as a ProcCmdlets worker (first frame {first.Kind}).");
-                    }
-
-                    Hello hello = Hello.Read(first.Reader());
-                    string mismatch = hello.Mismatch();
-                    if (mismatch != null)
-                    {
-                        throw new InvalidDataException("The worker cannot be used: " + mismatch + ".");
-                    }
-
-                    Hello = hello;
+                    Hello = CheckGreeting(first);
                 }
 
                 while (reader.TryRead(out Frame frame))
                 {
-                    DebugTrace.Received(ProcessId, frame.Kind, frame.Payload.Length);
-                    if ((byte)frame.Kind >= (byte)FrameKind.SharedCall && (byte)frame.Kind <= 55 && SharedAccess.Frames != null)
-                    {
-                        SharedAccess.Frames(this, frame);
-                        continue;
-                    }
-
-                    Action<Frame> handler;
-                    lock (_lock)
-                    {
-                        handler = _onFrame;
-                        if (handler == null)
-                        {
-                            _early.Add(frame);
-                        }
-                    }
-
-                    handler?.Invoke(frame);
+                    Route(frame);
                 }
             }
             catch (Exception e)
@@ -197,13 +167,60 @@ namespace ProcCmdlets.Connection
 
             try
             {
-                SharedAccess.Ended?.Invoke(this);
+                _shared?.OnEnded(this);
             }
             catch (Exception)
             {
                 // Releasing what the worker held must not keep its exit from being reported.
             }
 
+            AwaitExit();
+        }
+
+        /// <summary>The worker's Hello, when it is one this session can use; <see cref="InvalidDataException"/> otherwise.</summary>
+        private static Hello CheckGreeting(Frame first)
+        {
+            if (first.Kind != FrameKind.Hello)
+            {
+                throw new InvalidDataException($"The process did not greet as a ProcCmdlets worker (first frame {first.Kind}).");
+            }
+
+            Hello hello = Hello.Read(first.Reader());
+            string? mismatch = hello.Mismatch();
+            if (mismatch != null)
+            {
+                throw new InvalidDataException("The worker cannot be used: " + mismatch + ".");
+            }
+
+            return hello;
+        }
+
+        /// <summary>A frame after Hello: shared-object frames to the session's shared objects, the rest to the owner (kept until it attaches).</summary>
+        private void Route(Frame frame)
+        {
+            DebugTrace.Received(ProcessId, frame.Kind, frame.Payload.Length);
+            if ((byte)frame.Kind >= (byte)FrameKind.SharedCall && (byte)frame.Kind <= 55 && _shared != null)
+            {
+                _shared.OnFrame(this, frame);
+                return;
+            }
+
+            Action<Frame>? handler;
+            lock (_lock)
+            {
+                handler = _onFrame;
+                if (handler == null)
+                {
+                    _early.Add(frame);
+                }
+            }
+
+            handler?.Invoke(frame);
+        }
+
+        /// <summary>Once the channel has ended: waits for the process and its last console text, then tells the owner.</summary>
+        private void AwaitExit()
+        {
             if (!_link.WaitForExit(TimeSpan.FromSeconds(5)))
             {
                 Kill();
@@ -211,9 +228,9 @@ namespace ProcCmdlets.Connection
             }
 
             // Console text written before the exit belongs to the worker's last item: read it first.
-            _consoleDone.Wait(ConsoleDrainLimit);
+            _console.WaitForEnd(ConsoleDrainLimit);
             ExitCode = _link.ExitCode;
-            Action<WorkerClient> onExit;
+            Action<WorkerClient>? onExit;
             lock (_lock)
             {
                 _exited.Set();
@@ -223,7 +240,7 @@ namespace ProcCmdlets.Connection
             NotifyExit(onExit);
         }
 
-        private void NotifyExit(Action<WorkerClient> onExit)
+        private void NotifyExit(Action<WorkerClient>? onExit)
         {
             try
             {
@@ -235,81 +252,15 @@ namespace ProcCmdlets.Connection
             }
         }
 
-        private void ConsoleLoop()
-        {
-            try
-            {
-                string line;
-                while ((line = _link.Console.ReadLine()) != null)
-                {
-                    // Text before a line of the module's own is a line the worker's programs left unfinished.
-                    string marked = ModuleLine.Split(ref line, WorkerFailure.Prefix) ?? ModuleLine.Split(ref line, ConsoleSync.Prefix);
-                    if (marked != null && line.Length > 0)
-                    {
-                        DeliverConsoleLine(line);
-                    }
-
-                    if (WorkerFailure.TryParse(marked ?? string.Empty, out string reason))
-                    {
-                        _workerFault = reason;
-                    }
-                    else if (ConsoleSync.TryParse(marked ?? string.Empty, out long token) && _consoleSyncs.TryRemove(token, out ManualResetEventSlim synced))
-                    {
-                        synced.Set();
-                    }
-                    else if (marked == null)
-                    {
-                        DeliverConsoleLine(line);
-                    }
-                }
-            }
-            catch (Exception)
-            {
-            }
-            finally
-            {
-                // No more console text will come: nobody need wait for it.
-                _consoleDone.Set();
-                foreach (long token in _consoleSyncs.Keys)
-                {
-                    if (_consoleSyncs.TryRemove(token, out ManualResetEventSlim pending))
-                    {
-                        pending.Set();
-                    }
-                }
-            }
-        }
-
         /// <summary>
         /// Asks the worker to mark its console pipe; the returned event is set once the session has read
         /// everything the worker's programs wrote before (or the worker is gone).
         /// </summary>
-        public ManualResetEventSlim RequestConsoleSync()
-        {
-            var synced = new ManualResetEventSlim();
-            long token = Interlocked.Increment(ref _nextSyncToken);
-            _consoleSyncs[token] = synced;
-            if (!TrySend(FrameKind.ConsoleSync, token) || _consoleDone.IsSet)
-            {
-                _consoleSyncs.TryRemove(token, out _);
-                synced.Set();
-            }
-
-            return synced;
-        }
+        public ManualResetEventSlim RequestConsoleSync() => _console.RequestSync(token => TrySend(FrameKind.ConsoleSync, token));
 
         private void DeliverConsoleLine(string line)
         {
-            lock (_consoleTail)
-            {
-                _consoleTail.Enqueue(line);
-                if (_consoleTail.Count > ConsoleTailLines)
-                {
-                    _consoleTail.Dequeue();
-                }
-            }
-
-            Action<string> handler;
+            Action<string>? handler;
             lock (_lock)
             {
                 handler = _onConsoleLine;
@@ -324,8 +275,10 @@ namespace ProcCmdlets.Connection
         /// <summary>Kills the worker and the processes it started.</summary>
         public void Kill() => _link.Kill();
 
+        /// <summary>Waits for the worker's exit to be reported (see <see cref="HasExited"/>); false when <paramref name="timeout"/> passed first.</summary>
         public bool WaitForExit(TimeSpan timeout) => _exited.Wait(timeout);
 
+        /// <summary>Kills the worker unless it has exited, and closes the channel.</summary>
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -344,6 +297,7 @@ namespace ProcCmdlets.Connection
             }
             catch (Exception)
             {
+                // The channel may already be broken; the worker is ended either way.
             }
         }
     }

@@ -11,16 +11,19 @@ namespace ProcCmdlets.Connection
     /// </summary>
     internal static class WorkerSpare
     {
+        /// <summary>The variable that turns the spare off when <c>$false</c>.</summary>
         public const string PreferenceVariable = "ProcCmdletsWarmSpare";
+
         private static readonly WarmSpare Local = new WarmSpare(LocalProcessTransport.Instance, TimeSpan.FromMilliseconds(750));
 
-        /// <summary>A worker for a new start: the spare when there is one, else a fresh process.</summary>
-        public static WorkerClient Take(string workingDirectory, out List<KeyValuePair<string, string>> environmentChanges) =>
-            Local.Take(workingDirectory, out environmentChanges);
+        /// <inheritdoc cref="WarmSpare.Take"/>
+        public static WorkerClient Take(string? workingDirectory, ISharedFrames shared, out List<KeyValuePair<string, string?>> environmentChanges) =>
+            Local.Take(workingDirectory, out environmentChanges, shared);
 
-        /// <summary>Schedules a new spare after a quiet period (when enabled).</summary>
-        public static void Replenish(bool enabled) => Local.Replenish(enabled);
+        /// <inheritdoc cref="WarmSpare.Replenish"/>
+        public static void Replenish(bool enabled, ISharedFrames shared) => Local.Replenish(enabled, shared);
 
+        /// <inheritdoc cref="WarmSpare.Forget"/>
         public static void Forget(WorkerClient connection) => Local.Forget(connection);
 
         /// <summary>Ends the spare and cancels any planned one.</summary>

@@ -24,13 +24,13 @@ namespace ProcCmdlets.Pools
         }
 
         /// <summary>The last error the script wrote or met: a failed job's reason.</summary>
-        public ErrorRecord LastError { get; private set; }
+        public ErrorRecord? LastError { get; private set; }
 
-        public override void OnRecord(Chunk chunk, int index, StreamKind stream, object record)
+        public override void OnRecord(Chunk chunk, int index, StreamKind stream, object? record)
         {
             if (stream == StreamKind.Error)
             {
-                LastError = (ErrorRecord)record;
+                LastError = (ErrorRecord?)record;
             }
 
             _sink.Write(stream, record);

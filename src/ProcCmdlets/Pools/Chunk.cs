@@ -5,7 +5,7 @@ namespace ProcCmdlets.Pools
     /// <summary>Items sent to one worker together; its fields change under the pool's lock or on its worker's reader thread.</summary>
     internal sealed class Chunk
     {
-        public Chunk(long id, PoolResult result, long[] sequence, object[] items, byte[][] encoded)
+        public Chunk(long id, PoolResult result, long[] sequence, object?[] items, byte[][] encoded)
         {
             Id = id;
             Result = result;
@@ -16,13 +16,13 @@ namespace ProcCmdlets.Pools
 
         public long Id { get; }
 
-        /// <summary>The call the items belong to.</summary>
+        /// <summary>The result the items belong to.</summary>
         public PoolResult Result { get; }
 
-        /// <summary>Each item's number within its call.</summary>
+        /// <summary>Each item's number within its result.</summary>
         public long[] Sequence { get; }
 
-        public object[] Items { get; }
+        public object?[] Items { get; }
 
         /// <summary>Each item as the channel carries it, encoded once when it was queued.</summary>
         public byte[][] Encoded { get; }

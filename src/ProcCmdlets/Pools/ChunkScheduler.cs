@@ -50,8 +50,8 @@ namespace ProcCmdlets.Pools
             (secondsPerItem >= 0 && secondsPerItem * ChunkSize(fixedSize, secondsPerItem, pending, inputComplete, 1) < 0.1) || pending >= workers;
 
         /// <summary>
-        /// Gives queued items to free workers: the first call with items waiting goes first. It runs
-        /// after every chunk end and walks all workers, so the call to serve and how many chunks a
+        /// Gives queued items to free workers: the first result with items waiting goes first. It runs
+        /// after every chunk end and walks all workers, so the result to serve and how many chunks a
         /// worker may hold are worked out once per chunk sent, not once per worker: a busy worker
         /// costs a few field reads. Measured at 4,080 workers (ScaleSimulationTests): 22 to 25 µs a
         /// decision against 27 µs once the JIT has optimized both, and 25 µs against 125 to 190 µs
@@ -59,7 +59,7 @@ namespace ProcCmdlets.Pools
         /// </summary>
         public static void Assign(List<PoolWorker> workers, List<PoolResult> results, int maxTasksPerWorker, Func<long> nextChunkId, DateTime now, PoolEffects effects)
         {
-            PoolResult result = FirstWaiting(results);
+            PoolResult? result = FirstWaiting(results);
             if (result == null)
             {
                 return;
@@ -85,10 +85,10 @@ namespace ProcCmdlets.Pools
                     {
                         if (result.Task.Code != null)
                         {
-                            worker.Post(FrameKind.DefineCode, result.Task.Code);
+                            worker.Stage(FrameKind.DefineCode, result.Task.Code);
                         }
 
-                        worker.Post(FrameKind.DefineTask, result.Task.Encoded);
+                        worker.Stage(FrameKind.DefineTask, result.Task.Encoded);
                     }
 
                     var payload = new PayloadWriter(64 + TotalLength(chunk.Encoded));
@@ -97,7 +97,7 @@ namespace ProcCmdlets.Pools
                     worker.InFlight.AddLast(chunk);
                     worker.LastResult = result;
                     worker.Assigned += chunk.Items.Length;
-                    worker.Post(FrameKind.RunChunk, payload);
+                    worker.Stage(FrameKind.RunChunk, payload);
                     DebugTrace.Write("pool: chunk {0} of {1} items to worker {2}", chunk.Id, chunk.Items.Length, worker.Client.ProcessId);
                     effects.Flush(worker);
 
@@ -117,7 +117,7 @@ namespace ProcCmdlets.Pools
         private static int Limit(PoolResult result, int workers) =>
             Prefetch(result.FixedChunkSize, result.SecondsPerItem, result.Pending.Count, result.InputComplete, workers) ? 2 : 1;
 
-        private static PoolResult FirstWaiting(List<PoolResult> results)
+        private static PoolResult? FirstWaiting(List<PoolResult> results)
         {
             foreach (PoolResult result in results)
             {

@@ -6,7 +6,7 @@ namespace ProcCmdlets.Pools
     /// <summary>
     /// Settles a dead worker's chunks (under the pool's lock): the item it was running gives a
     /// WorkerCrashed error, unless the worker was ended on purpose or the item was already answered
-    /// (timed out); every later item goes back to the front of its call's queue. No item is lost,
+    /// (timed out); every later item goes back to the front of its result's queue. No item is lost,
     /// and none yields results twice.
     /// </summary>
     internal static class CrashBlame
@@ -38,7 +38,7 @@ namespace ProcCmdlets.Pools
                     var error = client.ChannelFault != null
                         ? Errors.ChannelCorrupt($"The channel to the worker process {client.ProcessId}{OnHost(client.Location)} failed while it ran this item, so the worker was ended: {client.ChannelFault}", chunk.Items[index])
                         : Errors.WorkerCrashed(
-                        $"The worker process {client.ProcessId}{OnHost(client.Location)} ended with exit status {client.ExitCode?.ToString() ?? "unknown"} while running this item." +
+                        $"The worker process {client.ProcessId}{OnHost(client.Location)} ended with exit status {client.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"} while running this item." +
                         (tail.Length > 0 ? " Its last console output: " + tail : string.Empty) + SshSaid(client), chunk.Items[index]);
                     effects.Callback(() => result.OnItemFailed(chunk, index, error));
                     DebugTrace.Write("pool: worker {0} blamed for item {1} of chunk {2}; {3} items after it go back to the queue", client.ProcessId, index, chunk.Id, chunk.Items.Length - index - 1);
@@ -55,13 +55,12 @@ namespace ProcCmdlets.Pools
         /// <summary>What ssh said about a lost connection (a timeout, a reset), for a worker on another host.</summary>
         private static string SshSaid(Connection.WorkerClient client)
         {
-            var link = client.Link as Transport.SshLink;
-            string[] messages = link?.Messages;
-            if (messages == null || messages.Length == 0)
+            if (!(client.Link is Transport.IHostLink link) || link.Messages.Length == 0)
             {
                 return string.Empty;
             }
 
+            string[] messages = link.Messages;
             string last = messages[messages.Length - 1];
             return last.StartsWith(link.HostWrote, System.StringComparison.Ordinal) ? " " + last : " ssh: " + last;
         }

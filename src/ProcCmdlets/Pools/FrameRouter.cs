@@ -9,9 +9,9 @@ using ProcCmdlets.Shared;
 namespace ProcCmdlets.Pools
 {
     /// <summary>
-    /// Reads what a pool's workers send, on each worker's reader thread, and hands it to the call it
+    /// Reads what a pool's workers send, on each worker's reader thread, and hands it to the result it
     /// belongs to. Records take no lock (a chunk is only removed on its worker's own reader thread),
-    /// nor do item ends of calls without a timeout; chunk ends and initialization take the pool's
+    /// nor do item ends of results without a timeout; chunk ends and initialization take the pool's
     /// lock for their decisions.
     /// </summary>
     internal sealed class FrameRouter
@@ -25,7 +25,7 @@ namespace ProcCmdlets.Pools
 
         public void OnFrame(PoolWorker worker, Frame frame)
         {
-            PayloadReader r = frame.Reader(SharedTable.Resolver);
+            PayloadReader r = frame.Reader(SessionResolver.Instance);
             switch (frame.Kind)
             {
                 case FrameKind.Record:
@@ -54,7 +54,7 @@ namespace ProcCmdlets.Pools
         private void OnRecord(PoolWorker worker, PayloadReader r, int bytes)
         {
             Record header = Record.ReadHeader(r);
-            Chunk chunk = FindOnReader(worker, header.ChunkId);
+            Chunk? chunk = FindOnReader(worker, header.ChunkId);
             if (chunk == null)
             {
                 if (header.ChunkId == 0 && header.Stream == StreamKind.Error)
@@ -76,7 +76,7 @@ namespace ProcCmdlets.Pools
                 return;
             }
 
-            object record = Decode(header, r, chunk.Items[index], out StreamKind stream);
+            object? record = Decode(header, r, chunk.Items[index], out StreamKind stream);
             chunk.Result.OnRecord(worker, chunk, index, stream, record, bytes);
         }
 
@@ -93,7 +93,7 @@ namespace ProcCmdlets.Pools
         }
 
         /// <summary>The record's body; one that cannot be read back becomes an error on its item, and the worker lives on.</summary>
-        private static object Decode(Record header, PayloadReader r, object item, out StreamKind stream)
+        private static object? Decode(Record header, PayloadReader r, object? item, out StreamKind stream)
         {
             stream = header.Stream;
             try
@@ -111,18 +111,19 @@ namespace ProcCmdlets.Pools
         {
             lock (_pool.Lock)
             {
-                Chunk chunk = worker.Find(chunkId);
+                Chunk? chunk = worker.Find(chunkId);
                 if (chunk != null)
                 {
                     chunk.Started = true;
                     chunk.StartedAt = chunk.ItemDueAt = DateTime.UtcNow;
+                    DebugTrace.Write("pool: worker {0} started chunk {1}", worker.Client.ProcessId, chunkId);
                 }
             }
         }
 
         private void OnItemDone(PoolWorker worker, ItemDone done)
         {
-            Chunk chunk = FindOnReader(worker, done.ChunkId);
+            Chunk? chunk = FindOnReader(worker, done.ChunkId);
             if (chunk == null || done.Index >= chunk.Items.Length)
             {
                 return;
@@ -158,7 +159,7 @@ namespace ProcCmdlets.Pools
 
         private void OnChunkDone(PoolWorker worker, long chunkId) => Locked(effects =>
         {
-            Chunk chunk = worker.Find(chunkId);
+            Chunk? chunk = worker.Find(chunkId);
             if (chunk == null)
             {
                 return;
@@ -179,7 +180,7 @@ namespace ProcCmdlets.Pools
             }
 
             // The next chunk on this worker is due from now, not from when it was sent.
-            Chunk next = worker.InFlight.First?.Value;
+            Chunk? next = worker.InFlight.First?.Value;
             if (next != null && !next.Started)
             {
                 next.ItemDueAt = now;
@@ -192,7 +193,7 @@ namespace ProcCmdlets.Pools
 
         public void OnConsoleLine(PoolWorker worker, string line)
         {
-            PoolResult result;
+            PoolResult? result;
             lock (_pool.Lock)
             {
                 result = worker.InFlight.First?.Value.Result ?? worker.LastResult;
@@ -205,9 +206,9 @@ namespace ProcCmdlets.Pools
         /// Finds a chunk for the worker's reader thread. Chunks are removed only on that same thread,
         /// so the last one it found stays valid without taking the pool's lock for every frame.
         /// </summary>
-        private Chunk FindOnReader(PoolWorker worker, long chunkId)
+        private Chunk? FindOnReader(PoolWorker worker, long chunkId)
         {
-            Chunk chunk = worker.LastSeen;
+            Chunk? chunk = worker.LastSeen;
             if (chunk != null && chunk.Id == chunkId)
             {
                 return chunk;

@@ -30,7 +30,7 @@ namespace ProcCmdlets.Pools
         public int Failures { get; set; }
 
         /// <summary>Why the last of them failed, in ssh's words.</summary>
-        public string LastFailure { get; set; }
+        public string? LastFailure { get; set; }
 
         /// <summary>A worker on it has become ready at least once.</summary>
         public bool Answered { get; set; }
@@ -39,10 +39,10 @@ namespace ProcCmdlets.Pools
         public bool Dropped { get; set; }
 
         /// <summary>ssh's messages of its first connection, for the cmdlet that creates the pool.</summary>
-        public string[] Messages { get; set; }
+        public string[]? Messages { get; set; }
 
         /// <summary>The timer of a delayed connection; kept so it is not collected before it fires.</summary>
-        public Timer Retry { get; set; }
+        public Timer? Retry { get; set; }
 
         /// <summary>Workers it has or will have: those not retiring, and the connections pending.</summary>
         public int Live => Pending + Workers.Count(w => !w.Retiring);

@@ -2,14 +2,14 @@ using System.Collections.Generic;
 
 namespace ProcCmdlets.Pools
 {
-    /// <summary>The items of one call not yet sent to a worker, in input order (Python's task queue). Used under the pool's lock.</summary>
+    /// <summary>The items of one result not yet sent to a worker, in input order (Python's task queue). Used under the pool's lock.</summary>
     internal sealed class ItemQueue
     {
         private readonly LinkedList<PendingItem> _items = new LinkedList<PendingItem>();
 
         public int Count => _items.Count;
 
-        public void Add(long sequence, object item, byte[] encoded) => _items.AddLast(new PendingItem(sequence, item, encoded));
+        public void Add(long sequence, object? item, byte[] encoded) => _items.AddLast(new PendingItem(sequence, item, encoded));
 
         /// <summary>Puts a chunk's items from <paramref name="from"/> back at the front, in their order (their worker ended before running them).</summary>
         public void Requeue(Chunk chunk, int from)
@@ -27,7 +27,7 @@ namespace ProcCmdlets.Pools
         {
             size = System.Math.Min(size, _items.Count);
             var sequence = new long[size];
-            var items = new object[size];
+            var items = new object?[size];
             var encoded = new byte[size][];
             for (int i = 0; i < size; i++)
             {

@@ -11,7 +11,7 @@ namespace ProcCmdlets.Pools
     /// Moves a map's results to where they are written, on the one thread that writes them (a
     /// cmdlet's pipeline thread, or an -AsJob map's drain thread): waits for events, drains them in
     /// order, writes the warnings background threads left (a dead holder's lock released), checks
-    /// item time limits, and at the end gives back what the call held in the pool. Both kinds of map
+    /// item time limits, and at the end gives back what the result held in the pool. Both kinds of map
     /// go through it, so neither can forget a step.
     /// </summary>
     internal sealed class MapPump
@@ -19,15 +19,15 @@ namespace ProcCmdlets.Pools
         private static readonly TimeSpan ConsoleSyncLimit = TimeSpan.FromSeconds(1);
 
         private readonly WorkerPool _pool;
-        private readonly MapResult _run;
+        private readonly MapResult _result;
         private readonly IRecordSink _sink;
         private readonly Action<ErrorRecord> _fatal;
         private bool _ended;
 
-        public MapPump(WorkerPool pool, MapResult run, IRecordSink sink, Action<ErrorRecord> fatal)
+        public MapPump(WorkerPool pool, MapResult result, IRecordSink sink, Action<ErrorRecord> fatal)
         {
             _pool = pool;
-            _run = run;
+            _result = result;
             _sink = sink;
             _fatal = fatal;
         }
@@ -35,7 +35,7 @@ namespace ProcCmdlets.Pools
         /// <summary>Writes what is ready now, without waiting.</summary>
         public void Drain()
         {
-            _run.Drain(_sink, _fatal);
+            _result.Drain(_sink, _fatal);
             SharedWarnings.Drain(WriteWarning);
         }
 
@@ -43,9 +43,9 @@ namespace ProcCmdlets.Pools
         /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled.</exception>
         public void Pump(CancellationToken cancellation)
         {
-            _run.Wait(TimeSpan.FromMilliseconds(_run.TimeoutSeconds > 0 ? 50 : 250), cancellation);
+            _result.Wait(TimeSpan.FromMilliseconds(_result.TimeoutSeconds > 0 ? 50 : 250), cancellation);
             Drain();
-            if (_run.TimeoutSeconds > 0)
+            if (_result.TimeoutSeconds > 0)
             {
                 _pool.Supervisor.CheckTimeouts();
             }
@@ -60,7 +60,7 @@ namespace ProcCmdlets.Pools
         }
 
         /// <summary>
-        /// The call is over: an unfinished one is cancelled (its records are dropped as they come, its
+        /// The result is over: an unfinished one is cancelled (its records are dropped as they come, its
         /// workers run on to their stop), no worker stays paused for it, and the pool forgets it.
         /// </summary>
         public void End(bool finished)
@@ -73,11 +73,11 @@ namespace ProcCmdlets.Pools
             _ended = true;
             if (!finished)
             {
-                _run.Cancelled = true;
+                _result.Cancelled = true;
             }
 
-            _run.ReleaseWorkers();
-            _pool.Unregister(_run);
+            _result.ReleaseWorkers();
+            _pool.Unregister(_result);
         }
 
         private void WriteWarning(string message) => _sink.Write(StreamKind.Warning, new WarningRecord(message));

@@ -41,14 +41,14 @@ namespace ProcCmdlets.Pools
 
         public bool AllFinished => Finished >= Submitted;
 
-        public override void OnRecord(Chunk chunk, int index, StreamKind stream, object record) =>
-            Post(new RunEvent(chunk.Sequence[index], EventKind.Record, stream, record));
+        public override void OnRecord(Chunk chunk, int index, StreamKind stream, object? record) =>
+            Enqueue(new RunEvent(chunk.Sequence[index], EventKind.Record, stream, record));
 
-        public override void OnRecord(PoolWorker worker, Chunk chunk, int index, StreamKind stream, object record, int bytes)
+        public override void OnRecord(PoolWorker worker, Chunk chunk, int index, StreamKind stream, object? record, int bytes)
         {
             RecordFlow flow = _flows.GetOrAdd(worker, w => new RecordFlow(w.Client));
             flow.Received(bytes);
-            Post(new RunEvent(chunk.Sequence[index], EventKind.Record, stream, record, flow, bytes));
+            Enqueue(new RunEvent(chunk.Sequence[index], EventKind.Record, stream, record, flow, bytes));
             flow.Throttle();
         }
 
@@ -67,7 +67,7 @@ namespace ProcCmdlets.Pools
             }
         }
 
-        /// <summary>The call is over (finished, stopped or failed): no worker stays paused for it.</summary>
+        /// <summary>The result is over (finished, stopped or failed): no worker stays paused for it.</summary>
         public void ReleaseWorkers()
         {
             foreach (RecordFlow flow in _flows.Values)
@@ -76,26 +76,26 @@ namespace ProcCmdlets.Pools
             }
         }
 
-        public override void OnItemDone(Chunk chunk, int index, bool failed) => Post(new RunEvent(chunk.Sequence[index], EventKind.Done, default, null));
+        public override void OnItemDone(Chunk chunk, int index, bool failed) => Enqueue(new RunEvent(chunk.Sequence[index], EventKind.Done, default, null));
 
         public override void OnItemFailed(Chunk chunk, int index, ErrorRecord error)
         {
-            Post(new RunEvent(chunk.Sequence[index], EventKind.Record, StreamKind.Error, error));
-            Post(new RunEvent(chunk.Sequence[index], EventKind.Done, default, null));
+            Enqueue(new RunEvent(chunk.Sequence[index], EventKind.Record, StreamKind.Error, error));
+            Enqueue(new RunEvent(chunk.Sequence[index], EventKind.Done, default, null));
         }
 
-        public override void OnFatal(ErrorRecord error) => Post(new RunEvent(-1, EventKind.Fatal, default, error));
+        public override void OnFatal(ErrorRecord error) => Enqueue(new RunEvent(-1, EventKind.Fatal, default, error));
 
         public override void OnConsoleLine(string line, int processId) =>
-            Post(new RunEvent(-1, EventKind.Console, StreamKind.Information, ConsoleRecord.Create(line, processId)));
+            Enqueue(new RunEvent(-1, EventKind.Console, StreamKind.Information, ConsoleRecord.Create(line, processId)));
 
-        private void Post(RunEvent e)
+        private void Enqueue(RunEvent e)
         {
             _events.Enqueue(e);
             _signal.Set();
         }
 
-        /// <summary>Waits until events arrive, the timeout passes, or the call is cancelled.</summary>
+        /// <summary>Waits until events arrive, the timeout passes, or the result is cancelled.</summary>
         public void Wait(TimeSpan timeout, CancellationToken cancellation)
         {
             if (_events.IsEmpty)
@@ -113,7 +113,8 @@ namespace ProcCmdlets.Pools
                 switch (e.Kind)
                 {
                     case EventKind.Fatal:
-                        fatal((ErrorRecord)e.Value);
+                        // A Fatal event always carries its error.
+                        fatal((ErrorRecord)e.Value!);
                         break;
                     case EventKind.Console:
                         sink.Write(StreamKind.Information, e.Value);
@@ -125,7 +126,7 @@ namespace ProcCmdlets.Pools
                         }
                         else
                         {
-                            Slot(e.Sequence).Records.Add(new KeyValuePair<StreamKind, object>(e.Stream, e.Value));
+                            Slot(e.Sequence).Records.Add(new KeyValuePair<StreamKind, object?>(e.Stream, e.Value));
                         }
 
                         // Written, or set aside to keep the order: either way the pipeline thread is through with it.
@@ -263,7 +264,7 @@ namespace ProcCmdlets.Pools
 
         private readonly struct RunEvent
         {
-            public RunEvent(long sequence, EventKind kind, StreamKind stream, object value, RecordFlow flow = null, int bytes = 0)
+            public RunEvent(long sequence, EventKind kind, StreamKind stream, object? value, RecordFlow? flow = null, int bytes = 0)
             {
                 Sequence = sequence;
                 Kind = kind;
@@ -273,7 +274,7 @@ namespace ProcCmdlets.Pools
                 Bytes = bytes;
             }
 
-            public RecordFlow Flow { get; }
+            public RecordFlow? Flow { get; }
 
             public int Bytes { get; }
 
@@ -283,12 +284,12 @@ namespace ProcCmdlets.Pools
 
             public StreamKind Stream { get; }
 
-            public object Value { get; }
+            public object? Value { get; }
         }
 
         private sealed class ItemSlot
         {
-            public List<KeyValuePair<StreamKind, object>> Records { get; } = new List<KeyValuePair<StreamKind, object>>(1);
+            public List<KeyValuePair<StreamKind, object?>> Records { get; } = new List<KeyValuePair<StreamKind, object?>>(1);
 
             public bool Done { get; set; }
         }

@@ -1,9 +1,9 @@
 namespace ProcCmdlets.Pools
 {
-    /// <summary>An input item waiting to be sent: its number in its call, the session's object, and its encoding.</summary>
+    /// <summary>An input item waiting to be sent: its number in its result, the session's object, and its encoding.</summary>
     internal readonly struct PendingItem
     {
-        public PendingItem(long sequence, object item, byte[] encoded)
+        public PendingItem(long sequence, object? item, byte[] encoded)
         {
             Sequence = sequence;
             Item = item;
@@ -12,7 +12,7 @@ namespace ProcCmdlets.Pools
 
         public long Sequence { get; }
 
-        public object Item { get; }
+        public object? Item { get; }
 
         public byte[] Encoded { get; }
     }

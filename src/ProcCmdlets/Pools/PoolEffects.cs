@@ -41,12 +41,12 @@ namespace ProcCmdlets.Pools
             // withdrawn before an item's error or a cmdlet's return lets the user put the next item.
             foreach (WorkerClient client in _kills)
             {
-                SharedDispatcher.Condemn(client);
+                SharedDispatcher.Session.Condemn(client);
             }
 
             foreach (WorkerClient client in _closes)
             {
-                SharedDispatcher.Condemn(client);
+                SharedDispatcher.Session.Condemn(client);
             }
 
             foreach (Action callback in _callbacks)

@@ -6,7 +6,7 @@ using ProcCmdlets.Channel;
 namespace ProcCmdlets.Pools
 {
     /// <summary>
-    /// One call's work on a pool [AsyncResult]: a map's or an apply's items waiting to be sent, and
+    /// One map's or apply's work on a pool, called its result [AsyncResult]: its items waiting to be sent, and
     /// where their records go. The pool changes its queue under its lock; the On* callbacks come on
     /// worker reader threads or the pipeline thread, never under the pool's lock, and must not block.
     /// </summary>
@@ -36,7 +36,7 @@ namespace ProcCmdlets.Pools
 
         public ItemQueue Pending { get; } = new ItemQueue();
 
-        /// <summary>Workers that have this call's task defined.</summary>
+        /// <summary>Workers that have this result's task defined.</summary>
         public HashSet<PoolWorker> DefinedOn { get; } = new HashSet<PoolWorker>();
 
         /// <summary>Measured seconds per item (a moving average), or -1 before the first chunk ends.</summary>
@@ -54,10 +54,10 @@ namespace ProcCmdlets.Pools
         }
 
         /// <summary>A record an item wrote, already decoded (an undecodable one arrives as an error record).</summary>
-        public abstract void OnRecord(Chunk chunk, int index, StreamKind stream, object record);
+        public abstract void OnRecord(Chunk chunk, int index, StreamKind stream, object? record);
 
         /// <summary>A record as read from <paramref name="worker"/>, with its size on the channel (for back-pressure).</summary>
-        public virtual void OnRecord(PoolWorker worker, Chunk chunk, int index, StreamKind stream, object record, int bytes) =>
+        public virtual void OnRecord(PoolWorker worker, Chunk chunk, int index, StreamKind stream, object? record, int bytes) =>
             OnRecord(chunk, index, stream, record);
 
         /// <summary>An item has finished; <paramref name="failed"/> when it ended with a terminating error.</summary>
@@ -66,10 +66,10 @@ namespace ProcCmdlets.Pools
         /// <summary>An item ended without finishing (its worker crashed or it timed out).</summary>
         public abstract void OnItemFailed(Chunk chunk, int index, ErrorRecord error);
 
-        /// <summary>The pool can no longer run this call's items.</summary>
+        /// <summary>The pool can no longer run this result's items.</summary>
         public abstract void OnFatal(ErrorRecord error);
 
-        /// <summary>Console text from a worker while it ran this call's items.</summary>
+        /// <summary>Console text from a worker while it ran this result's items.</summary>
         public abstract void OnConsoleLine(string line, int processId);
     }
 }

@@ -8,7 +8,7 @@ namespace ProcCmdlets.Pools
     /// <summary>A script block a pool runs for many items; defined once on each worker that runs it.</summary>
     internal sealed class PoolTask
     {
-        public PoolTask(long id, TaskMode mode, string text, List<KeyValuePair<string, object>> variables, object[] args, PSLanguageMode languageMode)
+        public PoolTask(long id, TaskMode mode, string text, List<KeyValuePair<string, object?>> variables, object?[]? args, PSLanguageMode languageMode)
         {
             Id = id;
 
@@ -21,7 +21,7 @@ namespace ProcCmdlets.Pools
         public long Id { get; }
 
         /// <summary>The DefineCode payload sent before the task to each worker, or null when the task needs nothing of the session's.</summary>
-        public byte[] Code { get; set; }
+        public byte[]? Code { get; set; }
 
         /// <summary>The DefineTask payload.</summary>
         public byte[] Encoded { get; }

@@ -19,7 +19,7 @@ namespace ProcCmdlets.Pools
         public WorkerClient Client { get; }
 
         /// <summary>The host it runs on, in a pool on other machines; null for a local worker.</summary>
-        public HostSlot Host { get; set; }
+        public HostSlot? Host { get; set; }
 
         /// <summary>Its initialization script has run.</summary>
         public bool Ready { get; set; }
@@ -43,10 +43,10 @@ namespace ProcCmdlets.Pools
         public LinkedList<Chunk> InFlight { get; } = new LinkedList<Chunk>();
 
         /// <summary>
-        /// The call of the last chunk sent to it. Console text travels on its own pipe, so a line an item
-        /// wrote can arrive after the item's end marker; it still belongs to that call.
+        /// The result of the last chunk sent to it. Console text travels on its own pipe, so a line an item
+        /// wrote can arrive after the item's end marker; it still belongs to that result.
         /// </summary>
-        public PoolResult LastResult { get; set; }
+        public PoolResult? LastResult { get; set; }
 
         /// <summary>Errors its initialization script wrote, for the message if it fails.</summary>
         public List<string> InitErrors { get; } = new List<string>();
@@ -55,9 +55,9 @@ namespace ProcCmdlets.Pools
         public ShapeTable Shapes { get; } = new ShapeTable();
 
         /// <summary>The chunk the reader thread last looked up; only that thread uses it.</summary>
-        public Chunk LastSeen { get; set; }
+        public Chunk? LastSeen { get; set; }
 
-        public Chunk Find(long chunkId)
+        public Chunk? Find(long chunkId)
         {
             foreach (Chunk chunk in InFlight)
             {
@@ -71,11 +71,12 @@ namespace ProcCmdlets.Pools
         }
 
         /// <summary>Queues a frame for <see cref="Flush"/>; called under the pool's lock, so frames keep the order of the decisions.</summary>
-        public void Post(FrameKind kind, byte[] payload) => _outbox.Enqueue(new KeyValuePair<FrameKind, byte[]>(kind, payload));
+        public void Stage(FrameKind kind, byte[] payload) => _outbox.Enqueue(new KeyValuePair<FrameKind, byte[]>(kind, payload));
 
-        public void Post(FrameKind kind, PayloadWriter payload) => Post(kind, payload.ToArray());
+        /// <inheritdoc cref="Stage(FrameKind, byte[])"/>
+        public void Stage(FrameKind kind, PayloadWriter payload) => Stage(kind, payload.ToArray());
 
-        /// <summary>Sends what was posted, in order; called without the pool's lock. It never waits for the worker.</summary>
+        /// <summary>Sends what was staged, in order; called without the pool's lock. It never waits for the worker.</summary>
         public void Flush()
         {
             lock (_sendLock)

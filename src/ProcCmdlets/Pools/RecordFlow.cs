@@ -6,7 +6,7 @@ using ProcCmdlets.Connection;
 namespace ProcCmdlets.Pools
 {
     /// <summary>
-    /// Back-pressure for one worker's records in one call: counts the bytes of records the session
+    /// Back-pressure for one worker's records in one result: counts the bytes of records the session
     /// has read but the pipeline thread has not yet written, pauses the worker's producers above
     /// <see cref="HighWaterBytes"/> and resumes them at <see cref="LowWaterBytes"/>. A worker that obeys
     /// never makes the reader thread wait: it keeps reading, so item ends and console syncs still flow.
@@ -97,7 +97,7 @@ namespace ProcCmdlets.Pools
         /// <summary>Times the reader thread waited for the pipeline thread, for tests and diagnostics.</summary>
         public int Throttled { get; private set; }
 
-        /// <summary>The call is over: the worker must not stay paused for it.</summary>
+        /// <summary>The result is over: the worker must not stay paused for it.</summary>
         public void Release()
         {
             lock (_lock)

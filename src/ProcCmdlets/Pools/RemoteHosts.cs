@@ -68,16 +68,17 @@ namespace ProcCmdlets.Pools
                 TimeSpan delay = BackOff(slot.Failures);
                 if (delay > TimeSpan.Zero)
                 {
-                    Timer timer = null;
+                    Timer? timer = null;
                     timer = new Timer(
                         _ =>
                         {
                             lock (_pool.Lock)
                             {
-                                _timers.Remove(timer);
+                                // Assigned before the timer can fire: it is started (Change) only after that.
+                                _timers.Remove(timer!);
                             }
 
-                            timer.Dispose();
+                            timer!.Dispose();
                             Connect(slot);
                         },
                         null,
@@ -106,13 +107,14 @@ namespace ProcCmdlets.Pools
             _connect(slot);
         }
 
-        /// <summary>A worker of <paramref name="slot"/> is ready (under the lock).</summary>
+        /// <summary>A worker of a host is ready (under the lock).</summary>
         public void OnReadyLocked(PoolWorker worker)
         {
-            HostSlot slot = worker.Host;
+            // Every worker of a pool on other hosts has its host.
+            HostSlot slot = worker.Host!;
             slot.Failures = 0;
             slot.Answered = true;
-            slot.Messages = slot.Messages ?? (worker.Client.Link as SshLink)?.Messages;
+            slot.Messages = slot.Messages ?? (worker.Client.Link as IHostLink)?.Messages;
             Monitor.PulseAll(_pool.Lock);
         }
 
@@ -138,7 +140,7 @@ namespace ProcCmdlets.Pools
         /// <summary>A worker of <paramref name="slot"/> ended before it greeted (under the lock).</summary>
         public void OnConnectFailedLocked(HostSlot slot, WorkerClient client, PoolEffects effects)
         {
-            var link = client.Link as SshLink;
+            var link = client.Link as IHostLink;
             slot.Messages = slot.Messages ?? link?.Messages;
             Fail(slot, client.ChannelFault ?? link?.Failure() ?? $"the worker ended with exit status {client.ExitCode}", effects);
         }

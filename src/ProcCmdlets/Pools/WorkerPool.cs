@@ -10,7 +10,7 @@ using ProcCmdlets.Transport;
 namespace ProcCmdlets.Pools
 {
     /// <summary>
-    /// A pool's state and its lifecycle [Pool]: its workers, the calls whose items it runs, and one
+    /// A pool's state and its lifecycle [Pool]: its workers, the results whose items it runs, and one
     /// lock over both. Under the lock only state changes and decisions happen; sends, process starts,
     /// kills and callbacks are collected in <see cref="PoolEffects"/> and run after it is released.
     /// Scheduling is <see cref="ChunkScheduler"/>'s, worker lives <see cref="WorkerSupervisor"/>'s,
@@ -23,8 +23,17 @@ namespace ProcCmdlets.Pools
         private long _taskId;
         private long _tasksCompleted;
 
+        /// <summary>A pool that starts no worker until <see cref="Start"/>.</summary>
+        /// <param name="name">The pool's name.</param>
         /// <param name="processCount">Workers in all, or on each host when <paramref name="transports"/> name other hosts.</param>
-        public WorkerPool(string name, int processCount, int maxTasksPerWorker, WorkerSetup setup, string initScript, object[] initArgs, IReadOnlyList<IWorkerTransport> transports, object owner, PSLanguageMode languageMode = PSLanguageMode.FullLanguage)
+        /// <param name="maxTasksPerWorker">Items a worker runs before a fresh process replaces it; 0 for no limit.</param>
+        /// <param name="setup">Each worker's folder, environment and variables.</param>
+        /// <param name="initScript">The script each worker runs once first, or null.</param>
+        /// <param name="initArgs">The arguments of <paramref name="initScript"/>.</param>
+        /// <param name="transports">Where workers start; null or empty for local processes.</param>
+        /// <param name="owner">What errors about the pool name as their target; null for the pool itself.</param>
+        /// <param name="languageMode">The language mode the scripts run in.</param>
+        public WorkerPool(string name, int processCount, int maxTasksPerWorker, WorkerSetup setup, string? initScript, object?[]? initArgs, IReadOnlyList<IWorkerTransport>? transports, object? owner, PSLanguageMode languageMode = PSLanguageMode.FullLanguage)
         {
             Name = name;
             _processCount = processCount;
@@ -34,7 +43,7 @@ namespace ProcCmdlets.Pools
             Router = new FrameRouter(this);
         }
 
-        /// <summary>Guards everything below, each worker's and each call's state.</summary>
+        /// <summary>Guards everything below, each worker's and each result's state.</summary>
         public object Lock { get; } = new object();
 
         public List<PoolWorker> Workers { get; } = new List<PoolWorker>();
@@ -56,7 +65,7 @@ namespace ProcCmdlets.Pools
         public PoolState State { get; set; } = PoolState.Running;
 
         /// <summary>Set when the pool gave up starting workers; calls then end with this error.</summary>
-        public ErrorRecord Broken { get; set; }
+        public ErrorRecord? Broken { get; set; }
 
         public WorkerSupervisor Supervisor { get; }
 
@@ -85,7 +94,7 @@ namespace ProcCmdlets.Pools
             }
         }
 
-        /// <summary>Adds a call; its items are sent as workers become free.</summary>
+        /// <summary>Adds a result (a map or an apply); its items are sent as workers become free.</summary>
         public void Register(PoolResult result)
         {
             lock (Lock)
@@ -104,8 +113,8 @@ namespace ProcCmdlets.Pools
             }
         }
 
-        /// <summary>Queues one item of a call.</summary>
-        public void Enqueue(PoolResult result, long sequence, object item, byte[] encoded)
+        /// <summary>Queues one item of a result.</summary>
+        public void Enqueue(PoolResult result, long sequence, object? item, byte[] encoded)
         {
             lock (Lock)
             {
@@ -138,7 +147,7 @@ namespace ProcCmdlets.Pools
             }
         }
 
-        /// <summary>Ends a call: its queued items are dropped; its running chunks are stopped if it was cancelled.</summary>
+        /// <summary>Ends a result: its queued items are dropped; its running chunks are stopped if it was cancelled.</summary>
         public void Unregister(PoolResult result)
         {
             var effects = new PoolEffects();
@@ -152,14 +161,14 @@ namespace ProcCmdlets.Pools
                     {
                         if (chunk.Result == result && result.Cancelled)
                         {
-                            worker.Post(Channel.FrameKind.StopPipeline, Encode(chunk.Id));
+                            worker.Stage(Channel.FrameKind.StopPipeline, Encode(chunk.Id));
                             effects.Flush(worker);
                         }
                     }
 
                     if (result.DefinedOn.Contains(worker))
                     {
-                        worker.Post(Channel.FrameKind.DropTask, Encode(result.Task.Id));
+                        worker.Stage(Channel.FrameKind.DropTask, Encode(result.Task.Id));
                         effects.Flush(worker);
                     }
                 }
@@ -212,7 +221,7 @@ namespace ProcCmdlets.Pools
             }
         }
 
-        /// <summary>Fails every call (under the lock): the pool cannot run their items any more.</summary>
+        /// <summary>Fails every result (under the lock): the pool cannot run their items any more.</summary>
         public void FailAllLocked(ErrorRecord error, PoolEffects effects)
         {
             foreach (PoolResult result in Results.ToArray())
@@ -222,7 +231,7 @@ namespace ProcCmdlets.Pools
             }
         }
 
-        /// <summary>Waits until no call has work queued or running [close(); join()], then lets the workers exit.</summary>
+        /// <summary>Waits until no result has work queued or running [close(); join()], then lets the workers exit.</summary>
         public void Close(CancellationToken cancellation)
         {
             var effects = new PoolEffects();

@@ -6,6 +6,7 @@ using ProcCmdlets.Channel;
 using ProcCmdlets.Channel.Protocol;
 using ProcCmdlets.Connection;
 using ProcCmdlets.Records;
+using ProcCmdlets.Shared;
 using ProcCmdlets.Transport;
 
 namespace ProcCmdlets.Pools
@@ -22,12 +23,17 @@ namespace ProcCmdlets.Pools
         private readonly WorkerPool _pool;
         private readonly WorkerSetup _setup;
         private readonly byte[] _initScript;
-        private readonly RemoteHosts _hosts;
+        private readonly RemoteHosts? _hosts;
         private int _failedStarts;
-        private string _lastStartFailure;
+        private string? _lastStartFailure;
 
+        /// <summary>The supervisor of <paramref name="pool"/>'s workers.</summary>
+        /// <param name="pool">The pool whose workers it keeps.</param>
+        /// <param name="setup">Each worker's folder, environment and variables.</param>
+        /// <param name="initScript">The encoded initialization script each worker is sent first.</param>
         /// <param name="transports">Where workers start, <paramref name="perHost"/> on each; null or empty for local processes (with the warm spare).</param>
-        public WorkerSupervisor(WorkerPool pool, WorkerSetup setup, byte[] initScript, IReadOnlyList<IWorkerTransport> transports, int perHost)
+        /// <param name="perHost">Workers on each host of <paramref name="transports"/>.</param>
+        public WorkerSupervisor(WorkerPool pool, WorkerSetup setup, byte[] initScript, IReadOnlyList<IWorkerTransport>? transports, int perHost)
         {
             _pool = pool;
             _setup = setup;
@@ -36,7 +42,7 @@ namespace ProcCmdlets.Pools
         }
 
         /// <summary>The hosts of a pool on other machines; null for a local pool.</summary>
-        public RemoteHosts Hosts => _hosts;
+        public RemoteHosts? Hosts => _hosts;
 
         /// <summary>Starts one worker and sends it its setup; called without the pool's lock.</summary>
         public void StartWorker()
@@ -48,7 +54,8 @@ namespace ProcCmdlets.Pools
                 return;
             }
 
-            Launch(WorkerSpare.Take(_setup.WorkingDirectory, out List<KeyValuePair<string, string>> environmentChanges), environmentChanges, null);
+            WorkerSetup setup = WorkerStart.Copy(_setup, _setup.WorkingDirectory);
+            Launch(WorkerStart.Local(setup, SharedDispatcher.Session), setup, null);
         }
 
         private void StartOn(HostSlot slot)
@@ -56,19 +63,18 @@ namespace ProcCmdlets.Pools
             WorkerClient client;
             try
             {
-                // The session's folder means nothing on another host: its workers start in the login folder.
-                client = WorkerClient.Start(slot.Transport, null);
+                client = WorkerStart.Remote(slot.Transport, SharedDispatcher.Session);
             }
             catch (Exception e)
             {
-                _pool.Run(_hosts.OnConnectFailed(slot, "ssh could not be started: " + e.Message));
+                _pool.Run(_hosts!.OnConnectFailed(slot, "ssh could not be started: " + e.Message));
                 return;
             }
 
-            Launch(client, new List<KeyValuePair<string, string>>(), slot);
+            Launch(client, WorkerStart.Copy(_setup, null), slot);
         }
 
-        private void Launch(WorkerClient client, List<KeyValuePair<string, string>> environmentChanges, HostSlot slot)
+        private void Launch(WorkerClient client, WorkerSetup setup, HostSlot? slot)
         {
             var worker = new PoolWorker(client) { Host = slot };
             lock (_pool.Lock)
@@ -91,10 +97,6 @@ namespace ProcCmdlets.Pools
                 client.Kill();
             }
 
-            var setup = new WorkerSetup { WorkingDirectory = slot == null ? _setup.WorkingDirectory : null };
-            setup.Environment.AddRange(environmentChanges);
-            setup.Environment.AddRange(_setup.Environment);
-            setup.Variables.AddRange(_setup.Variables);
             var payload = new PayloadWriter();
             PoolInit.Write(payload, setup, _initScript);
             client.TrySend(FrameKind.PoolInit, payload);
@@ -150,7 +152,7 @@ namespace ProcCmdlets.Pools
                 {
                     // The connection failed or the host could not start the worker: that host's
                     // business (back-off, or leave it out); the other hosts go on.
-                    _hosts.OnConnectFailedLocked(worker.Host, client, effects);
+                    _hosts!.OnConnectFailedLocked(worker.Host, client, effects);
                 }
                 else if (!intentional && (worker.InitFailed || (!worker.Ready && !ExitStatus.KilledFromOutside(client.ExitCode))))
                 {
@@ -179,7 +181,7 @@ namespace ProcCmdlets.Pools
             _pool.Run(effects);
         }
 
-        /// <summary>Kills workers whose current item of a call with a timeout has run too long.</summary>
+        /// <summary>Kills workers whose current item of a result with a timeout has run too long.</summary>
         public void CheckTimeouts()
         {
             var effects = new PoolEffects();
@@ -188,7 +190,7 @@ namespace ProcCmdlets.Pools
             {
                 foreach (PoolWorker worker in _pool.Workers)
                 {
-                    Chunk chunk = worker.InFlight.First?.Value;
+                    Chunk? chunk = worker.InFlight.First?.Value;
                     if (chunk != null && Timeouts.IsOverdue(chunk, now))
                     {
                         int index = chunk.Done;

@@ -59,6 +59,9 @@ namespace ProcCmdlets.Records
         public static ErrorRecord NoHostReachable(string detail, object? target) =>
             Create(new HostUnreachableException($"No host could start workers: {detail}", null), "NoHostReachable", ErrorCategory.ConnectionError, target);
 
+        public static ErrorRecord SlurmNotFound(Exception e) =>
+            Create(new System.IO.FileNotFoundException("Slurm's 'srun' was not found on PATH; a pool on Slurm needs it: " + e.Message, "srun", e), "SlurmNotFound", ErrorCategory.ObjectNotFound, "srun");
+
         public static ErrorRecord SshNotFound(Exception e) =>
             Create(new System.IO.FileNotFoundException("The OpenSSH client 'ssh' was not found on PATH; workers on other hosts need it: " + e.Message, "ssh", e), "SshNotFound", ErrorCategory.ObjectNotFound, "ssh");
 

@@ -16,7 +16,7 @@ namespace ProcCmdlets.Shared
 
         protected override SharedResult? Run(SharedRequest request)
         {
-            object key = SharedArithmetic.Unwrap(request.Arg(0));
+            object? key = SharedArithmetic.Unwrap(request.Arg(0));
             if (key == null && request.Op != SharedOp.Count && request.Op != SharedOp.Keys && request.Op != SharedOp.ToHashtable)
             {
                 throw new ArgumentException("A dictionary key cannot be null.");

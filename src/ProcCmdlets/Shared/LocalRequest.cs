@@ -9,7 +9,7 @@ namespace ProcCmdlets.Shared
         private SharedResult _result;
         private bool _done;
 
-        public LocalRequest(SharedOp op, object[] args, TimeSpan? timeout)
+        public LocalRequest(SharedOp op, object?[] args, TimeSpan? timeout)
             : base(new SharedCaller(SharedPeer.Session, Environment.CurrentManagedThreadId), op, args, timeout)
         {
         }

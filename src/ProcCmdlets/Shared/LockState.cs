@@ -47,7 +47,7 @@ namespace ProcCmdlets.Shared
                     if (_leased && !_revokeSent)
                     {
                         _revokeSent = true;
-                        _holder.Value.Peer.Revoke(Id);
+                        _holder.Value.Peer.Revoke?.Invoke(Id);
                     }
 
                     return Park(request);
@@ -75,7 +75,7 @@ namespace ProcCmdlets.Shared
 
         private void HandOver()
         {
-            SharedRequest next = FirstWaiting(SharedOp.Acquire);
+            SharedRequest? next = FirstWaiting(SharedOp.Acquire);
             if (next == null)
             {
                 _holder = null;
@@ -90,7 +90,7 @@ namespace ProcCmdlets.Shared
             {
                 // Others wait already; sent after the grant, so the worker reads them in that order.
                 _revokeSent = true;
-                next.Caller.Peer.Revoke(Id);
+                next.Caller.Peer.Revoke?.Invoke(Id);
             }
         }
 

@@ -9,7 +9,7 @@ namespace ProcCmdlets.Shared
     /// </summary>
     internal sealed class QueueState : SharedState
     {
-        private readonly Queue<object> _items = new Queue<object>();
+        private readonly Queue<object?> _items = new Queue<object?>();
         private long _unfinished;
         private bool _closed;
 
@@ -70,10 +70,10 @@ namespace ProcCmdlets.Shared
             return SharedResult.Done;
         }
 
-        private void Accept(object item)
+        private void Accept(object? item)
         {
             _unfinished++;
-            SharedRequest getter = FirstWaiting(SharedOp.Get);
+            SharedRequest? getter = FirstWaiting(SharedOp.Get);
             if (getter != null)
             {
                 Unpark(getter);
@@ -89,8 +89,8 @@ namespace ProcCmdlets.Shared
         {
             if (_items.Count > 0)
             {
-                object item = _items.Dequeue();
-                SharedRequest putter = FirstWaiting(SharedOp.Put);
+                object? item = _items.Dequeue();
+                SharedRequest? putter = FirstWaiting(SharedOp.Put);
                 if (putter != null)
                 {
                     Unpark(putter);
@@ -109,12 +109,12 @@ namespace ProcCmdlets.Shared
         /// code took them; a waiting get takes them first. They were counted when put, so
         /// <c>Join</c> still waits for them; MaxSize does not refuse them.
         /// </summary>
-        public void Requeue(IReadOnlyList<object> items)
+        public void Requeue(IReadOnlyList<object?> items)
         {
             lock (_gate)
             {
                 int next = 0;
-                SharedRequest getter;
+                SharedRequest? getter;
                 while (next < items.Count && (getter = FirstWaiting(SharedOp.Get)) != null)
                 {
                     Unpark(getter);
@@ -127,14 +127,14 @@ namespace ProcCmdlets.Shared
                 }
 
                 // Rare (a worker died holding items): rebuilding the queue keeps the common path a plain Queue.
-                object[] rest = _items.ToArray();
+                object?[] rest = _items.ToArray();
                 _items.Clear();
                 for (int i = next; i < items.Count; i++)
                 {
                     _items.Enqueue(items[i]);
                 }
 
-                foreach (object item in rest)
+                foreach (object? item in rest)
                 {
                     _items.Enqueue(item);
                 }

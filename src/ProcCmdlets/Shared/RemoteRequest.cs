@@ -24,7 +24,7 @@ namespace ProcCmdlets.Shared
         public long ObjectId { get; }
 
         /// <summary>The object called, once it was found.</summary>
-        public SharedState Target { get; set; }
+        public SharedState? Target { get; set; }
 
         protected override void Deliver(SharedResult result)
         {

@@ -58,7 +58,7 @@ namespace ProcCmdlets.Shared
 
         private void HandOver()
         {
-            SharedRequest next = FirstWaiting(SharedOp.Acquire);
+            SharedRequest? next = FirstWaiting(SharedOp.Acquire);
             if (next == null)
             {
                 _free++;

@@ -16,7 +16,7 @@ namespace ProcCmdlets.Shared
         private static readonly ConcurrentDictionary<LocalRequest, bool> Waiting = new ConcurrentDictionary<LocalRequest, bool>();
         private static int s_breakHooked;
 
-        public object Call(ProcessSharedObject target, SharedOp op, TimeSpan? timeout, object[] args)
+        public object? Call(ProcessSharedObject target, SharedOp op, TimeSpan? timeout, object?[] args)
         {
             SharedState state = SharedTable.Find(target.Id)
                 ?? throw new InvalidOperationException($"{target} does not belong to this session.");

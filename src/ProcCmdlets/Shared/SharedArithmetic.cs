@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.Management.Automation;
 
 namespace ProcCmdlets.Shared
@@ -6,7 +7,7 @@ namespace ProcCmdlets.Shared
     /// <summary>The numeric addition of Value.Add and Dictionary.Add: integers stay integers (widening to long, then double on overflow), as PowerShell's + does.</summary>
     internal static class SharedArithmetic
     {
-        public static object Add(object current, object delta)
+        public static object Add(object? current, object? delta)
         {
             current = Unwrap(current) ?? 0;
             delta = Unwrap(delta) ?? 0;
@@ -22,16 +23,16 @@ namespace ProcCmdlets.Shared
 
             if (current is decimal || delta is decimal)
             {
-                return Convert.ToDecimal(current) + Convert.ToDecimal(delta);
+                return Convert.ToDecimal(current, CultureInfo.InvariantCulture) + Convert.ToDecimal(delta, CultureInfo.InvariantCulture);
             }
 
             if (IsFloating(current) || IsFloating(delta) || current is ulong || delta is ulong)
             {
-                return Convert.ToDouble(current) + Convert.ToDouble(delta);
+                return Convert.ToDouble(current, CultureInfo.InvariantCulture) + Convert.ToDouble(delta, CultureInfo.InvariantCulture);
             }
 
-            long a = Convert.ToInt64(current);
-            long b = Convert.ToInt64(delta);
+            long a = Convert.ToInt64(current, CultureInfo.InvariantCulture);
+            long b = Convert.ToInt64(delta, CultureInfo.InvariantCulture);
             long sum = a + b;
             if (((a ^ sum) & (b ^ sum)) < 0)
             {
@@ -43,7 +44,7 @@ namespace ProcCmdlets.Shared
             return narrow && narrowDelta && sum >= int.MinValue && sum <= int.MaxValue ? (object)(int)sum : sum;
         }
 
-        public static object Unwrap(object value) => value is PSObject wrapper ? wrapper.BaseObject : value;
+        public static object? Unwrap(object? value) => value is PSObject wrapper ? wrapper.BaseObject : value;
 
         private static bool IsFloating(object value) => value is double || value is float;
 

@@ -3,7 +3,7 @@ namespace ProcCmdlets.Shared
     /// <summary>An item a queue sent to a worker whose code has not acknowledged it yet: it goes back to the queue if the worker ends first.</summary>
     internal readonly struct SharedDelivery
     {
-        public SharedDelivery(long callId, QueueState queue, object item)
+        public SharedDelivery(long callId, QueueState queue, object? item)
         {
             CallId = callId;
             Queue = queue;
@@ -15,6 +15,6 @@ namespace ProcCmdlets.Shared
 
         public QueueState Queue { get; }
 
-        public object Item { get; }
+        public object? Item { get; }
     }
 }

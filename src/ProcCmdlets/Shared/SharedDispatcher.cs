@@ -13,20 +13,35 @@ namespace ProcCmdlets.Shared
     /// reaches only the objects the session sent it. Once the session decides to end a worker, its
     /// parked calls are withdrawn and it is handed nothing more; when its channel ends, the items
     /// it was sent and never acknowledged go back to their queues and what it held is released.
+    /// The session has one, <see cref="Session"/>, given to each of its workers' clients.
     /// </summary>
-    internal static class SharedDispatcher
+    internal sealed class SharedDispatcher : ISharedFrames
     {
-        private static readonly ConcurrentDictionary<WorkerClient, SharedPeer> Peers = new ConcurrentDictionary<WorkerClient, SharedPeer>();
+        private readonly ConcurrentDictionary<WorkerClient, SharedPeer> _peers = new ConcurrentDictionary<WorkerClient, SharedPeer>();
+        private volatile bool _active;
 
-        public static void Install()
+        private SharedDispatcher()
         {
-            SharedAccess.Frames = OnFrame;
-            SharedAccess.Ended = OnEnded;
         }
 
-        private static void OnFrame(WorkerClient client, Frame frame)
+        /// <summary>The session's dispatcher.</summary>
+        public static SharedDispatcher Session { get; } = new SharedDispatcher();
+
+        /// <summary>
+        /// Starts taking workers' shared-object frames, once the session has a shared object; before,
+        /// they are ignored, as the workers' owners ignore them.
+        /// </summary>
+        public void Activate() => _active = true;
+
+        /// <inheritdoc/>
+        public void OnFrame(WorkerClient client, Frame frame)
         {
-            SharedPeer peer = Peers.GetOrAdd(client, c => new SharedPeer(c.Shared.Name) { Revoke = id => SendRevoke(c, id) });
+            if (!_active)
+            {
+                return;
+            }
+
+            SharedPeer peer = _peers.GetOrAdd(client, c => new SharedPeer(c.Shared.Name) { Revoke = id => SendRevoke(c, id) });
             switch (frame.Kind)
             {
                 case FrameKind.SharedCall:
@@ -47,23 +62,9 @@ namespace ProcCmdlets.Shared
 
         private static void OnCall(WorkerClient client, SharedPeer peer, Frame frame)
         {
-            SharedCall call;
-            try
+            SharedCall? call = ReadCall(client, frame);
+            if (call == null)
             {
-                call = SharedCall.Read(frame.Reader(SharedTable.Resolver));
-            }
-            catch (Exception e) when (e is System.IO.InvalidDataException || e is ValueNotCarriedException)
-            {
-                // The call's id is unknown when its header cannot be read; a value that cannot be read
-                // fails only its call, which the worker sees through the id read first.
-                long callId = TryReadCallId(frame);
-                if (callId != 0)
-                {
-                    var w = new PayloadWriter(64);
-                    SharedReply.Write(w, callId, SharedStatus.Failed, null, "The call's arguments could not be read: " + e.Message, 0);
-                    client.TryPost(FrameKind.SharedReply, w.ToArray());
-                }
-
                 return;
             }
 
@@ -76,7 +77,7 @@ namespace ProcCmdlets.Shared
                 return;
             }
 
-            SharedState state = SharedTable.Find(call.ObjectId);
+            SharedState? state = SharedTable.Find(call.ObjectId);
             if (state == null)
             {
                 request.Finish(SharedResult.Failed($"This session has no shared object {call.ObjectId}."));
@@ -114,14 +115,37 @@ namespace ProcCmdlets.Shared
             }
         }
 
+        /// <summary>The call <paramref name="frame"/> holds, or null when it cannot be read (the worker is answered when its id can be).</summary>
+        private static SharedCall? ReadCall(WorkerClient client, Frame frame)
+        {
+            try
+            {
+                return SharedCall.Read(frame.Reader(SessionResolver.Instance));
+            }
+            catch (Exception e) when (e is System.IO.InvalidDataException || e is ValueNotCarriedException)
+            {
+                // The call's id is unknown when its header cannot be read; a value that cannot be read
+                // fails only its call, which the worker sees through the id read first.
+                long callId = TryReadCallId(frame);
+                if (callId != 0)
+                {
+                    var w = new PayloadWriter(64);
+                    SharedReply.Write(w, callId, SharedStatus.Failed, null, "The call's arguments could not be read: " + e.Message, 0);
+                    client.TryPost(FrameKind.SharedReply, w.ToArray());
+                }
+
+                return null;
+            }
+        }
+
         /// <summary>
         /// Records the session's decision to end <paramref name="client"/>: its parked calls are withdrawn
         /// before anything else it decided (a kill, an item's error) can be seen, so none of them can take
         /// an item meant for a worker that lives on.
         /// </summary>
-        public static void Condemn(WorkerClient client)
+        public void Condemn(WorkerClient client)
         {
-            if (client.Shared.Condemn() && Peers.TryGetValue(client, out SharedPeer peer))
+            if (client.Shared.Condemn() && _peers.TryGetValue(client, out SharedPeer peer))
             {
                 try
                 {
@@ -161,9 +185,10 @@ namespace ProcCmdlets.Shared
             }
         }
 
-        private static void OnEnded(WorkerClient client)
+        /// <inheritdoc/>
+        public void OnEnded(WorkerClient client)
         {
-            if (!Peers.TryRemove(client, out SharedPeer peer))
+            if (!_peers.TryRemove(client, out SharedPeer peer))
             {
                 return;
             }
@@ -174,7 +199,7 @@ namespace ProcCmdlets.Shared
             // Every frame the worker sent has been read, its acknowledgements too: what is left was never used.
             foreach (var sent in peer.TakeUnacknowledged().GroupBy(d => d.Queue))
             {
-                object[] items = sent.Select(d => d.Item).ToArray();
+                object?[] items = sent.Select(d => d.Item).ToArray();
                 sent.Key.Requeue(items);
                 SharedWarnings.Add($"{sent.Key.Name}: {items.Length} item(s) sent to {peer.Name}, which ended before its code took them, are back at the head of the queue.");
             }

@@ -16,7 +16,7 @@ namespace ProcCmdlets.Shared
         }
 
         /// <summary>Asks the worker to give back its lease of lock <c>id</c> (null for the session, which takes no leases).</summary>
-        public System.Action<long> Revoke { get; set; }
+        public System.Action<long>? Revoke { get; set; }
 
         /// <summary>How warnings name it.</summary>
         public string Name { get; }

@@ -13,9 +13,9 @@ namespace ProcCmdlets.Shared
     internal abstract class SharedRequest
     {
         private int _finished;
-        private Timer _timer;
+        private Timer? _timer;
 
-        protected SharedRequest(SharedCaller caller, SharedOp op, object[] args, TimeSpan? timeout)
+        protected SharedRequest(SharedCaller caller, SharedOp op, object?[] args, TimeSpan? timeout)
         {
             Caller = caller;
             Op = op;
@@ -27,18 +27,18 @@ namespace ProcCmdlets.Shared
 
         public SharedOp Op { get; }
 
-        public object[] Args { get; }
+        public object?[] Args { get; }
 
         public TimeSpan? Timeout { get; }
 
         public bool IsFinished => Volatile.Read(ref _finished) != 0;
 
         /// <summary>The object whose waiters hold this call, and its place there.</summary>
-        internal SharedState ParkedIn { get; set; }
+        internal SharedState? ParkedIn { get; set; }
 
-        internal LinkedListNode<SharedRequest> Node { get; set; }
+        internal LinkedListNode<SharedRequest>? Node { get; set; }
 
-        public object Arg(int index) => Args != null && index < Args.Length ? Args[index] : null;
+        public object? Arg(int index) => Args != null && index < Args.Length ? Args[index] : null;
 
         /// <summary>Ends the call with <paramref name="result"/>; false when it had ended already.</summary>
         public bool Finish(SharedResult result)

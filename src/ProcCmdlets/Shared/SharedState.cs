@@ -25,7 +25,7 @@ namespace ProcCmdlets.Shared
         public long Id { get; internal set; }
 
         /// <summary>The public object the session hands out.</summary>
-        public ProcessSharedObject Public { get; internal set; }
+        public ProcessSharedObject? Public { get; internal set; }
 
         /// <summary>How messages name the object.</summary>
         public string Name => $"{GetType().Name.Replace("State", string.Empty)} {Id}";
@@ -91,7 +91,7 @@ namespace ProcCmdlets.Shared
         }
 
         /// <summary>The first parked call doing <paramref name="op"/>, or null.</summary>
-        protected SharedRequest FirstWaiting(Channel.Protocol.SharedOp op)
+        protected SharedRequest? FirstWaiting(Channel.Protocol.SharedOp op)
         {
             for (var node = _waiters.First; node != null; node = node.Next)
             {

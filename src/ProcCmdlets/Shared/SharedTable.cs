@@ -9,22 +9,18 @@ namespace ProcCmdlets.Shared
 {
     /// <summary>
     /// The session's live shared objects by id. Objects stay while the session lives, since a
-    /// worker may hold a proxy the session cannot see. Using the table first installs the
-    /// dispatcher of workers' calls; <see cref="Resolver"/> is what the session reads workers' frames with.
+    /// worker may hold a proxy the session cannot see. Using the table first starts the
+    /// dispatcher of workers' calls; <see cref="SessionResolver"/> reads workers' handles with <see cref="Resolve"/>.
     /// </summary>
-    internal sealed class SharedTable : ISharedObjectResolver
+    internal static class SharedTable
     {
         private static readonly ConcurrentDictionary<long, SharedState> States = new ConcurrentDictionary<long, SharedState>();
-        private static readonly SharedTable Codec = new SharedTable();
         private static readonly System.Security.Cryptography.RandomNumberGenerator Random = System.Security.Cryptography.RandomNumberGenerator.Create();
 
         static SharedTable()
         {
-            SharedDispatcher.Install();
+            SharedDispatcher.Session.Activate();
         }
-
-        /// <summary>Resolves the handles in a worker's frames to the session's objects, refusing those the worker was not sent.</summary>
-        public static ISharedObjectResolver Resolver => Codec;
 
         public static ProcessSharedObject Add(SharedState state)
         {
@@ -41,11 +37,13 @@ namespace ProcCmdlets.Shared
             }
             while (state.Id == 0 || !States.TryAdd(state.Id, state));
 
-            state.Public = SharedKinds.Create(state.Kind, state.Id, state.Capacity, SessionEndpoint.Instance);
-            return state.Public;
+            ProcessSharedObject shared = SharedKinds.Create(state.Kind, state.Id, state.Capacity, SessionEndpoint.Instance)
+                ?? throw new InvalidOperationException($"No shared object is of kind {state.Kind}.");
+            state.Public = shared;
+            return shared;
         }
 
-        public static SharedState Find(long id) => States.TryGetValue(id, out SharedState state) ? state : null;
+        public static SharedState? Find(long id) => States.TryGetValue(id, out SharedState state) ? state : null;
 
         public static IEnumerable<SharedState> All => States.Values;
 
@@ -53,22 +51,24 @@ namespace ProcCmdlets.Shared
         public static string Refusal(WorkerClient client, long id) =>
             $"{client.Shared.Name} named shared object {id}, which the session never sent it; the call was refused.";
 
-        public object Resolve(SharedHandle handle)
+        /// <summary>The session's object a worker's handle names; one the worker was not sent, or that the session does not have, throws <see cref="InvalidDataException"/>.</summary>
+        public static object Resolve(SharedHandle handle)
         {
-            WorkerClient sender = SharedAccess.Reading;
+            WorkerClient? sender = SharedAccess.Reading;
             if (sender != null && !sender.Shared.MayUse(handle.Id))
             {
                 SharedWarnings.Add(Refusal(sender, handle.Id));
                 throw new InvalidDataException($"A worker sent shared object {handle.Id}, which it was not given.");
             }
 
-            SharedState state = Find(handle.Id);
+            SharedState? state = Find(handle.Id);
             if (state == null || state.Kind != handle.Kind)
             {
                 throw new InvalidDataException($"A worker sent shared object {handle.Id}, which this session does not have.");
             }
 
-            return state.Public;
+            // Set by Add before the id is handed out, so before any worker can name it.
+            return state.Public!;
         }
     }
 }

@@ -6,9 +6,9 @@ namespace ProcCmdlets.Shared
     /// <summary>One shared value; every update is atomic under the gate.</summary>
     internal sealed class ValueState : SharedState
     {
-        private object _value;
+        private object? _value;
 
-        public ValueState(object value)
+        public ValueState(object? value)
             : base(SharedKinds.Value, 0)
         {
             _value = value;
@@ -27,7 +27,7 @@ namespace ProcCmdlets.Shared
                     _value = SharedArithmetic.Add(_value, request.Arg(0));
                     return SharedResult.Ok(_value);
                 case SharedOp.CompareExchange:
-                    object old = _value;
+                    object? old = _value;
                     if (LanguagePrimitives.Equals(SharedArithmetic.Unwrap(old), SharedArithmetic.Unwrap(request.Arg(1))))
                     {
                         _value = request.Arg(0);

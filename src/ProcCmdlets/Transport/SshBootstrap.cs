@@ -14,20 +14,25 @@ namespace ProcCmdlets.Transport
     internal static class SshBootstrap
     {
         /// <summary>The line the bootstrap writes to standard error once the worker loop starts; everything before it is ssh's.</summary>
-        public const string ReadyPrefix = "ProcCmdlets.Ssh.Ready ";
+        public const string ReadyPrefix = Channel.Protocol.ReadyLine.Prefix;
 
         // The assembly is at most this big; a larger length means the stream is not what it should be.
         private const int MaxImageLength = 64 * 1024 * 1024;
 
         private static readonly Lazy<byte[]> LazyImage = new Lazy<byte[]>(() => File.ReadAllBytes(typeof(SshBootstrap).Assembly.Location));
 
-        private static readonly Lazy<string> LazyEncoded = new Lazy<string>(Encode);
+        private static readonly Lazy<string> LazyEncoded = new Lazy<string>(() => Encode(Script()));
+
+        private static readonly Lazy<string> LazyAgentEncoded = new Lazy<string>(() => Encode(Script("ProcCmdlets.Worker.AgentMain", "$t::Run($i)")));
 
         /// <summary>This assembly's bytes, as the remote side loads them.</summary>
         public static byte[] Image => LazyImage.Value;
 
         /// <summary>The bootstrap for pwsh's -EncodedCommand.</summary>
         public static string EncodedCommand => LazyEncoded.Value;
+
+        /// <summary>The same bootstrap, running a host agent (which is given the image for its workers) instead of a worker.</summary>
+        public static string AgentEncodedCommand => LazyAgentEncoded.Value;
 
         /// <summary>What the session writes before the channel: the image's length (4 bytes, little-endian), then the image.</summary>
         public static void WriteImage(Stream stream)
@@ -38,7 +43,9 @@ namespace ProcCmdlets.Transport
             stream.Flush();
         }
 
-        public static string Script()
+        public static string Script() => Script("ProcCmdlets.Worker.WorkerMain", "$t::Run()");
+
+        private static string Script(string typeName, string call)
         {
             string hash;
             using (SHA256 sha = SHA256.Create())
@@ -58,13 +65,13 @@ namespace ProcCmdlets.Transport
                 $"if ($n -le 0 -or $n -gt {MaxImageLength}) {{ throw 'the connection does not carry ProcCmdlets.' }}",
                 "$i = Read-Exactly $n",
                 $"if ([BitConverter]::ToString([Security.Cryptography.SHA256]::Create().ComputeHash($i)) -ne '{hash}') {{ throw 'ProcCmdlets arrived damaged (its SHA-256 differs).' }}",
-                "$t = [Reflection.Assembly]::Load($i).GetType('ProcCmdlets.Worker.WorkerMain', $true)",
+                "$t = [Reflection.Assembly]::Load($i).GetType('" + typeName + "', $true)",
                 $"[Console]::Error.WriteLine('{ReadyPrefix}' + $PID)",
                 "} catch { [Console]::Error.WriteLine('ProcCmdlets could not start on this host: ' + $_.Exception.Message); exit 250 }",
-                "exit $t::Run()",
+                "exit " + call,
             });
         }
 
-        private static string Encode() => Convert.ToBase64String(Encoding.Unicode.GetBytes(Script()));
+        private static string Encode(string script) => Convert.ToBase64String(Encoding.Unicode.GetBytes(script));
     }
 }

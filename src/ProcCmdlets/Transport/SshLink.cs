@@ -16,7 +16,7 @@ namespace ProcCmdlets.Transport
     /// ssh's may be ssh's (a lost connection) or the host's imitation, so it is kept prefixed as the
     /// host's (<see cref="HostWrote"/>), never shown as ssh's own.
     /// </summary>
-    internal sealed class SshLink : WorkerLink
+    internal sealed class SshLink : WorkerLink, IHostLink
     {
         private const int MessageLimit = 50;
 
@@ -98,30 +98,7 @@ namespace ProcCmdlets.Transport
         public bool WaitUntilReady(TimeSpan timeout, System.Threading.CancellationToken cancellation) => _readyOrGone.Wait(timeout, cancellation) && IsReady;
 
         /// <summary>Why the worker did not start (or the connection ended), in ssh's words.</summary>
-        public string Failure()
-        {
-            string[] messages = Messages;
-            int? code = ExitCode;
-            string reason = messages.Length > 0 ? string.Join(" ", messages) : "ssh gave no reason";
-            string status = code == null ? string.Empty : code == 255 ? " (ssh exit status 255: the connection failed)" : $" (exit status {code})";
-            string hint = string.Empty;
-            if (reason.IndexOf("Host key verification failed", StringComparison.OrdinalIgnoreCase) >= 0
-                || reason.IndexOf("No ED25519 host key is known", StringComparison.OrdinalIgnoreCase) >= 0
-                || reason.IndexOf("host key is known", StringComparison.OrdinalIgnoreCase) >= 0)
-            {
-                hint = $" The host's key is not in known_hosts (or differs from it): check it, then add it (for example connect once with 'ssh {_target.HostName}', or ssh-keyscan), or choose -Options @{{ StrictHostKeyChecking = 'accept-new' }}.";
-            }
-            else if (reason.IndexOf("Permission denied", StringComparison.OrdinalIgnoreCase) >= 0)
-            {
-                hint = " The host refused the key: give one it accepts with -KeyFilePath (passwords are never asked for).";
-            }
-            else if (code == 127 || reason.IndexOf("not found", StringComparison.OrdinalIgnoreCase) >= 0)
-            {
-                hint = $" '{_target.PowerShellPath}' must be PowerShell 7.2 or later on that host: give its path with -PowerShellPath.";
-            }
-
-            return reason + status + "." + hint;
-        }
+        public string Failure() => SshFailure.Describe(Messages, ExitCode, _target.HostName, _target.PowerShellPath);
 
         public override void Kill()
         {

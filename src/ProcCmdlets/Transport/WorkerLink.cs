@@ -7,7 +7,7 @@ namespace ProcCmdlets.Transport
     /// One started worker as a transport gives it: the two directions of its channel, its console
     /// text, and its life. The session side of the worker (Connection/) uses it; Pools/ reaches it
     /// through <c>WorkerClient.Link</c> only for what one transport alone knows (<c>CrashBlame</c> and
-    /// <c>RemoteHosts</c> cast it to <see cref="SshLink"/> for ssh's own messages).
+    /// <c>RemoteHosts</c> cast it to <see cref="IHostLink"/> for ssh's own messages).
     /// </summary>
     internal abstract class WorkerLink : IDisposable
     {

@@ -21,45 +21,60 @@ namespace ProcCmdlets.Worker
         public static bool IsEnforced => IsEnforcedValue.Value;
 
         /// <summary>The mode user code runs in: the session's, never more than the lockdown allows.</summary>
-        public static PSLanguageMode Limit(PSLanguageMode mode)
+        public static PSLanguageMode Limit(PSLanguageMode mode) => Limit(mode, IsEnforced);
+
+        /// <summary>The mode user code runs in when lockdown is, or is not, <paramref name="enforced"/>.</summary>
+        internal static PSLanguageMode Limit(PSLanguageMode mode, bool enforced)
         {
             if (!Enum.IsDefined(typeof(PSLanguageMode), mode))
             {
                 throw new InvalidDataException($"Unknown language mode {(int)mode}.");
             }
 
-            return IsEnforced && mode == PSLanguageMode.FullLanguage ? PSLanguageMode.ConstrainedLanguage : mode;
+            return enforced && mode == PSLanguageMode.FullLanguage ? PSLanguageMode.ConstrainedLanguage : mode;
         }
 
-        /// <summary>Sets the mode <paramref name="runspace"/> runs scripts in to <see cref="Limit"/>(<paramref name="mode"/>).</summary>
-        public static void Use(Runspace runspace, PSLanguageMode mode)
+        /// <summary>Sets the mode <paramref name="runspace"/> runs scripts in to <see cref="Limit(PSLanguageMode)"/>.</summary>
+        public static void Use(Runspace runspace, PSLanguageMode mode) => Use(runspace, mode, IsEnforced);
+
+        /// <summary>As <see cref="Use(Runspace, PSLanguageMode)"/>, when lockdown is, or is not, <paramref name="enforced"/>.</summary>
+        internal static void Use(Runspace runspace, PSLanguageMode mode, bool enforced)
         {
             // Setting ConstrainedLanguage clears the engine's member-binding caches, so only a change is set.
-            PSLanguageMode target = Limit(mode);
+            PSLanguageMode target = Limit(mode, enforced);
             if (runspace.SessionStateProxy.LanguageMode != target)
             {
                 runspace.SessionStateProxy.LanguageMode = target;
             }
         }
 
-        private static bool Query()
-        {
-            if (!RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
-            {
-                return false;
-            }
+        private static bool Query() => RuntimeInformation.IsOSPlatform(OSPlatform.Windows) && Enforces(ReadPolicy);
 
-            // Not knowing counts as locked down: a worker must not be freer than its session.
+        /// <summary>
+        /// Whether the policy that <paramref name="readPolicy"/> reads (None, Audit or Enforce) locks
+        /// scripts down. Not knowing counts as locked down: a worker must not be freer than its session,
+        /// so only None and Audit leave it free.
+        /// </summary>
+        internal static bool Enforces(Func<object?> readPolicy)
+        {
             try
             {
-                Type policy = typeof(PSObject).Assembly.GetType("System.Management.Automation.Security.SystemPolicy", throwOnError: true);
-                MethodInfo get = policy.GetMethod("GetSystemLockdownPolicy", BindingFlags.Public | BindingFlags.Static, null, Type.EmptyTypes, null);
-                return string.Equals(get.Invoke(null, null)?.ToString(), "Enforce", StringComparison.Ordinal);
+                string? policy = readPolicy()?.ToString();
+                return !string.Equals(policy, "None", StringComparison.Ordinal) && !string.Equals(policy, "Audit", StringComparison.Ordinal);
             }
             catch (Exception)
             {
                 return true;
             }
+        }
+
+        /// <summary>The engine's own answer, SystemPolicy.GetSystemLockdownPolicy(), as the console host reads it.</summary>
+        internal static object? ReadPolicy()
+        {
+            Type policy = typeof(PSObject).Assembly.GetType("System.Management.Automation.Security.SystemPolicy", throwOnError: true);
+            MethodInfo get = policy.GetMethod("GetSystemLockdownPolicy", BindingFlags.Public | BindingFlags.Static, null, Type.EmptyTypes, null)
+                ?? throw new MissingMethodException(policy.FullName, "GetSystemLockdownPolicy");
+            return get.Invoke(null, null);
         }
     }
 }

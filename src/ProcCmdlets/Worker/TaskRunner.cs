@@ -39,6 +39,13 @@ namespace ProcCmdlets.Worker
             _feed = new ItemFeed(_relay);
         }
 
+        /// <summary>
+        /// What runs after a successful initialization, before InitDone: the warm-up's first step. A pool
+        /// hands a worker work from its InitDone on and times each item from then, so the engine's first
+        /// compiles (seconds on a busy machine) must come before it, not in the worker's first item's time.
+        /// </summary>
+        public Action? BeforeReady { get; set; }
+
         /// <summary>Runs the pool's initialization script; returns an exit code when the worker should end.</summary>
         public int? Init(PoolInit init)
         {
@@ -54,6 +61,11 @@ namespace ProcCmdlets.Worker
             {
                 relay.SendError(new ErrorRecord(e, "WorkerSetupFailed", ErrorCategory.InvalidOperation, null));
                 ok = false;
+            }
+
+            if (ok && !_session.Host.ExitCode.HasValue)
+            {
+                BeforeReady?.Invoke();
             }
 
             var done = new PayloadWriter();

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
-using System.Diagnostics.CodeAnalysis;
 using System.IO;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
@@ -17,7 +16,6 @@ namespace ProcCmdlets.Worker
     /// script runs (input, stop, console sync) are handled on the reader thread; the rest run in
     /// order on the main thread.
     /// </summary>
-    [SuppressMessage("Design", "CA1001", Justification = "One per worker process, for its whole life: the process ends by exiting, never by disposing it.")]
     internal sealed class WorkerSession
     {
         private readonly BlockingCollection<Frame> _inbox = new BlockingCollection<Frame>();
@@ -96,6 +94,9 @@ namespace ProcCmdlets.Worker
             int warmStep = 0;
             using (var warmUp = new WorkerWarmUp(this))
             {
+                // The loops are left for later, as they are when work is already waiting.
+                _tasks.BeforeReady = () => { if (warmStep == 0) { warmUp.Run(warmStep++, () => true); } };
+
                 while (true)
                 {
                     Frame? next = _tasks.TakeDeferred();

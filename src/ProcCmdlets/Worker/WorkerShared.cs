@@ -35,7 +35,7 @@ namespace ProcCmdlets.Worker
             _proxies.GetOrAdd(handle.Id, id => SharedKinds.Create(handle.Kind, id, handle.Capacity, this)
                 ?? throw new System.IO.InvalidDataException($"Unknown shared object kind {handle.Kind}."));
 
-        public object Call(ProcessSharedObject target, SharedOp op, TimeSpan? timeout, object[] args)
+        public object? Call(ProcessSharedObject target, SharedOp op, TimeSpan? timeout, object?[] args)
         {
             int thread = Environment.CurrentManagedThreadId;
             if (target is ProcessLock)
@@ -94,7 +94,7 @@ namespace ProcCmdlets.Worker
             }
         }
 
-        private void Send(FrameKind kind, long callId, ProcessSharedObject target, SharedOp op, int thread, TimeSpan? timeout, object[] args)
+        private void Send(FrameKind kind, long callId, ProcessSharedObject target, SharedOp op, int thread, TimeSpan? timeout, object?[] args)
         {
             PayloadWriter w = (s_payload ?? (s_payload = new PayloadWriter(256))).Reset();
             int milliseconds = timeout.HasValue ? (int)Math.Min(int.MaxValue, timeout.Value.TotalMilliseconds) : -1;

@@ -69,6 +69,7 @@ namespace ProcCmdlets.Tests.Connection
             Assert.Equal(new[] { FrameKind.InitDone, FrameKind.ChunkDone }, kinds);
             Assert.Equal(1, exits);
             Assert.Null(client.ChannelFault);
+            Assert.NotNull(client.Hello);
             Assert.Equal("7.6.9", client.Hello.EngineVersion);
             Assert.False(link.Killed);
         }
@@ -82,7 +83,7 @@ namespace ProcCmdlets.Tests.Connection
             var lines = new List<string>();
             var exited = new ManualResetEventSlim();
             client.Attach(_ => { }, line => { lock (lines) { lines.Add(line); } }, _ => exited.Set());
-            Assert.True(exited.Wait(TimeSpan.FromSeconds(60)));
+            Assert.True(exited.Wait(TimeSpan.FromSeconds(10)));
 
             Assert.Contains("the channel from the session is corrupt: bad frame", client.ChannelFault);
             lock (lines)
@@ -100,7 +101,7 @@ namespace ProcCmdlets.Tests.Connection
                 (FrameKind.Hello, Hello.ForThisProcess("7.6.9", 5).Write),
                 (FrameKind.Record, w => w.WriteRaw(new byte[2000]))), maxFrameBytes: 1000);
             var client = new WorkerClient(link);
-            Assert.True(client.WaitForExit(TimeSpan.FromSeconds(60)));
+            Assert.True(client.WaitForExit(TimeSpan.FromSeconds(10)));
             Assert.Contains("outside 1..1000", client.ChannelFault);
             Assert.True(link.Killed);
         }

@@ -10,9 +10,9 @@ namespace ProcCmdlets.Tests.Pools
         public void ACorruptFrameFromAWorkerIsAChannelCorruptErrorOnItsItemAndNoOtherItemIsLost()
         {
             int corrupted = 0;
-            var transport = new FakeTransport(item => (int)item == 7 && System.Threading.Interlocked.Exchange(ref corrupted, 1) == 0
+            var transport = new FakeTransport(item => (int)item! == 7 && System.Threading.Interlocked.Exchange(ref corrupted, 1) == 0
                 ? new FakeOutcome { CorruptFrame = true }
-                : FakeOutcome.Of((int)item * 2));
+                : FakeOutcome.Of((int)item! * 2));
             using (var harness = new MapHarness(transport, workers: 2))
             {
                 harness.Map(Enumerable.Range(1, 40).Cast<object>());

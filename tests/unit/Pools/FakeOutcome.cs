@@ -5,7 +5,7 @@ namespace ProcCmdlets.Tests.Pools
     /// <summary>What a fake worker does with an item.</summary>
     internal sealed class FakeOutcome
     {
-        public object Output { get; set; }
+        public object? Output { get; set; }
 
         /// <summary>The worker dies before finishing the item.</summary>
         public bool Crash { get; set; }
@@ -34,6 +34,6 @@ namespace ProcCmdlets.Tests.Pools
         /// <summary>The worker acknowledges each item a Get brought, as a worker's code does when it has it.</summary>
         public bool Acknowledge { get; set; }
 
-        public static FakeOutcome Of(object output) => new FakeOutcome { Output = output };
+        public static FakeOutcome Of(object? output) => new FakeOutcome { Output = output };
     }
 }

@@ -19,7 +19,7 @@ namespace ProcCmdlets.Tests.Pools
     {
         private int _nextProcessId = 100000;
 
-        public FakeTransport(Func<object, FakeOutcome> behaviour, Func<int, bool> freezes = null)
+        public FakeTransport(Func<object?, FakeOutcome> behaviour, Func<int, bool>? freezes = null)
         {
             Behaviour = behaviour;
             Freezes = freezes ?? (_ => false);
@@ -28,10 +28,10 @@ namespace ProcCmdlets.Tests.Pools
         /// <summary>Which workers (by start number, from 1) stop answering as soon as they get a chunk, before starting it.</summary>
         public Func<int, bool> Freezes { get; }
 
-        public Func<object, FakeOutcome> Behaviour { get; }
+        public Func<object?, FakeOutcome> Behaviour { get; }
 
         /// <summary>When set, a killed worker's channel ends only once this is set, as a process that takes long to die.</summary>
-        public ManualResetEventSlim DeathGate { get; set; }
+        public ManualResetEventSlim? DeathGate { get; set; }
 
         public ConcurrentQueue<FakeWorker> Started { get; } = new ConcurrentQueue<FakeWorker>();
 
@@ -54,22 +54,23 @@ namespace ProcCmdlets.Tests.Pools
         private readonly AnonymousPipeClientStream _workerIn;
         private readonly AnonymousPipeClientStream _workerOut;
         private readonly ManualResetEventSlim _exited = new ManualResetEventSlim();
-        private readonly Func<object, FakeOutcome> _behaviour;
+        private readonly Func<object?, FakeOutcome> _behaviour;
         private readonly Dictionary<long, DefineTask> _tasks = new Dictionary<long, DefineTask>();
         private readonly bool _frozen;
-        private readonly ManualResetEventSlim _deathGate;
+        private readonly ManualResetEventSlim? _deathGate;
         private readonly Queue<Frame> _deferred = new Queue<Frame>();
-        private FrameReader _reader;
+        private readonly FrameReader _reader;
         private long _nextCallId;
         private int? _exitCode;
 
-        public FakeWorker(int processId, Func<object, FakeOutcome> behaviour, bool frozen, ManualResetEventSlim deathGate = null)
+        public FakeWorker(int processId, Func<object?, FakeOutcome> behaviour, bool frozen, ManualResetEventSlim? deathGate = null)
         {
             ProcessId = processId;
             _deathGate = deathGate;
             _behaviour = behaviour;
             _frozen = frozen;
             _workerIn = new AnonymousPipeClientStream(PipeDirection.In, _toWorker.ClientSafePipeHandle);
+            _reader = new FrameReader(_workerIn);
             _workerOut = new AnonymousPipeClientStream(PipeDirection.Out, _fromWorker.ClientSafePipeHandle);
             new Thread(Loop) { IsBackground = true, Name = "fake worker " + processId }.Start();
         }
@@ -87,7 +88,7 @@ namespace ProcCmdlets.Tests.Pools
         public override int? ExitCode => _exitCode;
 
         /// <summary>Items this worker finished, in order.</summary>
-        public List<object> Ran { get; } = new List<object>();
+        public List<object?> Ran { get; } = new List<object?>();
 
         public int Chunks { get; private set; }
 
@@ -104,7 +105,15 @@ namespace ProcCmdlets.Tests.Pools
 
             new Thread(() =>
             {
-                _deathGate.Wait();
+                try
+                {
+                    _deathGate.Wait();
+                }
+                catch (ObjectDisposedException)
+                {
+                    // The test was done with the gate (set, then disposed) before this thread ran.
+                }
+
                 Exit(137);
             }) { IsBackground = true }.Start();
         }
@@ -159,11 +168,10 @@ namespace ProcCmdlets.Tests.Pools
             try
             {
                 Send(FrameKind.Hello, Hello.ForThisProcess("fake", ProcessId).Write);
-                _reader = new FrameReader(_workerIn);
                 while (NextFrame(out Frame frame))
                 {
                     // The fake worker runs in the session's process: its items' shared objects are the session's own.
-                    PayloadReader r = frame.Reader(SharedTable.Resolver);
+                    PayloadReader r = frame.Reader(SessionResolver.Instance);
                     Received.Enqueue(frame.Kind);
                     switch (frame.Kind)
                     {
@@ -204,9 +212,9 @@ namespace ProcCmdlets.Tests.Pools
         }
 
         /// <summary>Makes the outcome's shared-object calls; the last reply (its value, or its status and message), or null when parked.</summary>
-        private object CallShared(FakeOutcome outcome)
+        private object? CallShared(FakeOutcome outcome)
         {
-            object last = null;
+            object? last = null;
             for (int n = 0; n < outcome.Calls; n++)
             {
                 long callId = ++_nextCallId;
@@ -331,9 +339,10 @@ namespace ProcCmdlets.Tests.Pools
 
             public BlockingConsole(ManualResetEventSlim exited) => _exited = exited;
 
-            public override string ReadLine()
+            public override string? ReadLine()
             {
                 _exited.Wait();
+
                 return null;
             }
         }

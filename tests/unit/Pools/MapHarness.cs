@@ -7,6 +7,7 @@ using ProcCmdlets.Channel.Protocol;
 using ProcCmdlets.Pools;
 using ProcCmdlets.Records;
 using ProcCmdlets.Transport;
+using Xunit;
 
 namespace ProcCmdlets.Tests.Pools
 {
@@ -24,14 +25,14 @@ namespace ProcCmdlets.Tests.Pools
 
         public WorkerPool Pool { get; }
 
-        public List<object> Output { get; } = new List<object>();
+        public List<object?> Output { get; } = new List<object?>();
 
         public List<ErrorRecord> Errors { get; } = new List<ErrorRecord>();
 
         /// <summary>Output and errors in the order they were written.</summary>
-        public List<object> Written { get; } = new List<object>();
+        public List<object?> Written { get; } = new List<object?>();
 
-        public void Write(StreamKind stream, object record)
+        public void Write(StreamKind stream, object? record)
         {
             Written.Add(record);
             if (stream == StreamKind.Output)
@@ -40,13 +41,13 @@ namespace ProcCmdlets.Tests.Pools
             }
             else if (stream == StreamKind.Error)
             {
-                Errors.Add((ErrorRecord)record);
+                Errors.Add(Assert.IsType<ErrorRecord>(record));
             }
         }
 
-        public MapHarness Map(IEnumerable<object> items, int chunkSize = 0, int timeoutSeconds = 0, bool unordered = false, int limitSeconds = 30, byte[] code = null)
+        public MapHarness Map(IEnumerable<object> items, int chunkSize = 0, int timeoutSeconds = 0, bool unordered = false, int limitSeconds = 30, byte[]? code = null)
         {
-            var task = new PoolTask(Pool.NextTaskId(), TaskMode.Inline, "$_", null, null, PSLanguageMode.FullLanguage) { Code = code };
+            var task = new PoolTask(Pool.NextTaskId(), TaskMode.Inline, "$_", new(), null, PSLanguageMode.FullLanguage) { Code = code };
             var result = new MapResult(task, chunkSize, timeoutSeconds, unordered);
             Pool.Register(result);
             try

@@ -84,7 +84,7 @@ namespace ProcCmdlets.Tests.Pools
                 encoded[i] = w.ToArray();
             }
 
-            var task = new PoolTask(pool.NextTaskId(), TaskMode.Inline, "$_", null, null, PSLanguageMode.FullLanguage);
+            var task = new PoolTask(pool.NextTaskId(), TaskMode.Inline, "$_", new(), null, PSLanguageMode.FullLanguage);
             var result = new MapResult(task, chunkSize, 0, false);
             var sink = new CountingSink();
             pool.Register(result);
@@ -175,7 +175,7 @@ namespace ProcCmdlets.Tests.Pools
 
         private static double MeasureScheduler(List<PoolWorker> workers, TimeSpan minimum)
         {
-            var task = new PoolTask(1, TaskMode.Inline, "$_", null, null, PSLanguageMode.FullLanguage);
+            var task = new PoolTask(1, TaskMode.Inline, "$_", new(), null, PSLanguageMode.FullLanguage);
             var result = new MapResult(task, 16, 0, false);
             byte[] item = new byte[] { 0 };
             long sequence = 0;
@@ -235,7 +235,7 @@ namespace ProcCmdlets.Tests.Pools
             public int Output;
             public int Other;
 
-            public void Write(StreamKind stream, object record)
+            public void Write(StreamKind stream, object? record)
             {
                 if (stream == StreamKind.Output)
                 {

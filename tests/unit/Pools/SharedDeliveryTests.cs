@@ -11,7 +11,8 @@ namespace ProcCmdlets.Tests.Pools
     /// <summary>
     /// What a worker the pool ends does to the shared objects it was using, against fake workers:
     /// its parked calls are withdrawn before the user hears of the end, items it was sent and never
-    /// acknowledged go back to the queue, and it reaches only objects it was sent.
+    /// acknowledged go back to the queue, lock and semaphore grants it held or had on their way are
+    /// released once its channel ends (not before), and it reaches only objects it was sent.
     /// </summary>
     [Collection("SharedWarnings")]
     public class SharedDeliveryTests
@@ -98,6 +99,113 @@ namespace ProcCmdlets.Tests.Pools
         }
 
         [Fact]
+        public void ALockGrantedToAWorkerThatDiesBeforeReadingTheGrantIsReleased()
+        {
+            var gate = (ProcessLock)SharedTable.Add(new LockState());
+            Warnings();
+
+            // The worker asks, the session grants at once, and the worker ends before it reads the reply.
+            var transport = new FakeTransport(item => new FakeOutcome { CallObject = gate.Id, CallOp = SharedOp.Acquire, Park = true, Crash = true });
+            using (var harness = new MapHarness(transport, workers: 1))
+            {
+                harness.Map(new object[] { gate });
+                ErrorRecordAssert.Single(harness.Errors, "WorkerCrashed", gate);
+            }
+
+            Assert.True(gate.Acquire(0), "the lock granted to the dead worker should be free again");
+            gate.Release();
+            Assert.Contains(Warnings(), w => w.StartsWith($"Lock {gate.Id} was held by worker process", StringComparison.Ordinal));
+        }
+
+        [Fact]
+        public void ASemaphoreSlotGrantedToAWorkerThatDiesBeforeReadingTheGrantIsGivenBack()
+        {
+            var slots = (ProcessSemaphore)SharedTable.Add(new SemaphoreState(2));
+            Assert.True(slots.Acquire(0));
+            Warnings();
+            var transport = new FakeTransport(item => new FakeOutcome { CallObject = slots.Id, CallOp = SharedOp.Acquire, Park = true, Crash = true });
+            using (var harness = new MapHarness(transport, workers: 1))
+            {
+                harness.Map(new object[] { slots });
+                ErrorRecordAssert.Single(harness.Errors, "WorkerCrashed", slots);
+            }
+
+            Assert.True(slots.Acquire(0), "the slot granted to the dead worker should be free again");
+            Assert.False(slots.Acquire(0), "the semaphore should have its count of 2, no more");
+            slots.Release();
+            slots.Release();
+            Assert.Contains(Warnings(), w => w.StartsWith($"Semaphore {slots.Id}: 1 slot(s) held by worker process", StringComparison.Ordinal));
+        }
+
+        [Fact]
+        public void AnItemTimeoutWithdrawsTheWorkersParkedAcquireSoALaterReleaseGoesToALiveCaller()
+        {
+            var gate = (ProcessLock)SharedTable.Add(new LockState());
+            gate.Acquire();
+            using (var death = new ManualResetEventSlim())
+            {
+                // A process slow to die: its channel stays open until the test is done.
+                var transport = new FakeTransport(item => new FakeOutcome { CallObject = gate.Id, CallOp = SharedOp.Acquire, Park = true, Hang = true })
+                {
+                    DeathGate = death,
+                };
+                try
+                {
+                    using (var harness = new MapHarness(transport, workers: 1))
+                    {
+                        harness.Map(new object[] { gate }, timeoutSeconds: 1);
+                        ErrorRecordAssert.Single(harness.Errors, "OperationTimeout", gate);
+
+                        gate.Release();
+                        Assert.True(gate.Acquire(0), "the release should not have gone to the ended worker's Acquire");
+                        gate.Release();
+                        death.Set();
+                    }
+                }
+                finally
+                {
+                    death.Set();
+                }
+            }
+        }
+
+        [Fact]
+        public void ALockHeldByAWorkerThePoolEndsStaysHeldUntilItsChannelEnds()
+        {
+            // The worker's code has the lock when its item times out. Until the process is gone it may
+            // still be inside what the lock guards, so the lock is released at its channel's end, not
+            // at the pool's decision to end it.
+            var gate = (ProcessLock)SharedTable.Add(new LockState());
+            Warnings();
+            using (var death = new ManualResetEventSlim())
+            {
+                var transport = new FakeTransport(item => new FakeOutcome { CallObject = gate.Id, CallOp = SharedOp.Acquire, Hang = true })
+                {
+                    DeathGate = death,
+                };
+                try
+                {
+                    using (var harness = new MapHarness(transport, workers: 1))
+                    {
+                        harness.Map(new object[] { gate }, timeoutSeconds: 1);
+                        ErrorRecordAssert.Single(harness.Errors, "OperationTimeout", gate);
+                        Assert.False(gate.Acquire(0), "the dying worker still holds the lock");
+
+                        death.Set();
+                        Assert.True(gate.Acquire(30), "the lock should be released once the worker's channel ends");
+                        gate.Release();
+                    }
+                }
+                finally
+                {
+                    death.Set();
+                }
+            }
+
+            Assert.Contains(Warnings(), w => w.StartsWith($"Lock {gate.Id} was held by worker process", StringComparison.Ordinal));
+        }
+
+        [Fact]
         public void AWorkerCannotReachAnObjectItWasNotSent()
         {
             ProcessQueue sent = NewQueue();
@@ -112,7 +220,7 @@ namespace ProcCmdlets.Tests.Pools
                 harness.Map(new object[] { sent, secret.Id });
                 Assert.Empty(harness.Errors);
                 Assert.Equal("sent", harness.Output[0]);
-                Assert.StartsWith("Failed: This worker was not given shared object", (string)harness.Output[1], StringComparison.Ordinal);
+                Assert.StartsWith("Failed: This worker was not given shared object", Assert.IsType<string>(harness.Output[1]), StringComparison.Ordinal);
             }
 
             Assert.Contains(Warnings(), w => w.Contains($"named shared object {secret.Id}, which the session never sent it"));

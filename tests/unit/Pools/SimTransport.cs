@@ -16,7 +16,7 @@ namespace ProcCmdlets.Tests.Pools
     /// </summary>
     internal sealed class SimTransport : IWorkerTransport
     {
-        private static int _nextProcessId = 500000;
+        private static int s_nextProcessId = 500000;
 
         public SimTransport(string host)
         {
@@ -29,7 +29,7 @@ namespace ProcCmdlets.Tests.Pools
 
         public WorkerLink Start(string workingDirectory)
         {
-            var worker = new SimWorker(Interlocked.Increment(ref _nextProcessId), Location);
+            var worker = new SimWorker(Interlocked.Increment(ref s_nextProcessId), Location);
             Started.Enqueue(worker);
             return worker;
         }

@@ -10,12 +10,12 @@ namespace ProcCmdlets.Tests.Pools
     /// <summary>The pool's logic (ordering, crash blame, timeouts, retirement) against fake workers: no processes.</summary>
     public class WorkerPoolTests
     {
-        private static List<object> Squares(IEnumerable<int> items) => items.Select(i => (object)(i * i)).ToList();
+        private static List<object?> Squares(IEnumerable<int> items) => items.Select(i => (object?)(i * i)).ToList();
 
         [Fact]
         public void ResultsComeInInputOrderAcrossWorkersOfUnevenSpeed()
         {
-            var transport = new FakeTransport(item => new FakeOutcome { Output = (int)item * (int)item, DelayMilliseconds = (int)item % 7 == 0 ? 3 : 0 });
+            var transport = new FakeTransport(item => new FakeOutcome { Output = (int)item! * (int)item!, DelayMilliseconds = (int)item! % 7 == 0 ? 3 : 0 });
             using (var harness = new MapHarness(transport, workers: 3))
             {
                 harness.Map(Enumerable.Range(1, 300).Cast<object>());
@@ -29,11 +29,11 @@ namespace ProcCmdlets.Tests.Pools
         [Fact]
         public void UnorderedGivesEveryResultExactlyOnce()
         {
-            var transport = new FakeTransport(item => new FakeOutcome { Output = item, DelayMilliseconds = (int)item % 5 == 0 ? 2 : 0 });
+            var transport = new FakeTransport(item => new FakeOutcome { Output = item, DelayMilliseconds = (int)item! % 5 == 0 ? 2 : 0 });
             using (var harness = new MapHarness(transport, workers: 2))
             {
                 harness.Map(Enumerable.Range(1, 200).Cast<object>(), unordered: true);
-                Assert.Equal(Enumerable.Range(1, 200).Cast<object>(), harness.Output.OrderBy(o => (int)o));
+                Assert.Equal(Enumerable.Range(1, 200).Cast<object>(), harness.Output.OrderBy(o => (int)o!));
             }
         }
 
@@ -52,9 +52,9 @@ namespace ProcCmdlets.Tests.Pools
         public void AWorkerThatDiesBlamesOnlyTheItemItWasRunningAndIsReplaced()
         {
             int crashes = 0;
-            var transport = new FakeTransport(item => (int)item == 37 && Interlocked.Exchange(ref crashes, 1) == 0
+            var transport = new FakeTransport(item => (int)item! == 37 && Interlocked.Exchange(ref crashes, 1) == 0
                 ? new FakeOutcome { Crash = true }
-                : FakeOutcome.Of((int)item * (int)item));
+                : FakeOutcome.Of((int)item! * (int)item!));
             using (var harness = new MapHarness(transport, workers: 2))
             {
                 harness.Map(Enumerable.Range(1, 100).Cast<object>());
@@ -70,7 +70,7 @@ namespace ProcCmdlets.Tests.Pools
         public void AnItemPastItsTimeoutIsAnErrorAndItsWorkerIsReplaced()
         {
             int hangs = 0;
-            var transport = new FakeTransport(item => (int)item == 5 && Interlocked.Exchange(ref hangs, 1) == 0
+            var transport = new FakeTransport(item => (int)item! == 5 && Interlocked.Exchange(ref hangs, 1) == 0
                 ? new FakeOutcome { Hang = true }
                 : FakeOutcome.Of(item));
             using (var harness = new MapHarness(transport, workers: 2))
@@ -149,7 +149,7 @@ namespace ProcCmdlets.Tests.Pools
             int threes = 0;
             var transport = new FakeTransport(item =>
             {
-                if ((int)item == 3 && Interlocked.Increment(ref threes) == 1)
+                if ((int)item! == 3 && Interlocked.Increment(ref threes) == 1)
                 {
                     workerOnThree.Set();
                     return new FakeOutcome { Hang = true };

@@ -1,0 +1,69 @@
+using System;
+using System.IO;
+using System.Text;
+using ProcCmdlets.Channel;
+using ProcCmdlets.Tests.Pools;
+using ProcCmdlets.Transport;
+using ProcCmdlets.Worker;
+using Xunit;
+
+namespace ProcCmdlets.Tests.Worker
+{
+    /// <summary>The agent's side of the connection checks the session as the session checks it; no worker process is started here.</summary>
+    public class HostAgentTests
+    {
+        private static HostAgent Agent(Stream output) => new HostAgent(new MemoryStream(), output, new byte[] { 1, 2, 3 });
+
+        private static AgentFrame Frame(byte[] encoded)
+        {
+            Assert.True(new AgentFrameReader(new MemoryStream(encoded)).TryRead(out AgentFrame frame));
+            return frame;
+        }
+
+        private static AgentFrame Configure() => Frame(AgentConnection.Configure("/nonexistent/pwsh", string.Empty, "QUJD"));
+
+        [Fact]
+        public void FramesTheProtocolDoesNotAllowFromTheSessionAreRefused()
+        {
+            var agent = Agent(new SimPipe());
+            Assert.Throws<InvalidDataException>(() => agent.Handle(Frame(AgentFrameReader.Encode(AgentFrameKind.Start, 1))));
+            Assert.Throws<InvalidDataException>(() => agent.Handle(Frame(AgentFrameReader.Encode(AgentFrameKind.Configure, 0, new byte[] { 200, 0, 0, 0, 65 }, 0, 5))));
+            Assert.Throws<InvalidDataException>(() => agent.Handle(Frame(AgentFrameReader.Encode(AgentFrameKind.Configure, 0, new byte[] { 1, 0, 0, 0, 65, 255, 255, 255, 127 }, 0, 9))));
+            agent.Handle(Configure());
+            Assert.Throws<InvalidDataException>(() => agent.Handle(Configure()));
+            Assert.Throws<InvalidDataException>(() => agent.Handle(Frame(AgentFrameReader.Encode(AgentFrameKind.Start, 2))));
+            Assert.Throws<InvalidDataException>(() => agent.Handle(Frame(AgentFrameReader.Encode(AgentFrameKind.Data, 1, new byte[] { 1 }, 0, 1))));
+            Assert.Throws<InvalidDataException>(() => agent.Handle(Frame(AgentFrameReader.Encode(AgentFrameKind.Kill, 0))));
+            Assert.Throws<InvalidDataException>(() => agent.Handle(Frame(AgentFrameReader.Encode(AgentFrameKind.Output, 1, new byte[] { 1 }, 0, 1))));
+        }
+
+        [Fact]
+        public void AWorkerThatCannotStartSaysWhyAndExitsAndLaterFramesForItAreDropped()
+        {
+            var output = new SimPipe();
+            var agent = Agent(output);
+            agent.Handle(Configure());
+            agent.Handle(Frame(AgentFrameReader.Encode(AgentFrameKind.Start, 1)));
+            var reader = new AgentFrameReader(output);
+            Assert.True(reader.TryRead(out AgentFrame console));
+            Assert.Equal((AgentFrameKind.Console, 1u), (console.Kind, console.Worker));
+            Assert.Contains("/nonexistent/pwsh", Encoding.UTF8.GetString(console.Payload), StringComparison.Ordinal);
+            Assert.True(reader.TryRead(out AgentFrame exited));
+            Assert.Equal((AgentFrameKind.Exited, 1u, 127), (exited.Kind, exited.Worker, exited.Int32()));
+
+            // Input sent before the session knew: acknowledged, so that the session's window is not lost.
+            agent.Handle(Frame(AgentFrameReader.Encode(AgentFrameKind.Data, 1, new byte[] { 1, 2 }, 0, 2)));
+            agent.Handle(Frame(AgentFrameReader.Encode(AgentFrameKind.Kill, 1)));
+            Assert.True(reader.TryRead(out AgentFrame consumed));
+            Assert.Equal((AgentFrameKind.Consumed, 1u, 2), (consumed.Kind, consumed.Worker, consumed.Int32()));
+        }
+
+        [Fact]
+        public void TheAgentEndsWhenItsConnectionEndsInsideAFrame()
+        {
+            var output = new SimPipe();
+            var agent = new HostAgent(new MemoryStream(new byte[] { 9, 0, 0, 0, 3 }), output, new byte[] { 1 });
+            Assert.Equal(65, agent.Run());
+        }
+    }
+}
