@@ -179,26 +179,10 @@ namespace ProcCmdlets.Transport
         /// <summary>One frame from the agent; InvalidDataException when the protocol does not allow it.</summary>
         internal void Dispatch(AgentFrame frame)
         {
-            AgentWorkerLink? link;
-            lock (_lock)
-            {
-                if (frame.Worker == 0 || frame.Worker > _lastWorker)
-                {
-                    throw new InvalidDataException($"The agent sent a {frame.Kind} frame for worker {frame.Worker}, which the session never started.");
-                }
-
-                _links.TryGetValue(frame.Worker, out link);
-            }
-
+            AgentWorkerLink? link = LinkOf(frame);
             if (link == null)
             {
-                if (frame.Kind == AgentFrameKind.Consumed)
-                {
-                    // The worker exited while its input was on the way: the agent still acknowledges it.
-                    return;
-                }
-
-                throw new InvalidDataException($"The agent sent a {frame.Kind} frame for worker {frame.Worker} after it exited.");
+                return;
             }
 
             switch (frame.Kind)
@@ -229,22 +213,54 @@ namespace ProcCmdlets.Transport
 
                     break;
                 case AgentFrameKind.Exited:
-                    int status = frame.Int32();
-                    lock (_lock)
-                    {
-                        _links.Remove(frame.Worker);
-                        if (_links.Count == 0 && !_closing && !_lost)
-                        {
-                            int since = ++_idleSince;
-                            Task.Delay(IdlePeriod).ContinueWith(_ => CloseIfIdle(since), TaskScheduler.Default);
-                        }
-                    }
-
-                    link.OnExited(status);
+                    OnExited(frame.Worker, frame.Int32(), link);
                     break;
                 default:
                     throw new InvalidDataException($"The agent sent a {frame.Kind} frame, which only the session sends.");
             }
+        }
+
+        /// <summary>
+        /// The link a frame is for; null for an acknowledgement of input to a worker that has exited
+        /// since (the frame is then dropped). A frame for a worker never started, or of another kind
+        /// for one that exited, throws InvalidDataException.
+        /// </summary>
+        private AgentWorkerLink? LinkOf(AgentFrame frame)
+        {
+            AgentWorkerLink? link;
+            lock (_lock)
+            {
+                if (frame.Worker == 0 || frame.Worker > _lastWorker)
+                {
+                    throw new InvalidDataException($"The agent sent a {frame.Kind} frame for worker {frame.Worker}, which the session never started.");
+                }
+
+                _links.TryGetValue(frame.Worker, out link);
+            }
+
+            if (link == null && frame.Kind != AgentFrameKind.Consumed)
+            {
+                throw new InvalidDataException($"The agent sent a {frame.Kind} frame for worker {frame.Worker} after it exited.");
+            }
+
+            // A Consumed frame for a worker that exited while its input was on the way: the agent still acknowledges it.
+            return link;
+        }
+
+        /// <summary>A worker exited: it leaves the connection, which closes once no worker has used it for a while.</summary>
+        private void OnExited(uint worker, int status, AgentWorkerLink link)
+        {
+            lock (_lock)
+            {
+                _links.Remove(worker);
+                if (_links.Count == 0 && !_closing && !_lost)
+                {
+                    int since = ++_idleSince;
+                    Task.Delay(IdlePeriod).ContinueWith(_ => CloseIfIdle(since), TaskScheduler.Default);
+                }
+            }
+
+            link.OnExited(status);
         }
 
         /// <summary>Closes the connection if it has had no worker since the last one exited (<paramref name="since"/>).</summary>

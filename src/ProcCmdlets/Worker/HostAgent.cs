@@ -84,25 +84,9 @@ namespace ProcCmdlets.Worker
                     throw new InvalidDataException($"The session sent a {frame.Kind} frame, which only an agent sends.");
             }
 
-            if (frame.Worker == 0 || frame.Worker > _lastStarted)
-            {
-                throw new InvalidDataException($"The session sent a {frame.Kind} frame for worker {frame.Worker}, which it never started.");
-            }
-
-            AgentChild? child;
-            lock (_children)
-            {
-                _children.TryGetValue(frame.Worker, out child);
-            }
-
+            AgentChild? child = ChildOf(frame);
             if (child == null)
             {
-                // That worker has exited: what the session sent it before it knew has nowhere to go.
-                if (frame.Kind == AgentFrameKind.Data)
-                {
-                    _sender.Send(AgentFrameReader.Encode(AgentFrameKind.Consumed, frame.Worker, frame.Payload.Length));
-                }
-
                 return;
             }
 
@@ -130,6 +114,32 @@ namespace ProcCmdlets.Worker
 
                     break;
             }
+        }
+
+        /// <summary>
+        /// The worker a frame is for; null when it has exited (input sent to it before the session knew
+        /// is acknowledged and dropped). A frame for a worker never started throws InvalidDataException.
+        /// </summary>
+        private AgentChild? ChildOf(AgentFrame frame)
+        {
+            if (frame.Worker == 0 || frame.Worker > _lastStarted)
+            {
+                throw new InvalidDataException($"The session sent a {frame.Kind} frame for worker {frame.Worker}, which it never started.");
+            }
+
+            AgentChild? child;
+            lock (_children)
+            {
+                _children.TryGetValue(frame.Worker, out child);
+            }
+
+            if (child == null && frame.Kind == AgentFrameKind.Data)
+            {
+                // That worker has exited: what the session sent it before it knew has nowhere to go.
+                _sender.Send(AgentFrameReader.Encode(AgentFrameKind.Consumed, frame.Worker, frame.Payload.Length));
+            }
+
+            return child;
         }
 
         private void Configure(AgentFrame frame)
