@@ -119,9 +119,7 @@ namespace ProcCmdlets.Tests
         /// import rule above cannot see. These predate the rule and are to be passed through
         /// constructors instead; the list may only shrink.
         /// </summary>
-        private static readonly string[] KnownUpwardHooks =
-        {
-        };
+        private static readonly string[] KnownUpwardHooks = Array.Empty<string>();
 
         [Fact]
         public void NoLayerBelowTheCommandsHasStaticHooksThatAHigherLayerFills()
@@ -130,7 +128,7 @@ namespace ProcCmdlets.Tests
             foreach (string file in Files().Where(f => LayerOf(f) != "Commands" && LayerOf(f) != "(root)"))
             {
                 // A settable static of a delegate or interface type, or a static event.
-                foreach (Match m in Regex.Matches(Code(file), @"^\s+(?:(?:public|internal|protected|private)\s+)*static\s+(?!readonly\b)(?:event\s+)?(?:Action|Func|EventHandler|I[A-Z]\w*)\b(?:<[^;{=]*>)?\s+(\w+)\s*(?:;|=[^>]|\{\s*get;\s*(?:private\s+|internal\s+)?set;)", RegexOptions.Multiline))
+                foreach (Match m in Regex.Matches(Code(file), @"^\s+(?:(?:public|internal|protected|private)\s+)*static\s+(?!readonly\b)(?:event\s+)?(?:Action|Func|EventHandler|I[A-Z]\w*)\b(?:<[^;{=]*>)?\??\s+(\w+)\s*(?:;|=[^>]|\{\s*get;\s*(?:private\s+|internal\s+)?set;)", RegexOptions.Multiline))
                 {
                     found.Add($"{Path.GetRelativePath(Source, file).Replace('\\', '/')}: {m.Groups[1].Value}");
                 }

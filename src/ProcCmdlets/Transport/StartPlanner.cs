@@ -53,7 +53,7 @@ namespace ProcCmdlets.Transport
         /// environment does not set, and the list of them the worker removes again. None where the
         /// plan may not change the environment.
         /// </summary>
-        public static System.Collections.Generic.List<(string Name, string Value)> EnvironmentFor(LaunchPlan plan, Func<string, string> sessionVariable)
+        public static System.Collections.Generic.List<(string Name, string Value)> EnvironmentFor(LaunchPlan plan, Func<string, string?> sessionVariable)
         {
             var result = new System.Collections.Generic.List<(string Name, string Value)>();
             if (!plan.MayChangeEnvironment)

@@ -58,7 +58,7 @@ namespace ProcCmdlets.Worker
             }
         }
 
-        public void SendOutput(object value)
+        public void SendOutput(object? value)
         {
             lock (_lock)
             {
@@ -86,7 +86,7 @@ namespace ProcCmdlets.Worker
             }
         }
 
-        private void SendNotCarried(ValueNotCarriedException e, object value)
+        private void SendNotCarried(ValueNotCarriedException e, object? value)
         {
             var record = new ErrorRecord(e, "ValueNotCarried", ErrorCategory.WriteError, null);
             Begin(StreamKind.Error);

@@ -68,14 +68,14 @@ namespace ProcCmdlets.Tests.Channel
         }
 
         [Fact]
-        public void ACreditWindowHoldsTheSenderBackUntilTheReceiverConsumes()
+        public async System.Threading.Tasks.Task ACreditWindowHoldsTheSenderBackUntilTheReceiverConsumes()
         {
             var window = new CreditWindow(100);
             Assert.True(window.Take(60));
             var second = System.Threading.Tasks.Task.Run(() => window.Take(60));
-            Assert.False(second.Wait(200));
+            Assert.NotSame(second, await System.Threading.Tasks.Task.WhenAny(second, System.Threading.Tasks.Task.Delay(200)));
             Assert.True(window.Return(60));
-            Assert.True(second.Wait(TimeSpan.FromSeconds(30)) && second.Result);
+            Assert.True(await second.WaitAsync(TimeSpan.FromSeconds(30)));
             Assert.False(window.Return(61));
 
             var receiver = new CreditWindow(100);
@@ -86,8 +86,7 @@ namespace ProcCmdlets.Tests.Channel
             Assert.True(cancelled.Take(10));
             var waiting = System.Threading.Tasks.Task.Run(() => cancelled.Take(1));
             cancelled.Cancel();
-            Assert.True(waiting.Wait(TimeSpan.FromSeconds(30)));
-            Assert.False(waiting.Result);
+            Assert.False(await waiting.WaitAsync(TimeSpan.FromSeconds(30)));
         }
     }
 }

@@ -178,7 +178,7 @@ namespace ProcCmdlets.Tests.Channel
             ErrorRecord once = RoundTripError(source);
             ErrorRecord twice = RoundTripError(once);
 
-            string originalType = ((WorkerScriptException)once.Exception).WorkerExceptionType;
+            string? originalType = ((WorkerScriptException)once.Exception).WorkerExceptionType;
             Assert.Equal(originalType, ((WorkerScriptException)twice.Exception).WorkerExceptionType);
             Assert.NotEqual(typeof(WorkerScriptException).FullName, originalType);
             Assert.Equal(once.Exception.Message, twice.Exception.Message);

@@ -95,7 +95,7 @@ namespace ProcCmdlets.Tests.Connection
 
             public string Location => "gated";
 
-            public WorkerLink Start(string workingDirectory)
+            public WorkerLink Start(string? workingDirectory)
             {
                 StartEntered.Set();
                 StartGate.Wait();

@@ -37,7 +37,7 @@ namespace ProcCmdlets.Tests.Pools
 
         public string Location => "fake";
 
-        public WorkerLink Start(string workingDirectory)
+        public WorkerLink Start(string? workingDirectory)
         {
             int id = Interlocked.Increment(ref _nextProcessId);
             var worker = new FakeWorker(id, Behaviour, Freezes(id - 100000), DeathGate);

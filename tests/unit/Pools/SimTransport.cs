@@ -27,7 +27,7 @@ namespace ProcCmdlets.Tests.Pools
 
         public ConcurrentQueue<SimWorker> Started { get; } = new ConcurrentQueue<SimWorker>();
 
-        public WorkerLink Start(string workingDirectory)
+        public WorkerLink Start(string? workingDirectory)
         {
             var worker = new SimWorker(Interlocked.Increment(ref s_nextProcessId), Location);
             Started.Enqueue(worker);

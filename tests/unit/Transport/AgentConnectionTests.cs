@@ -190,7 +190,7 @@ namespace ProcCmdlets.Tests.Transport
         }
 
         [Fact]
-        public void AWorkerThatDoesNotReadHoldsBackOnlyItsOwnWriter()
+        public async Task AWorkerThatDoesNotReadHoldsBackOnlyItsOwnWriter()
         {
             var (agent, connection) = Connect();
             AgentWorkerLink slow = connection.Open()!;
@@ -221,7 +221,7 @@ namespace ProcCmdlets.Tests.Transport
             agent.Send(AgentFrameKind.Consumed, 1, chunk.Length);
             AgentFrame last = agent.Next();
             Assert.Equal((AgentFrameKind.Data, 1u), (last.Kind, last.Worker));
-            Assert.True(writer.Wait(Long));
+            await writer.WaitAsync(Long);
             agent.Exit(0);
         }
     }
