@@ -80,8 +80,13 @@ function Invoke-Analyze {
     }
     $results.Add([pscustomobject]@{ Name = 'compiler and .NET analyzers, warnings as errors'; Passed = $buildExit -eq 0; Findings = $findings })
 
-    $scripts = @(Get-ChildItem $root -Recurse -File -Include '*.ps1', '*.psm1', '*.psd1' |
-        Where-Object { $_.FullName.Substring($root.Length) -notmatch '[\\/](output|bin|obj|\.git)[\\/]' } | Sort-Object FullName)
+    # Folders skipped before they are walked, not filtered after: output/ holds the Wine prefix,
+    # whose z: drive is a link to / (the walk would cover the whole file system).
+    $skipped = 'output', 'bin', 'obj', '.git'
+    $scripts = @(Get-ChildItem -LiteralPath $root -Force | Where-Object { $skipped -notcontains $_.Name } | ForEach-Object {
+            if ($_.PSIsContainer) { Get-ChildItem -LiteralPath $_.FullName -Recurse -File -Include '*.ps1', '*.psm1', '*.psd1' } else { $_ }
+        } | Where-Object { $_.Extension -in '.ps1', '.psm1', '.psd1' -and $_.FullName.Substring($root.Length) -notmatch '[\\/](output|bin|obj|\.git)[\\/]' } |
+        Sort-Object FullName)
 
     # The parser needs no module: every script, module and data file must parse, and a data file
     # must also be one Import-PowerShellDataFile accepts (constants only).
