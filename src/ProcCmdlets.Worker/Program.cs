@@ -12,7 +12,8 @@ namespace ProcCmdlets.WorkerProcess
     /// </summary>
     internal static class Program
     {
-        private static string s_psHome;
+        // Set first thing in Main, before any assembly is resolved.
+        private static string s_psHome = null!;
 
         private static int Main(string[] args)
         {
@@ -31,7 +32,7 @@ namespace ProcCmdlets.WorkerProcess
         // Kept apart from Main so that the engine's assemblies load only after the resolvers are in place.
         private static int Run() => ProcCmdlets.Worker.WorkerMain.Run(engineStartsHere: true);
 
-        private static Assembly ResolveFromPSHome(AssemblyLoadContext context, AssemblyName name)
+        private static Assembly? ResolveFromPSHome(AssemblyLoadContext context, AssemblyName name)
         {
             string file = name.Name + ".dll";
 

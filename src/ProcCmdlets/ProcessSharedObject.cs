@@ -1,4 +1,5 @@
 using System;
+using ProcCmdlets.Channel;
 using ProcCmdlets.Channel.Protocol;
 
 namespace ProcCmdlets
@@ -7,7 +8,7 @@ namespace ProcCmdlets
     /// The base of the objects shared between the session and its workers. The session owns their
     /// state; a worker holds a proxy whose calls travel over its channel.
     /// </summary>
-    public abstract class ProcessSharedObject
+    public abstract class ProcessSharedObject : ISharedHandleSource
     {
         private static readonly object[] NoArgs = new object[0];
 
@@ -27,6 +28,8 @@ namespace ProcCmdlets
         internal int Capacity { get; }
 
         internal ISharedEndpoint Endpoint { get; }
+
+        SharedHandle ISharedHandleSource.Handle => new SharedHandle(Kind, Id, Capacity);
 
         public override string ToString() => $"{GetType().Name} {Id}";
 

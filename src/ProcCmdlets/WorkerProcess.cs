@@ -52,7 +52,7 @@ namespace ProcCmdlets
 
         private void OnFrame(Frame frame)
         {
-            PayloadReader r = frame.Reader();
+            PayloadReader r = frame.Reader(SharedTable.Resolver);
             switch (frame.Kind)
             {
                 case FrameKind.Record:

@@ -4,7 +4,6 @@ using System.Globalization;
 using System.IO;
 using System.Runtime.CompilerServices;
 using System.Text;
-using System.Threading;
 
 namespace ProcCmdlets.Channel
 {
@@ -24,13 +23,13 @@ namespace ProcCmdlets.Channel
         public const string Variable = "PROCCMDLETS_TRACE";
 
         /// <summary>The file named when the module was first used, or null.</summary>
-        public static readonly string Path = Environment.GetEnvironmentVariable(Variable) is string path && path.Length > 0 ? path : null;
+        public static readonly string? Path = Environment.GetEnvironmentVariable(Variable) is string path && path.Length > 0 ? path : null;
 
         public static readonly bool On = Path != null;
 
         private static readonly object Lock = new object();
         private static bool s_inWorker;
-        private static StreamWriter s_writer;
+        private static StreamWriter? s_writer;
         private static bool s_broken;
 
         /// <summary>Called first thing in a worker process: its trace goes to a file of its own.</summary>
@@ -105,12 +104,12 @@ namespace ProcCmdlets.Channel
                 {
                     if (s_writer == null)
                     {
-                        string path = s_inWorker ? Path + "." + Process.GetCurrentProcess().Id.ToString(CultureInfo.InvariantCulture) : Path;
+                        string path = Path + (s_inWorker ? "." + Process.GetCurrentProcess().Id.ToString(CultureInfo.InvariantCulture) : string.Empty);
                         var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
                         s_writer = new StreamWriter(file, new UTF8Encoding(false)) { AutoFlush = true };
                     }
 
-                    s_writer.WriteLine(DateTime.UtcNow.ToString("HH:mm:ss.ffffff", CultureInfo.InvariantCulture) + " [" + Thread.CurrentThread.ManagedThreadId.ToString(CultureInfo.InvariantCulture) + "] " + message);
+                    s_writer.WriteLine(DateTime.UtcNow.ToString("HH:mm:ss.ffffff", CultureInfo.InvariantCulture) + " [" + Environment.CurrentManagedThreadId.ToString(CultureInfo.InvariantCulture) + "] " + message);
                 }
                 catch (Exception)
                 {

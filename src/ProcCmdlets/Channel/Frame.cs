@@ -13,6 +13,7 @@ namespace ProcCmdlets.Channel
 
         public byte[] Payload { get; }
 
-        public PayloadReader Reader() => new PayloadReader(Payload);
+        /// <summary>A reader of the payload; a payload that may name shared objects is read with the reading side's <paramref name="sharedObjects"/>.</summary>
+        public PayloadReader Reader(ISharedObjectResolver? sharedObjects = null) => new PayloadReader(Payload, sharedObjects);
     }
 }

@@ -42,7 +42,7 @@ namespace ProcCmdlets.Channel
         private bool _paused;
         private int _boundary;
         private DateTime _tailSince;
-        private Exception _fault;
+        private Exception? _fault;
 
         /// <summary>Bytes of frames queued when a write failed, which therefore never reached the other side.</summary>
         public long Unwritten { get; private set; }
@@ -55,7 +55,7 @@ namespace ProcCmdlets.Channel
         }
 
         /// <summary>Set once a write to the channel has failed (the other side is gone).</summary>
-        public Exception Fault => _fault;
+        public Exception? Fault => _fault;
 
         public void Send(FrameKind kind, PayloadWriter payload) =>
             Send(kind, payload.Buffer, 0, payload.Length);
@@ -185,93 +185,15 @@ namespace ProcCmdlets.Channel
         {
             while (true)
             {
-                byte[] batch;
-                int length;
-                lock (_lock)
+                int length = TakeBatch(out byte[] batch);
+                if (length < 0)
                 {
-                    _writing = false;
-                    Monitor.PulseAll(_lock);
-                    while (_pendingLength == 0 && !_closed)
-                    {
-                        Monitor.Wait(_lock);
-                    }
-
-                    if (_pendingLength == 0)
-                    {
-                        break;
-                    }
-
-                    if (!_urgent && !_full && !_closed)
-                    {
-                        // Only records and item markers so far: give the producer a moment to add more.
-                        Monitor.Wait(_lock, BatchDelay);
-                    }
-
-                    // Records after the last item marker belong to an item still running. They wait for
-                    // its end (up to HoldLimit), so that an item's output and its end reach the session
-                    // together, and a worker that dies cannot leave an item's output without its end.
-                    int cut = _pendingLength;
-                    if (!_flushAll && !_closed && _boundary < _pendingLength)
-                    {
-                        TimeSpan held = DateTime.UtcNow - _tailSince;
-                        if (_boundary > 0)
-                        {
-                            cut = _boundary;
-                        }
-                        else if (held < HoldLimit)
-                        {
-                            Monitor.Wait(_lock, HoldLimit - held);
-                            continue;
-                        }
-                    }
-
-                    _urgent = false;
-                    _full = false;
-                    _flushAll = false;
-                    batch = _pending;
-                    length = cut;
-                    int rest = _pendingLength - cut;
-                    if (_spare.Length < rest)
-                    {
-                        _spare = new byte[Math.Max(rest, 1 << 16)];
-                    }
-
-                    Buffer.BlockCopy(batch, cut, _spare, 0, rest);
-                    _pending = _spare;
-                    _spare = batch;
-                    _pendingLength = rest;
-                    _boundary = 0;
-                    _writing = true;
-                    Monitor.PulseAll(_lock);
-                }
-
-                try
-                {
-                    WholeWrites.Write(_stream, batch, length);
-                    _stream.Flush();
-                }
-                catch (Exception e)
-                {
-                    lock (_lock)
-                    {
-                        // Nothing queued is dropped unseen: the fault says how much was not written.
-                        Unwritten = length + _pendingLength;
-                        _fault = new IOException($"The channel failed with {Unwritten} bytes of frames not written: {e.Message}", e);
-                        _writing = false;
-                        _pendingLength = 0;
-                        Monitor.PulseAll(_lock);
-                    }
-
                     break;
                 }
 
-                if (batch.Length > 1 << 20)
+                if (length > 0 && !WriteBatch(batch, length))
                 {
-                    // Do not keep a buffer grown for one huge frame.
-                    lock (_lock)
-                    {
-                        _spare = new byte[1 << 16];
-                    }
+                    break;
                 }
             }
 
@@ -287,6 +209,94 @@ namespace ProcCmdlets.Channel
                 // The stream is closed here, after the last write, never under a write still going.
                 CloseStream();
             }
+        }
+
+        /// <summary>Takes the next batch off the queue: its length; 0 after holding records for their item's end; -1 when closed and drained.</summary>
+        private int TakeBatch(out byte[] batch)
+        {
+            batch = Array.Empty<byte>();
+            lock (_lock)
+            {
+                _writing = false;
+                Monitor.PulseAll(_lock);
+                while (_pendingLength == 0 && !_closed)
+                {
+                    Monitor.Wait(_lock);
+                }
+
+                if (_pendingLength == 0)
+                {
+                    return -1;
+                }
+
+                if (!_urgent && !_full && !_closed)
+                {
+                    // Only records and item markers so far: give the producer a moment to add more.
+                    Monitor.Wait(_lock, BatchDelay);
+                }
+
+                TimeSpan held = _boundary < _pendingLength ? DateTime.UtcNow - _tailSince : TimeSpan.Zero;
+                BatchCut cut = BatchCut.Decide(_pendingLength, _boundary, _flushAll, _closed, held, HoldLimit);
+                if (cut.Length == 0)
+                {
+                    Monitor.Wait(_lock, cut.Wait);
+                    return 0;
+                }
+
+                _urgent = false;
+                _full = false;
+                _flushAll = false;
+                batch = _pending;
+                int rest = _pendingLength - cut.Length;
+                if (_spare.Length < rest)
+                {
+                    _spare = new byte[Math.Max(rest, 1 << 16)];
+                }
+
+                Buffer.BlockCopy(batch, cut.Length, _spare, 0, rest);
+                _pending = _spare;
+                _spare = batch;
+                _pendingLength = rest;
+                _boundary = 0;
+                _writing = true;
+                Monitor.PulseAll(_lock);
+                return cut.Length;
+            }
+        }
+
+        /// <summary>Writes one batch; false when the write failed, which <see cref="Fault"/> then says.</summary>
+        private bool WriteBatch(byte[] batch, int length)
+        {
+            try
+            {
+                WholeWrites.Write(_stream, batch, length);
+                _stream.Flush();
+            }
+            catch (Exception e)
+            {
+                lock (_lock)
+                {
+                    // Nothing queued is dropped unseen: the fault says how much was not written.
+                    Unwritten = length + _pendingLength;
+                    _fault = new IOException($"The channel failed with {Unwritten} bytes of frames not written: {e.Message}", e);
+                    _writing = false;
+                    _pendingLength = 0;
+                    Monitor.PulseAll(_lock);
+                }
+
+                return false;
+            }
+
+            if (batch.Length > 1 << 20)
+            {
+                // Do not keep a buffer grown for one huge frame.
+                lock (_lock)
+                {
+                    _spare = new byte[1 << 16];
+                }
+            }
+
+            return true;
         }
 
         private void CloseStream()

@@ -22,10 +22,10 @@ namespace ProcCmdlets.Channel
     internal static class NoteProperties
     {
         private static readonly long Recheck = Stopwatch.Frequency;
-        private static readonly Func<PSObject, IEnumerable> OwnMembers = MakeAccessor();
+        private static readonly Func<PSObject, IEnumerable>? OwnMembers = MakeAccessor();
 
         [ThreadStatic]
-        private static Dictionary<string, long> t_checked;
+        private static Dictionary<string, long>? s_checked;
 
         /// <summary>Fills <paramref name="properties"/> (cleared first) with the object's properties, in order; false if one is not a note property.</summary>
         public static bool TryGet(PSObject wrapper, List<PSPropertyInfo> properties)
@@ -49,7 +49,7 @@ namespace ProcCmdlets.Channel
             }
 
             string types = TypeKey(wrapper);
-            var known = t_checked ?? (t_checked = new Dictionary<string, long>(StringComparer.Ordinal));
+            var known = s_checked ?? (s_checked = new Dictionary<string, long>(StringComparer.Ordinal));
             long now = Stopwatch.GetTimestamp();
             if (known.TryGetValue(types, out long checkedAt) && now - checkedAt < Recheck)
             {
@@ -101,11 +101,11 @@ namespace ProcCmdlets.Channel
             return names.Count == 1 ? names[0] : string.Join("\n", names);
         }
 
-        private static Func<PSObject, IEnumerable> MakeAccessor()
+        private static Func<PSObject, IEnumerable>? MakeAccessor()
         {
             try
             {
-                PropertyInfo property = typeof(PSObject).GetProperty("InstanceMembers", BindingFlags.Instance | BindingFlags.NonPublic);
+                PropertyInfo? property = typeof(PSObject).GetProperty("InstanceMembers", BindingFlags.Instance | BindingFlags.NonPublic);
                 if (property == null || !typeof(IEnumerable).IsAssignableFrom(property.PropertyType))
                 {
                     return null;

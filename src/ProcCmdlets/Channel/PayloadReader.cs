@@ -22,11 +22,16 @@ namespace ProcCmdlets.Channel
         private int _position;
         private long _decodeBudget;
 
-        public PayloadReader(byte[] buffer)
+        /// <summary>A reader of <paramref name="buffer"/>; shared objects in it resolve through <paramref name="sharedObjects"/>, without which they are refused.</summary>
+        public PayloadReader(byte[] buffer, ISharedObjectResolver? sharedObjects = null)
         {
             _buffer = buffer;
+            SharedObjects = sharedObjects;
             _decodeBudget = DecodeBytesPerFrame + (long)DecodeBytesPerPayloadByte * buffer.Length;
         }
+
+        /// <summary>What turns the shared objects' handles in this payload into objects, or null where none may come.</summary>
+        public ISharedObjectResolver? SharedObjects { get; }
 
         /// <summary>Counts what a value about to be decoded costs against the frame's budget; over it, the frame is refused.</summary>
         public void Charge(int bytes)
@@ -105,7 +110,8 @@ namespace ProcCmdlets.Channel
 
         public double ReadDouble() => BitConverter.Int64BitsToDouble(ReadInt64());
 
-        public string ReadString()
+        /// <summary>A string <see cref="PayloadWriter.WriteString(string?)"/> wrote, null included.</summary>
+        public string? ReadString()
         {
             ulong lengthPlusOne = ReadVarUInt();
             if (lengthPlusOne == 0)
@@ -123,6 +129,10 @@ namespace ProcCmdlets.Channel
             _position += length;
             return value;
         }
+
+        /// <summary>A string that the protocol never sends as null: a null one is a malformed frame.</summary>
+        public string ReadRequiredString() =>
+            ReadString() ?? throw new InvalidDataException("A frame holds a null string where the protocol requires one.");
 
         public byte[] ReadBytes()
         {

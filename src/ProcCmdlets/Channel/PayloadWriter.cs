@@ -17,9 +17,9 @@ namespace ProcCmdlets.Channel
         /// </summary>
         private static readonly ConditionalWeakTable<byte[], long[]> HandlesOfArrays = new ConditionalWeakTable<byte[], long[]>();
 
-        private static volatile bool _anyHandles;
+        private static volatile bool s_anyHandles;
         private byte[] _buffer;
-        private List<long> _handles;
+        private List<long>? _handles;
 
         public PayloadWriter(int capacity = 256)
         {
@@ -31,7 +31,7 @@ namespace ProcCmdlets.Channel
         public int Length { get; private set; }
 
         /// <summary>The shared-object ids written so far (null when none).</summary>
-        public IReadOnlyList<long> Handles => _handles;
+        public IReadOnlyList<long>? Handles => _handles;
 
         public PayloadWriter Reset()
         {
@@ -43,13 +43,14 @@ namespace ProcCmdlets.Channel
         /// <summary>Notes that the payload names shared object <paramref name="id"/>.</summary>
         public void NoteHandle(long id)
         {
-            _anyHandles = true;
+            s_anyHandles = true;
             (_handles ?? (_handles = new List<long>())).Add(id);
         }
 
         /// <summary>The shared-object ids in an array this class made (null when none).</summary>
-        public static long[] HandlesIn(byte[] payload) =>
-            _anyHandles && payload != null && HandlesOfArrays.TryGetValue(payload, out long[] ids) ? ids : null;
+        public static long[]? HandlesIn(byte[]? payload) =>
+
+            s_anyHandles && payload != null && HandlesOfArrays.TryGetValue(payload, out long[]? ids) ? ids : null;
 
         public void Truncate(int length) => Length = length;
 
@@ -106,7 +107,8 @@ namespace ProcCmdlets.Channel
 
         public void WriteDouble(double value) => WriteInt64(BitConverter.DoubleToInt64Bits(value));
 
-        public void WriteString(string value) => WriteString(value, Utf8);
+        /// <summary>Writes a string, or null, which <see cref="PayloadReader.ReadString"/> gives back as null.</summary>
+        public void WriteString(string? value) => WriteString(value, Utf8);
 
         /// <summary>Writes a string only if UTF-8 can hold it exactly (no unpaired surrogates).</summary>
         public bool TryWriteExactString(string value)
@@ -124,7 +126,7 @@ namespace ProcCmdlets.Channel
             }
         }
 
-        private void WriteString(string value, UTF8Encoding encoding)
+        private void WriteString(string? value, UTF8Encoding encoding)
         {
             if (value == null)
             {
@@ -150,7 +152,7 @@ namespace ProcCmdlets.Channel
         /// <summary>Appends bytes that are already encoded.</summary>
         public void WriteRaw(byte[] value)
         {
-            long[] ids = HandlesIn(value);
+            long[]? ids = HandlesIn(value);
             if (ids != null)
             {
                 (_handles ?? (_handles = new List<long>())).AddRange(ids);

@@ -35,21 +35,21 @@ namespace ProcCmdlets.Channel
             }
         }
 
-        public static ErrorRecord ReadError(PayloadReader r, object targetOverride, bool useOverride)
+        public static ErrorRecord ReadError(PayloadReader r, object? targetOverride, bool useOverride)
         {
-            string typeName = r.ReadString();
-            string message = r.ReadString();
-            string errorId = r.ReadString();
+            string? typeName = r.ReadString();
+            string? message = r.ReadString();
+            string? errorId = r.ReadString();
             var category = (ErrorCategory)(int)r.ReadVarInt();
-            string activity = r.ReadString();
-            string reason = r.ReadString();
-            string targetName = r.ReadString();
-            string targetType = r.ReadString();
-            string stackTrace = r.ReadString();
-            string position = r.ReadString();
-            string details = r.ReadString();
-            string action = r.ReadString();
-            object target = ValueCodec.Read(r);
+            string? activity = r.ReadString();
+            string? reason = r.ReadString();
+            string? targetName = r.ReadString();
+            string? targetType = r.ReadString();
+            string? stackTrace = r.ReadString();
+            string? position = r.ReadString();
+            string? details = r.ReadString();
+            string? action = r.ReadString();
+            object? target = ValueCodec.Read(r);
             if (useOverride)
             {
                 target = targetOverride;
@@ -118,7 +118,7 @@ namespace ProcCmdlets.Channel
 
         public static InformationRecord ReadInformation(PayloadReader r)
         {
-            object data;
+            object? data;
             if (r.ReadByte() == 1)
             {
                 var host = new HostInformationMessage { Message = r.ReadString(), NoNewLine = r.ReadBool() };
@@ -171,8 +171,8 @@ namespace ProcCmdlets.Channel
         {
             int id = (int)r.ReadVarInt();
             int parent = (int)r.ReadVarInt();
-            string activity = r.ReadString();
-            string status = r.ReadString();
+            string? activity = r.ReadString();
+            string? status = r.ReadString();
             var record = new ProgressRecord(id, string.IsNullOrEmpty(activity) ? " " : activity, string.IsNullOrEmpty(status) ? " " : status)
             {
                 ParentActivityId = parent,
@@ -185,19 +185,19 @@ namespace ProcCmdlets.Channel
         }
 
         /// <summary>ErrorRecord.ScriptStackTrace has no public setter; the engine's internal one is used where present.</summary>
-        private static readonly PropertyInfo PreserveInvocationInfo = typeof(ErrorRecord).GetProperty(
+        private static readonly PropertyInfo? PreserveInvocationInfo = typeof(ErrorRecord).GetProperty(
             "PreserveInvocationInfoOnce", BindingFlags.Instance | BindingFlags.NonPublic);
 
         private static class ScriptStackTraceSetter
         {
-            private static readonly MethodInfo Method = typeof(ErrorRecord).GetMethod(
+            private static readonly MethodInfo? Method = typeof(ErrorRecord).GetMethod(
                 "SetScriptStackTrace", BindingFlags.Instance | BindingFlags.NonPublic, null, new[] { typeof(string) }, null);
 
-            private static readonly FieldInfo Field = Method == null
+            private static readonly FieldInfo? Field = Method == null
                 ? typeof(ErrorRecord).GetField("_scriptStackTrace", BindingFlags.Instance | BindingFlags.NonPublic)
                 : null;
 
-            public static void Set(ErrorRecord record, string value)
+            public static void Set(ErrorRecord record, string? value)
             {
                 if (value == null)
                 {

@@ -19,8 +19,8 @@ namespace ProcCmdlets.Channel
 
         public string[] PropertyNames { get; }
 
-        /// <summary>The type names a row of this shape gets when it is read back, made once.</summary>
-        public string[] DeserializedNames { get; private set; }
+        /// <summary>The type names a row of this shape gets when it is read back, made once by <see cref="ForReading"/> (null before).</summary>
+        public string[]? DeserializedNames { get; private set; }
 
         public Shape ForReading()
         {

@@ -14,15 +14,15 @@ namespace ProcCmdlets.Channel
     internal sealed class ShapeTable
     {
         [ThreadStatic]
-        private static ShapeTable t_current;
+        private static ShapeTable? s_current;
 
         private readonly List<Shape> _shapes = new List<Shape>();
 
         /// <summary>The table rows read on this thread name their shapes in, or null where none may be named.</summary>
-        public static ShapeTable Current
+        public static ShapeTable? Current
         {
-            get => t_current;
-            set => t_current = value;
+            get => s_current;
+            set => s_current = value;
         }
 
         public int Count => _shapes.Count;
@@ -57,7 +57,7 @@ namespace ProcCmdlets.Channel
         public static PSObject ReadRow(PayloadReader r, int depth)
         {
             int id = r.ReadCount();
-            ShapeTable table = t_current;
+            ShapeTable? table = s_current;
             if (table == null || id >= table._shapes.Count)
             {
                 throw new InvalidDataException("A row names a shape its channel has not defined.");
@@ -66,7 +66,8 @@ namespace ProcCmdlets.Channel
             Shape shape = table._shapes[id];
             var row = new PSObject();
             row.TypeNames.Clear();
-            foreach (string name in shape.DeserializedNames)
+            // The table holds only shapes it made ForReading.
+            foreach (string name in shape.DeserializedNames!)
             {
                 row.TypeNames.Add(name);
             }

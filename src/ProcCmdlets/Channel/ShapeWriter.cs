@@ -20,7 +20,7 @@ namespace ProcCmdlets.Channel
         private static readonly ConditionalWeakTable<FrameWriter, ShapeWriter> ByChannel = new ConditionalWeakTable<FrameWriter, ShapeWriter>();
 
         [System.ThreadStatic]
-        private static ShapeWriter t_current;
+        private static ShapeWriter? s_current;
 
         private readonly FrameWriter _channel;
         private readonly object _lock = new object();
@@ -34,10 +34,10 @@ namespace ProcCmdlets.Channel
         }
 
         /// <summary>The writer <see cref="ValueCodec"/> uses on this thread, or null where rows go with their names.</summary>
-        public static ShapeWriter Current
+        public static ShapeWriter? Current
         {
-            get => t_current;
-            set => t_current = value;
+            get => s_current;
+            set => s_current = value;
         }
 
         public static ShapeWriter For(FrameWriter channel) => ByChannel.GetValue(channel, c => new ShapeWriter(c));
@@ -88,7 +88,7 @@ namespace ProcCmdlets.Channel
             return names;
         }
 
-        private static bool Matches(Shape shape, IList<string> typeNames, List<PSPropertyInfo> properties)
+        private static bool Matches(Shape shape, System.Collections.ObjectModel.Collection<string> typeNames, List<PSPropertyInfo> properties)
         {
             if (shape.PropertyNames.Length != properties.Count || shape.TypeNames.Length != typeNames.Count)
             {

@@ -1,5 +1,6 @@
 using System;
 using System.Collections;
+using System.Collections.Generic;
 using System.Collections.Specialized;
 using System.IO;
 using System.Management.Automation;
@@ -55,115 +56,27 @@ namespace ProcCmdlets.Channel
             Shaped = 28,
         }
 
-        /// <summary>Shared objects' handles, registered by the side this process plays (session or worker).</summary>
-        public static ISharedObjectCodec SharedObjects { get; set; }
+        /// <summary>Writes <paramref name="value"/>, null included; a value neither form can carry throws <see cref="ValueNotCarriedException"/>.</summary>
+        public static void Write(PayloadWriter writer, object? value) => Write(writer, value, 0);
 
-        public static void Write(PayloadWriter writer, object value) => Write(writer, value, 0);
-
-        private static void Write(PayloadWriter w, object value, int depth)
+        private static void Write(PayloadWriter w, object? value, int depth)
         {
-            PSObject wrapper = value as PSObject;
-            object raw = wrapper != null ? wrapper.BaseObject : value;
-            switch (raw)
+            PSObject? wrapper = value as PSObject;
+            object? raw = wrapper != null ? wrapper.BaseObject : value;
+            if (raw == null)
             {
-                case null:
-                    w.WriteByte((byte)Tag.Null);
-                    return;
-                case int i:
-                    w.WriteByte((byte)Tag.Int32);
-                    w.WriteVarInt(i);
-                    return;
-                case string s:
-                    w.WriteByte((byte)Tag.String);
-                    if (!w.TryWriteExactString(s))
-                    {
-                        // Unpaired surrogates: carried char by char, as CLIXML would keep them.
-                        w.Truncate(w.Length - 1);
-                        w.WriteByte((byte)Tag.Utf16String);
-                        w.WriteVarUInt((ulong)s.Length);
-                        foreach (char c in s)
-                        {
-                            w.WriteVarUInt(c);
-                        }
-                    }
-
-                    return;
-                case bool b:
-                    w.WriteByte(b ? (byte)Tag.True : (byte)Tag.False);
-                    return;
-                case long l:
-                    w.WriteByte((byte)Tag.Int64);
-                    w.WriteVarInt(l);
-                    return;
-                case double d:
-                    w.WriteByte((byte)Tag.Double);
-                    w.WriteDouble(d);
-                    return;
-                case char c:
-                    w.WriteByte((byte)Tag.Char);
-                    w.WriteVarUInt(c);
-                    return;
-                case byte u8:
-                    w.WriteByte((byte)Tag.Byte);
-                    w.WriteByte(u8);
-                    return;
-                case sbyte i8:
-                    w.WriteByte((byte)Tag.SByte);
-                    w.WriteVarInt(i8);
-                    return;
-                case short i16:
-                    w.WriteByte((byte)Tag.Int16);
-                    w.WriteVarInt(i16);
-                    return;
-                case ushort u16:
-                    w.WriteByte((byte)Tag.UInt16);
-                    w.WriteVarUInt(u16);
-                    return;
-                case uint u32:
-                    w.WriteByte((byte)Tag.UInt32);
-                    w.WriteVarUInt(u32);
-                    return;
-                case ulong u64:
-                    w.WriteByte((byte)Tag.UInt64);
-                    w.WriteVarUInt(u64);
-                    return;
-                case float f:
-                    w.WriteByte((byte)Tag.Single);
-                    w.WriteDouble(f);
-                    return;
-                case decimal m:
-                    w.WriteByte((byte)Tag.Decimal);
-                    foreach (int part in decimal.GetBits(m))
-                    {
-                        w.WriteVarInt(part);
-                    }
-
-                    return;
-                case DateTime dt:
-                    w.WriteByte((byte)Tag.DateTime);
-                    w.WriteInt64(dt.ToBinary());
-                    return;
-                case TimeSpan ts:
-                    w.WriteByte((byte)Tag.TimeSpan);
-                    w.WriteVarInt(ts.Ticks);
-                    return;
-                case Guid g:
-                    w.WriteByte((byte)Tag.Guid);
-                    w.WriteBytes(g.ToByteArray());
-                    return;
-                case SwitchParameter sw:
-                    w.WriteByte((byte)Tag.SwitchParameter);
-                    w.WriteBool(sw.IsPresent);
-                    return;
-                case byte[] bytes:
-                    w.WriteByte((byte)Tag.ByteArray);
-                    w.WriteBytes(bytes);
-                    return;
+                w.WriteByte((byte)Tag.Null);
+                return;
             }
 
-            ISharedObjectCodec shared = SharedObjects;
-            if (shared != null && shared.TryGetHandle(raw, out SharedHandle handle))
+            if (TryWriteCommonScalar(w, raw) || TryWriteOtherScalar(w, raw))
             {
+                return;
+            }
+
+            if (raw is ISharedHandleSource shared)
+            {
+                SharedHandle handle = shared.Handle;
                 w.WriteByte((byte)Tag.SharedObject);
                 handle.Write(w);
                 w.NoteHandle(handle.Id);
@@ -182,16 +95,131 @@ namespace ProcCmdlets.Channel
                 return;
             }
 
-            WriteClixml(w, value);
+            // raw is value or what value wraps, so value is not null either.
+            WriteClixml(w, value!);
         }
 
-        private static bool TryWriteContainer(PayloadWriter w, PSObject wrapper, object raw, int depth)
+        /// <summary>The scalars most output is made of, tested first.</summary>
+        private static bool TryWriteCommonScalar(PayloadWriter w, object raw)
+        {
+            switch (raw)
+            {
+                case int i:
+                    w.WriteByte((byte)Tag.Int32);
+                    w.WriteVarInt(i);
+                    return true;
+                case string s:
+                    WriteString(w, s);
+                    return true;
+                case bool b:
+                    w.WriteByte(b ? (byte)Tag.True : (byte)Tag.False);
+                    return true;
+                case long l:
+                    w.WriteByte((byte)Tag.Int64);
+                    w.WriteVarInt(l);
+                    return true;
+                case double d:
+                    w.WriteByte((byte)Tag.Double);
+                    w.WriteDouble(d);
+                    return true;
+                case char c:
+                    w.WriteByte((byte)Tag.Char);
+                    w.WriteVarUInt(c);
+                    return true;
+                case byte u8:
+                    w.WriteByte((byte)Tag.Byte);
+                    w.WriteByte(u8);
+                    return true;
+                case sbyte i8:
+                    w.WriteByte((byte)Tag.SByte);
+                    w.WriteVarInt(i8);
+                    return true;
+                case short i16:
+                    w.WriteByte((byte)Tag.Int16);
+                    w.WriteVarInt(i16);
+                    return true;
+                default:
+                    return false;
+            }
+        }
+
+        private static void WriteString(PayloadWriter w, string s)
+        {
+            w.WriteByte((byte)Tag.String);
+            if (!w.TryWriteExactString(s))
+            {
+                // Unpaired surrogates: carried char by char, as CLIXML would keep them.
+                w.Truncate(w.Length - 1);
+                w.WriteByte((byte)Tag.Utf16String);
+                w.WriteVarUInt((ulong)s.Length);
+                foreach (char c in s)
+                {
+                    w.WriteVarUInt(c);
+                }
+            }
+        }
+
+        /// <summary>The scalars after <see cref="TryWriteCommonScalar"/>'s, in the order they were always tested.</summary>
+        private static bool TryWriteOtherScalar(PayloadWriter w, object raw)
+        {
+            switch (raw)
+            {
+                case ushort u16:
+                    w.WriteByte((byte)Tag.UInt16);
+                    w.WriteVarUInt(u16);
+                    return true;
+                case uint u32:
+                    w.WriteByte((byte)Tag.UInt32);
+                    w.WriteVarUInt(u32);
+                    return true;
+                case ulong u64:
+                    w.WriteByte((byte)Tag.UInt64);
+                    w.WriteVarUInt(u64);
+                    return true;
+                case float f:
+                    w.WriteByte((byte)Tag.Single);
+                    w.WriteDouble(f);
+                    return true;
+                case decimal m:
+                    w.WriteByte((byte)Tag.Decimal);
+                    foreach (int part in decimal.GetBits(m))
+                    {
+                        w.WriteVarInt(part);
+                    }
+
+                    return true;
+                case DateTime dt:
+                    w.WriteByte((byte)Tag.DateTime);
+                    w.WriteInt64(dt.ToBinary());
+                    return true;
+                case TimeSpan ts:
+                    w.WriteByte((byte)Tag.TimeSpan);
+                    w.WriteVarInt(ts.Ticks);
+                    return true;
+                case Guid g:
+                    w.WriteByte((byte)Tag.Guid);
+                    w.WriteBytes(g.ToByteArray());
+                    return true;
+                case SwitchParameter sw:
+                    w.WriteByte((byte)Tag.SwitchParameter);
+                    w.WriteBool(sw.IsPresent);
+                    return true;
+                case byte[] bytes:
+                    w.WriteByte((byte)Tag.ByteArray);
+                    w.WriteBytes(bytes);
+                    return true;
+                default:
+                    return false;
+            }
+        }
+
+        private static bool TryWriteContainer(PayloadWriter w, PSObject? wrapper, object raw, int depth)
         {
             if (raw is object[] array)
             {
                 w.WriteByte((byte)Tag.Array);
                 w.WriteVarUInt((ulong)array.Length);
-                foreach (object element in array)
+                foreach (object? element in array)
                 {
                     Write(w, element, depth + 1);
                 }
@@ -215,44 +243,49 @@ namespace ProcCmdlets.Channel
 
             if (raw is PSCustomObject && wrapper != null && TryGetNoteProperties(wrapper, out var properties))
             {
-                int shape = ShapeWriter.Current?.IdOf(wrapper, properties) ?? -1;
-                if (shape >= 0)
-                {
-                    w.WriteByte((byte)Tag.Shaped);
-                    w.WriteVarUInt((ulong)shape);
-                    foreach (PSPropertyInfo property in properties)
-                    {
-                        Write(w, property.Value, depth + 1);
-                    }
-
-                    return true;
-                }
-
-                w.WriteByte((byte)Tag.CustomObject);
-                var names = wrapper.TypeNames;
-                w.WriteVarUInt((ulong)names.Count);
-                foreach (string name in names)
-                {
-                    w.WriteString(name);
-                }
-
-                w.WriteVarUInt((ulong)properties.Count);
-                foreach (PSPropertyInfo property in properties)
-                {
-                    w.WriteString(property.Name);
-                    Write(w, property.Value, depth + 1);
-                }
-
+                WriteCustomObject(w, wrapper, properties, depth);
                 return true;
             }
 
             return false;
         }
 
-        /// <summary>The object's properties, read once, if all of them are note properties.</summary>
-        private static bool TryGetNoteProperties(PSObject wrapper, out System.Collections.Generic.List<PSPropertyInfo> properties)
+        /// <summary>A pscustomobject of note properties: as a row of its shape where the channel has one, else with its names.</summary>
+        private static void WriteCustomObject(PayloadWriter w, PSObject wrapper, List<PSPropertyInfo> properties, int depth)
         {
-            properties = new System.Collections.Generic.List<PSPropertyInfo>(8);
+            int shape = ShapeWriter.Current?.IdOf(wrapper, properties) ?? -1;
+            if (shape >= 0)
+            {
+                w.WriteByte((byte)Tag.Shaped);
+                w.WriteVarUInt((ulong)shape);
+                foreach (PSPropertyInfo property in properties)
+                {
+                    Write(w, property.Value, depth + 1);
+                }
+
+                return;
+            }
+
+            w.WriteByte((byte)Tag.CustomObject);
+            var names = wrapper.TypeNames;
+            w.WriteVarUInt((ulong)names.Count);
+            foreach (string name in names)
+            {
+                w.WriteString(name);
+            }
+
+            w.WriteVarUInt((ulong)properties.Count);
+            foreach (PSPropertyInfo property in properties)
+            {
+                w.WriteString(property.Name);
+                Write(w, property.Value, depth + 1);
+            }
+        }
+
+        /// <summary>The object's properties, read once, if all of them are note properties.</summary>
+        private static bool TryGetNoteProperties(PSObject wrapper, out List<PSPropertyInfo> properties)
+        {
+            properties = new List<PSPropertyInfo>(8);
             return NoteProperties.TryGet(wrapper, properties);
         }
 
@@ -282,7 +315,7 @@ namespace ProcCmdlets.Channel
             w.WriteString(xml);
         }
 
-        /// <summary>Reads a value that <see cref="Write(PayloadWriter, object)"/> wrote (<see cref="ValueDecoder"/>).</summary>
-        public static object Read(PayloadReader r) => ValueDecoder.Read(r, 0);
+        /// <summary>Reads a value that <see cref="Write(PayloadWriter, object)"/> wrote (<see cref="ValueDecoder"/>); its shared objects are resolved by the reader's <see cref="PayloadReader.SharedObjects"/>.</summary>
+        public static object? Read(PayloadReader r) => ValueDecoder.Read(r, 0);
     }
 }

@@ -12,7 +12,8 @@ namespace ProcCmdlets.Channel
     /// </summary>
     internal static class ValueDecoder
     {
-        public static object Read(PayloadReader r, int depth)
+        /// <summary>Reads one value at nesting depth <paramref name="depth"/>; a malformed one throws <see cref="InvalidDataException"/>.</summary>
+        public static object? Read(PayloadReader r, int depth)
         {
             if (depth > ValueCodec.MaxFastDepth + 1)
             {
@@ -30,23 +31,30 @@ namespace ProcCmdlets.Channel
                 case ValueCodec.Tag.Int64: return r.ReadVarInt();
                 case ValueCodec.Tag.Double: return r.ReadDouble();
                 case ValueCodec.Tag.String: return r.ReadString();
-                case ValueCodec.Tag.Utf16String:
+                case ValueCodec.Tag.Array: return ReadArray(r, depth);
+                case ValueCodec.Tag.Hashtable:
                     {
                         int count = r.ReadCount();
-                        if (count > r.Remaining)
-                        {
-                            throw new InvalidDataException("A string in a frame is longer than the frame.");
-                        }
-
-                        var chars = new char[count];
-                        for (int i = 0; i < chars.Length; i++)
-                        {
-                            chars[i] = (char)r.ReadVarUInt();
-                        }
-
-                        return new string(chars);
+                        return ReadEntries(r, new Hashtable(Math.Min(count, 1024), StringComparer.OrdinalIgnoreCase), count, depth);
                     }
 
+                case ValueCodec.Tag.Ordered: return ReadEntries(r, new OrderedDictionary(StringComparer.OrdinalIgnoreCase), r.ReadCount(), depth);
+                case ValueCodec.Tag.CustomObject: return ReadCustomObject(r, depth);
+                case ValueCodec.Tag.Shaped: return ShapeTable.ReadRow(r, depth);
+                case ValueCodec.Tag.Clixml: return ReadClixml(r);
+                case ValueCodec.Tag.SharedObject:
+                    return r.SharedObjects?.Resolve(SharedHandle.Read(r))
+                        ?? throw new InvalidDataException("A shared object arrived where none can be resolved.");
+                default: return ReadOtherScalar(r, tag);
+            }
+        }
+
+        /// <summary>The scalars rarer than those <see cref="Read"/> reads itself.</summary>
+        private static object ReadOtherScalar(PayloadReader r, ValueCodec.Tag tag)
+        {
+            switch (tag)
+            {
+                case ValueCodec.Tag.Utf16String: return ReadUtf16String(r);
                 case ValueCodec.Tag.Char: return (char)r.ReadVarUInt();
                 case ValueCodec.Tag.Byte: return r.ReadByte();
                 case ValueCodec.Tag.SByte: return (sbyte)r.ReadVarInt();
@@ -62,94 +70,89 @@ namespace ProcCmdlets.Channel
                 case ValueCodec.Tag.Guid: return new Guid(r.ReadBytes());
                 case ValueCodec.Tag.SwitchParameter: return new SwitchParameter(r.ReadBool());
                 case ValueCodec.Tag.ByteArray: return r.ReadBytes();
-                case ValueCodec.Tag.Array:
-                    {
-                        int length = r.ReadCount();
-                        if (length > r.Remaining)
-                        {
-                            throw new InvalidDataException("An array in a frame declares more elements than the frame holds.");
-                        }
-
-                        var array = new object[length];
-                        for (int i = 0; i < array.Length; i++)
-                        {
-                            array[i] = Read(r, depth + 1);
-                        }
-
-                        return array;
-                    }
-
-                case ValueCodec.Tag.Hashtable:
-                    {
-                        int count = r.ReadCount();
-                        var table = new Hashtable(Math.Min(count, 1024), StringComparer.OrdinalIgnoreCase);
-                        for (int i = 0; i < count; i++)
-                        {
-                            object key = Read(r, depth + 1);
-                            table[key ?? string.Empty] = Read(r, depth + 1);
-                        }
-
-                        return table;
-                    }
-
-                case ValueCodec.Tag.Ordered:
-                    {
-                        int count = r.ReadCount();
-                        var table = new OrderedDictionary(StringComparer.OrdinalIgnoreCase);
-                        for (int i = 0; i < count; i++)
-                        {
-                            object key = Read(r, depth + 1);
-                            table[key ?? string.Empty] = Read(r, depth + 1);
-                        }
-
-                        return table;
-                    }
-
-                case ValueCodec.Tag.CustomObject:
-                    {
-                        var result = new PSObject();
-                        int names = r.ReadCount();
-                        result.TypeNames.Clear();
-                        for (int i = 0; i < names; i++)
-                        {
-                            result.TypeNames.Add(DeserializedName(r.ReadString()));
-                        }
-
-                        int count = r.ReadCount();
-                        for (int i = 0; i < count; i++)
-                        {
-                            r.Charge(DecodedPropertyBytes);
-                            string name = r.ReadString();
-                            // Names come from one object, so they are distinct: no need to check each.
-                            result.Properties.Add(new PSNoteProperty(name, Read(r, depth + 1)), true);
-                        }
-
-                        return result;
-                    }
-
-                case ValueCodec.Tag.Shaped: return ShapeTable.ReadRow(r, depth);
-                case ValueCodec.Tag.Clixml:
-                    {
-                        string xml = r.ReadString();
-                        try
-                        {
-                            return PSSerializer.Deserialize(xml);
-                        }
-                        catch (Exception e)
-                        {
-                            throw new InvalidDataException("A value's CLIXML could not be deserialized: " + e.Message, e);
-                        }
-                    }
-
-                case ValueCodec.Tag.SharedObject:
-                    {
-                        SharedHandle handle = SharedHandle.Read(r);
-                        return ValueCodec.SharedObjects?.Resolve(handle)
-                            ?? throw new InvalidDataException("A shared object arrived where none can be resolved.");
-                    }
-
                 default:
                     throw new InvalidDataException($"Unknown value tag {(byte)tag} in a frame.");
+            }
+        }
+
+        private static string ReadUtf16String(PayloadReader r)
+        {
+            int count = r.ReadCount();
+            if (count > r.Remaining)
+            {
+                throw new InvalidDataException("A string in a frame is longer than the frame.");
+            }
+
+            var chars = new char[count];
+            for (int i = 0; i < chars.Length; i++)
+            {
+                chars[i] = (char)r.ReadVarUInt();
+            }
+
+            return new string(chars);
+        }
+
+        private static object?[] ReadArray(PayloadReader r, int depth)
+        {
+            int length = r.ReadCount();
+            if (length > r.Remaining)
+            {
+                throw new InvalidDataException("An array in a frame declares more elements than the frame holds.");
+            }
+
+            var array = new object?[length];
+            for (int i = 0; i < array.Length; i++)
+            {
+                array[i] = Read(r, depth + 1);
+            }
+
+            return array;
+        }
+
+        /// <summary>Fills <paramref name="table"/> with <paramref name="count"/> entries; a null key becomes the empty string.</summary>
+        private static IDictionary ReadEntries(PayloadReader r, IDictionary table, int count, int depth)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                object? key = Read(r, depth + 1);
+                table[key ?? string.Empty] = Read(r, depth + 1);
+            }
+
+            return table;
+        }
+
+        private static PSObject ReadCustomObject(PayloadReader r, int depth)
+        {
+            var result = new PSObject();
+            int names = r.ReadCount();
+            result.TypeNames.Clear();
+            for (int i = 0; i < names; i++)
+            {
+                result.TypeNames.Add(DeserializedName(r.ReadRequiredString()));
+            }
+
+            int count = r.ReadCount();
+            for (int i = 0; i < count; i++)
+            {
+                r.Charge(DecodedPropertyBytes);
+                string name = r.ReadRequiredString();
+                // Names come from one object, so they are distinct: no need to check each.
+                result.Properties.Add(new PSNoteProperty(name, Read(r, depth + 1)), true);
+            }
+
+            return result;
+        }
+
+        private static object ReadClixml(PayloadReader r)
+        {
+            string xml = r.ReadRequiredString();
+            try
+            {
+                return PSSerializer.Deserialize(xml);
+            }
+            catch (Exception e)
+            {
+                throw new InvalidDataException("A value's CLIXML could not be deserialized: " + e.Message, e);
             }
         }
 

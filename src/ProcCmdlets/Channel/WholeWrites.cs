@@ -14,7 +14,7 @@ namespace ProcCmdlets.Channel
         /// </summary>
         public static void Write(Stream stream, byte[] batch, int length)
         {
-            int AtomicBytes = WholeWriteBytes;
+            int atomicBytes = WholeWriteBytes;
             int start = 0;
             while (start < length)
             {
@@ -23,7 +23,7 @@ namespace ProcCmdlets.Channel
                 while (position < length)
                 {
                     int frameLength = 4 + (int)(uint)(batch[position] | batch[position + 1] << 8 | batch[position + 2] << 16 | batch[position + 3] << 24);
-                    if (position + frameLength - start > AtomicBytes && position > start)
+                    if (position + frameLength - start > atomicBytes && position > start)
                     {
                         break;
                     }

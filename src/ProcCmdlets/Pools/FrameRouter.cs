@@ -4,6 +4,7 @@ using System.Threading;
 using ProcCmdlets.Channel;
 using ProcCmdlets.Channel.Protocol;
 using ProcCmdlets.Records;
+using ProcCmdlets.Shared;
 
 namespace ProcCmdlets.Pools
 {
@@ -24,7 +25,7 @@ namespace ProcCmdlets.Pools
 
         public void OnFrame(PoolWorker worker, Frame frame)
         {
-            PayloadReader r = frame.Reader();
+            PayloadReader r = frame.Reader(SharedTable.Resolver);
             switch (frame.Kind)
             {
                 case FrameKind.Record:

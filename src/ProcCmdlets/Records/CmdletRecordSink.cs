@@ -13,7 +13,7 @@ namespace ProcCmdlets.Records
             _cmdlet = cmdlet;
         }
 
-        public void Write(StreamKind stream, object record)
+        public void Write(StreamKind stream, object? record)
         {
             switch (stream)
             {
@@ -21,22 +21,22 @@ namespace ProcCmdlets.Records
                     _cmdlet.WriteObject(record);
                     break;
                 case StreamKind.Error:
-                    _cmdlet.WriteError((ErrorRecord)record);
+                    _cmdlet.WriteError((ErrorRecord?)record);
                     break;
                 case StreamKind.Warning:
-                    _cmdlet.WriteWarning(((WarningRecord)record).Message);
+                    _cmdlet.WriteWarning(((WarningRecord)record!).Message);
                     break;
                 case StreamKind.Verbose:
-                    _cmdlet.WriteVerbose(((VerboseRecord)record).Message);
+                    _cmdlet.WriteVerbose(((VerboseRecord)record!).Message);
                     break;
                 case StreamKind.Debug:
-                    _cmdlet.WriteDebug(((DebugRecord)record).Message);
+                    _cmdlet.WriteDebug(((DebugRecord)record!).Message);
                     break;
                 case StreamKind.Information:
-                    _cmdlet.WriteInformation((InformationRecord)record);
+                    _cmdlet.WriteInformation((InformationRecord?)record);
                     break;
                 case StreamKind.Progress:
-                    _cmdlet.WriteProgress((ProgressRecord)record);
+                    _cmdlet.WriteProgress((ProgressRecord?)record);
                     break;
             }
         }

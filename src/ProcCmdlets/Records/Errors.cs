@@ -5,19 +5,21 @@ namespace ProcCmdlets.Records
 {
     /// <summary>
     /// Every ErrorRecord the session side makes is made here: typed exception, stable id, exact
-    /// category, target. The worker side uses only the channel, so it makes its own few
-    /// (<c>ValueNotCarried</c> for an output it cannot carry, <c>WorkerSetupFailed</c>) in Worker/, and
-    /// <c>RecordCodec</c> rebuilds a worker's error records as the worker wrote them.
+    /// category, target (the session's <c>ValueNotCarried</c> errors too, through <see cref="NotCarried"/>).
+    /// The worker side uses only the channel, so it makes its own few in Worker/: <c>ValueNotCarried</c>
+    /// for an output it cannot carry (<c>StreamRelay</c>), <c>WorkerSetupFailed</c> (<c>ScriptRunner</c>,
+    /// <c>TaskRunner</c>), and the record of a terminating error whose exception the engine wrapped
+    /// (<c>WorkerSession.Unwrap</c>); <c>RecordCodec</c> rebuilds a worker's error records as the worker wrote them.
     /// </summary>
     internal static class Errors
     {
-        public static ErrorRecord Create(Exception exception, string id, ErrorCategory category, object target) =>
+        public static ErrorRecord Create(Exception exception, string id, ErrorCategory category, object? target) =>
             new ErrorRecord(exception, id, category, target);
 
         public static ErrorRecord NotAWorkerProcess() =>
             Create(new InvalidOperationException("Invoke-ProcCmdletsWorker runs only in a process the ProcCmdlets module started, whose standard input and output are its channel."), "NotAWorkerProcess", ErrorCategory.InvalidOperation, null);
 
-        public static ErrorRecord WorkerNotFound(string what, object target) =>
+        public static ErrorRecord WorkerNotFound(string what, object? target) =>
             Create(new ItemNotFoundException($"No worker process with {what} was found in this session."), "WorkerNotFound", ErrorCategory.ObjectNotFound, target);
 
         public static ErrorRecord WorkerRunning(System.Management.Automation.Job worker) =>
@@ -29,17 +31,17 @@ namespace ProcCmdlets.Records
         public static ErrorRecord WorkingDirectoryNotFound(string path) =>
             Create(new System.IO.DirectoryNotFoundException($"The working directory '{path}' does not exist."), "WorkingDirectoryNotFound", ErrorCategory.ObjectNotFound, path);
 
-        public static ErrorRecord WorkerStartFailed(Exception e, object target) =>
+        public static ErrorRecord WorkerStartFailed(Exception e, object? target) =>
             Create(new InvalidOperationException("A worker process could not be started: " + e.Message, e), "WorkerStartFailed", ErrorCategory.ResourceUnavailable, target);
 
-        public static ErrorRecord WorkerCrashed(string detail, object target) =>
+        public static ErrorRecord WorkerCrashed(string detail, object? target) =>
             Create(new WorkerCrashedException(detail), "WorkerCrashed", ErrorCategory.OperationStopped, target);
 
         /// <summary>A worker's channel carried what the protocol does not allow, in either direction (docs/protocol.md).</summary>
-        public static ErrorRecord ChannelCorrupt(string detail, object target) =>
+        public static ErrorRecord ChannelCorrupt(string detail, object? target) =>
             Create(new System.IO.InvalidDataException(detail), "ChannelCorrupt", ErrorCategory.ProtocolError, target);
 
-        public static ErrorRecord Timeout(int seconds, object target) =>
+        public static ErrorRecord Timeout(int seconds, object? target) =>
             Create(new TimeoutException($"The item did not finish within {seconds} seconds; its worker process was killed and replaced."), "OperationTimeout", ErrorCategory.OperationTimeout, target);
 
         public static ErrorRecord PoolRemoved(string name, object pool) =>
@@ -54,7 +56,7 @@ namespace ProcCmdlets.Records
         public static ErrorRecord HostUnreachable(string host, string reason) =>
             Create(new HostUnreachableException($"Cannot start workers on host '{host}': {reason}", host), "HostUnreachable", ErrorCategory.ConnectionError, host);
 
-        public static ErrorRecord NoHostReachable(string detail, object target) =>
+        public static ErrorRecord NoHostReachable(string detail, object? target) =>
             Create(new HostUnreachableException($"No host could start workers: {detail}", null), "NoHostReachable", ErrorCategory.ConnectionError, target);
 
         public static ErrorRecord SlurmNotFound(Exception e) =>
@@ -64,7 +66,7 @@ namespace ProcCmdlets.Records
             Create(new System.IO.FileNotFoundException("The OpenSSH client 'ssh' was not found on PATH; workers on other hosts need it: " + e.Message, "ssh", e), "SshNotFound", ErrorCategory.ObjectNotFound, "ssh");
 
         /// <summary>A value that could not be carried to or from a worker: <paramref name="e"/> says which and why.</summary>
-        public static ErrorRecord NotCarried(Exception e, ErrorCategory category, object target) =>
+        public static ErrorRecord NotCarried(Exception e, ErrorCategory category, object? target) =>
             Create(e, "ValueNotCarried", category, target);
 
         public static ErrorRecord CommandNotCarried(string name, string reason) =>

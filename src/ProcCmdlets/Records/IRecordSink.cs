@@ -9,6 +9,6 @@ namespace ProcCmdlets.Records
     /// </summary>
     internal interface IRecordSink
     {
-        void Write(StreamKind stream, object record);
+        void Write(StreamKind stream, object? record);
     }
 }

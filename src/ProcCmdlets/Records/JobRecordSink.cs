@@ -13,7 +13,7 @@ namespace ProcCmdlets.Records
             _job = job;
         }
 
-        public void Write(StreamKind stream, object record)
+        public void Write(StreamKind stream, object? record)
         {
             switch (stream)
             {
@@ -21,22 +21,22 @@ namespace ProcCmdlets.Records
                     Add(_job.Output, PSObject.AsPSObject(record ?? new PSObject()));
                     break;
                 case StreamKind.Error:
-                    Add(_job.Error, (ErrorRecord)record);
+                    Add(_job.Error, (ErrorRecord?)record);
                     break;
                 case StreamKind.Warning:
-                    Add(_job.Warning, (WarningRecord)record);
+                    Add(_job.Warning, (WarningRecord?)record);
                     break;
                 case StreamKind.Verbose:
-                    Add(_job.Verbose, (VerboseRecord)record);
+                    Add(_job.Verbose, (VerboseRecord?)record);
                     break;
                 case StreamKind.Debug:
-                    Add(_job.Debug, (DebugRecord)record);
+                    Add(_job.Debug, (DebugRecord?)record);
                     break;
                 case StreamKind.Information:
-                    Add(_job.Information, (InformationRecord)record);
+                    Add(_job.Information, (InformationRecord?)record);
                     break;
                 case StreamKind.Progress:
-                    Add(_job.Progress, (ProgressRecord)record);
+                    Add(_job.Progress, (ProgressRecord?)record);
                     break;
             }
         }

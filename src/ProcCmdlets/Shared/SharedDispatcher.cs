@@ -50,7 +50,7 @@ namespace ProcCmdlets.Shared
             SharedCall call;
             try
             {
-                call = SharedCall.Read(frame.Reader());
+                call = SharedCall.Read(frame.Reader(SharedTable.Resolver));
             }
             catch (Exception e) when (e is System.IO.InvalidDataException || e is ValueNotCarriedException)
             {

@@ -9,10 +9,10 @@ namespace ProcCmdlets.Shared
 {
     /// <summary>
     /// The session's live shared objects by id. Objects stay while the session lives, since a
-    /// worker may hold a proxy the session cannot see. Creating the first one installs the
-    /// session's handle codec and the dispatcher of workers' calls.
+    /// worker may hold a proxy the session cannot see. Using the table first installs the
+    /// dispatcher of workers' calls; <see cref="Resolver"/> is what the session reads workers' frames with.
     /// </summary>
-    internal sealed class SharedTable : ISharedObjectCodec
+    internal sealed class SharedTable : ISharedObjectResolver
     {
         private static readonly ConcurrentDictionary<long, SharedState> States = new ConcurrentDictionary<long, SharedState>();
         private static readonly SharedTable Codec = new SharedTable();
@@ -20,14 +20,11 @@ namespace ProcCmdlets.Shared
 
         static SharedTable()
         {
-            // A worker registers its own codec first; objects made inside a worker then stay local to it.
-            if (ValueCodec.SharedObjects == null)
-            {
-                ValueCodec.SharedObjects = Codec;
-            }
-
             SharedDispatcher.Install();
         }
+
+        /// <summary>Resolves the handles in a worker's frames to the session's objects, refusing those the worker was not sent.</summary>
+        public static ISharedObjectResolver Resolver => Codec;
 
         public static ProcessSharedObject Add(SharedState state)
         {
@@ -55,18 +52,6 @@ namespace ProcCmdlets.Shared
         /// <summary>The warning for a worker that named an object it was not sent.</summary>
         public static string Refusal(WorkerClient client, long id) =>
             $"{client.Shared.Name} named shared object {id}, which the session never sent it; the call was refused.";
-
-        public bool TryGetHandle(object value, out SharedHandle handle)
-        {
-            if (value is ProcessSharedObject shared)
-            {
-                handle = new SharedHandle(shared.Kind, shared.Id, shared.Capacity);
-                return true;
-            }
-
-            handle = default;
-            return false;
-        }
 
         public object Resolve(SharedHandle handle)
         {

@@ -25,7 +25,7 @@ namespace ProcCmdlets.Transport
         private int _end;
         private bool _skipLineFeed;
         private bool _afterCut;
-        private string _carry;
+        private string? _carry;
 
         public BoundedLineReader(TextReader inner, int maxLineChars = MaxLineChars)
         {
@@ -33,31 +33,21 @@ namespace ProcCmdlets.Transport
             _maxLineChars = Math.Max(2, maxLineChars);
         }
 
-        public override string ReadLine()
+        public override string? ReadLine()
         {
             var line = new StringBuilder(_carry);
             _carry = null;
             while (true)
             {
-                if (_start == _end)
+                if (_start == _end && !Fill())
                 {
-                    _start = 0;
-                    _end = Math.Max(0, _inner.Read(_buffer, 0, _buffer.Length));
-                    if (_end == 0)
-                    {
-                        _afterCut = false;
-                        return line.Length > 0 ? line.ToString() : null;
-                    }
+                    _afterCut = false;
+                    return line.Length > 0 ? line.ToString() : null;
                 }
 
-                if (_skipLineFeed)
+                if (SkipLineFeed())
                 {
-                    _skipLineFeed = false;
-                    if (_buffer[_start] == '\n')
-                    {
-                        _start++;
-                        continue;
-                    }
+                    continue;
                 }
 
                 bool afterCut = _afterCut && line.Length == 0;
@@ -87,13 +77,45 @@ namespace ProcCmdlets.Transport
                 _start = stop;
                 if (line.Length >= _maxLineChars)
                 {
-                    int keep = CutAt(line);
-                    _carry = line.ToString(keep, line.Length - keep);
-                    line.Length = keep;
-                    _afterCut = _carry.Length == 0;
-                    return line.ToString();
+                    return Cut(line);
                 }
             }
+        }
+
+        /// <summary>Reads the next piece of input into the buffer; false at the end of it.</summary>
+        private bool Fill()
+        {
+            _start = 0;
+            _end = Math.Max(0, _inner.Read(_buffer, 0, _buffer.Length));
+            return _end > 0;
+        }
+
+        /// <summary>Skips the line feed of a CR LF whose CR ended the last line; true when it did.</summary>
+        private bool SkipLineFeed()
+        {
+            if (!_skipLineFeed)
+            {
+                return false;
+            }
+
+            _skipLineFeed = false;
+            if (_buffer[_start] == '\n')
+            {
+                _start++;
+                return true;
+            }
+
+            return false;
+        }
+
+        /// <summary>Gives a full line up to where it may be cut and keeps the rest for the next line.</summary>
+        private string Cut(StringBuilder line)
+        {
+            int keep = CutAt(line);
+            _carry = line.ToString(keep, line.Length - keep);
+            line.Length = keep;
+            _afterCut = _carry.Length == 0;
+            return line.ToString();
         }
 
         /// <summary>

@@ -10,6 +10,8 @@ namespace ProcCmdlets.Transport
     /// </summary>
     internal static class CommandLine
     {
+        private static readonly char[] NeedQuotes = { ' ', '\t', '"', '\\' };
+
         /// <summary>The argument in quotes.</summary>
         public static string Quote(string argument)
         {
@@ -21,7 +23,7 @@ namespace ProcCmdlets.Transport
         /// <summary>Appends the argument, in quotes only when it needs them.</summary>
         public static void Append(StringBuilder line, string argument, bool always = false)
         {
-            if (!always && argument.Length > 0 && argument.IndexOfAny(new[] { ' ', '\t', '"', '\\' }) < 0)
+            if (!always && argument.Length > 0 && argument.IndexOfAny(NeedQuotes) < 0)
             {
                 line.Append(argument);
                 return;

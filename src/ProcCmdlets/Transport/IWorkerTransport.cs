@@ -11,7 +11,7 @@ namespace ProcCmdlets.Transport
         /// <summary>Where its workers run (a host name), as a worker job's Location shows it.</summary>
         string Location { get; }
 
-        /// <summary>Starts one worker; it greets with a Hello frame on <see cref="WorkerLink.FromWorker"/>.</summary>
-        WorkerLink Start(string workingDirectory);
+        /// <summary>Starts one worker in <paramref name="workingDirectory"/> (null: the transport's default); it greets with a Hello frame on <see cref="WorkerLink.FromWorker"/>.</summary>
+        WorkerLink Start(string? workingDirectory);
     }
 }

@@ -1,3 +1,4 @@
+using System;
 namespace ProcCmdlets.Transport
 {
     /// <summary>The program and arguments that start a local worker: paths only, never a script.</summary>
@@ -30,7 +31,7 @@ namespace ProcCmdlets.Transport
         public bool MayChangeEnvironment { get; set; } = true;
 
         /// <summary>Variables the start sets in addition to <see cref="Channel.Protocol.LaunchContract.RuntimeTuning"/>.</summary>
-        public (string Name, string Value)[] ExtraTuning { get; set; } = new (string, string)[0];
+        public (string Name, string Value)[] ExtraTuning { get; set; } = Array.Empty<(string Name, string Value)>();
 
         /// <summary>The bundled worker build's major .NET version (the Engine strategy).</summary>
         public int? WorkerTarget { get; set; }

@@ -22,7 +22,7 @@ namespace ProcCmdlets.Transport
 
         public void Complete() => _lines.CompleteAdding();
 
-        public override string ReadLine()
+        public override string? ReadLine()
         {
             try
             {

@@ -13,10 +13,10 @@ namespace ProcCmdlets.Transport
         private static readonly MethodInfo KillTree = typeof(Process).GetMethod("Kill", new[] { typeof(bool) });
 
         private readonly Process _process;
-        private readonly WindowsJob _job;
-        private TextReader _console;
+        private readonly WindowsJob? _job;
+        private TextReader? _console;
 
-        public LocalProcessLink(Process process, string location, WindowsJob job = null)
+        public LocalProcessLink(Process process, string location, WindowsJob? job = null)
         {
             _process = process;
             _job = job;
@@ -103,6 +103,7 @@ namespace ProcCmdlets.Transport
         {
             _job?.Dispose();
             _process.Dispose();
+            base.Dispose();
         }
     }
 }

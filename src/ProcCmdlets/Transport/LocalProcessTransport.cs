@@ -11,7 +11,7 @@ namespace ProcCmdlets.Transport
 
         public string Location => Environment.MachineName;
 
-        public WorkerLink Start(string workingDirectory)
+        public WorkerLink Start(string? workingDirectory)
         {
             var process = new Process { StartInfo = WorkerLauncher.CreateStartInfo(workingDirectory) };
             process.Start();
@@ -19,7 +19,7 @@ namespace ProcCmdlets.Transport
         }
 
         /// <summary>On Windows, a Job object that ends the worker's processes with it; null elsewhere or when Windows refuses.</summary>
-        private static WindowsJob JobFor(Process process)
+        private static WindowsJob? JobFor(Process process)
         {
             if (OSFamilies.Current != OSFamily.Windows)
             {

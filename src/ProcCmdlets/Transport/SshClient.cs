@@ -14,9 +14,10 @@ namespace ProcCmdlets.Transport
         public static string FileName => RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? "ssh.exe" : "ssh";
 
         /// <summary>The full path of the first ssh client in an absolute folder of PATH, or null.</summary>
-        public static string Find() => Find(Environment.GetEnvironmentVariable("PATH"));
+        public static string? Find() => Find(Environment.GetEnvironmentVariable("PATH"));
 
-        public static string Find(string path)
+        /// <summary>As <see cref="Find()"/>, in the folders of <paramref name="path"/> (a PATH value).</summary>
+        public static string? Find(string? path)
         {
             foreach (string entry in (path ?? string.Empty).Split(Path.PathSeparator))
             {

@@ -143,6 +143,7 @@ namespace ProcCmdlets.Transport
             }
 
             _process.Dispose();
+            base.Dispose();
         }
 
         private void ReadStandardError()

@@ -22,7 +22,7 @@ namespace ProcCmdlets.Transport
         private static readonly Regex UserName = new Regex(@"^[A-Za-z0-9_][A-Za-z0-9_.@\-]*$", RegexOptions.CultureInvariant);
 
         /// <summary>Why <paramref name="host"/> is not a host ssh may be given, or null when it is one.</summary>
-        public static string HostProblem(string host)
+        public static string? HostProblem(string host)
         {
             if (string.IsNullOrEmpty(host))
             {
@@ -42,9 +42,9 @@ namespace ProcCmdlets.Transport
         }
 
         /// <summary>Why <paramref name="user"/> is not a user name ssh may be given, or null when it is one.</summary>
-        public static string UserProblem(string user)
+        public static string? UserProblem(string? user)
         {
-            if (string.IsNullOrEmpty(user))
+            if (user == null || user.Length == 0)
             {
                 return "the user name is empty";
             }

@@ -19,10 +19,12 @@ namespace ProcCmdlets.Transport
         private const int AliveInterval = 5;
         private const int AliveCountMax = 3;
 
-        private readonly List<KeyValuePair<string, string>> _options = new List<KeyValuePair<string, string>>();
+        private static readonly char[] OptionNameStops = { '=', ' ', '\t' };
+
+        private readonly List<KeyValuePair<string, string?>> _options = new List<KeyValuePair<string, string?>>();
         private readonly string _quotedPowerShellPath;
 
-        public SshTarget(string entry, SshConnectionOptions connection)
+        public SshTarget(string entry, SshConnectionOptions? connection)
         {
             connection = connection ?? new SshConnectionOptions();
             if (string.IsNullOrWhiteSpace(entry))
@@ -31,64 +33,79 @@ namespace ProcCmdlets.Transport
             }
 
             Entry = entry.Trim();
-            string rest = Entry;
-            int at = rest.LastIndexOf('@');
-            if (at >= 0)
-            {
-                UserName = rest.Substring(0, at);
-                rest = rest.Substring(at + 1);
-            }
-
-            if (rest.StartsWith("[", StringComparison.Ordinal) && rest.IndexOf(']') > 0)
-            {
-                // [IPv6]:port
-                int close = rest.IndexOf(']');
-                HostName = rest.Substring(1, close - 1);
-                rest = rest.Substring(close + 1);
-                Port = rest.StartsWith(":", StringComparison.Ordinal) ? ParsePort(rest.Substring(1), entry) : 0;
-            }
-            else if (rest.IndexOf(':') >= 0 && rest.IndexOf(':') == rest.LastIndexOf(':'))
-            {
-                int colon = rest.IndexOf(':');
-                HostName = rest.Substring(0, colon);
-                Port = ParsePort(rest.Substring(colon + 1), entry);
-            }
-            else
-            {
-                HostName = rest;
-            }
-
-            string problem = SshNames.HostProblem(HostName);
+            string? user = ParseEntry(Entry, entry, out string host, out int port);
+            HostName = host;
+            string? problem = SshNames.HostProblem(HostName);
             if (problem != null)
             {
                 throw new ArgumentException($"The entry is not of the form [user@]host[:port]: {problem}.");
             }
 
-            UserName = string.IsNullOrEmpty(UserName) ? connection.UserName : UserName;
+            UserName = string.IsNullOrEmpty(user) ? connection.UserName : user;
             problem = UserName == null ? null : SshNames.UserProblem(UserName);
             if (problem != null)
             {
                 throw new ArgumentException($"The entry's user name cannot be used: {problem}.");
             }
 
-            Location = Port > 0 ? (HostName.IndexOf(':') >= 0 ? $"[{HostName}]:{Port}" : $"{HostName}:{Port}") : HostName;
-            Port = Port == 0 ? connection.Port : Port;
+            Location = port > 0 ? (HostName.IndexOf(':') >= 0 ? $"[{HostName}]:{port}" : $"{HostName}:{port}") : HostName;
+            Port = port == 0 ? connection.Port : port;
             KeyFilePath = connection.KeyFilePath;
             SshPath = connection.SshPath;
-            PowerShellPath = string.IsNullOrEmpty(connection.PowerShellPath) ? "pwsh" : connection.PowerShellPath;
+            PowerShellPath = string.IsNullOrEmpty(connection.PowerShellPath) ? "pwsh" : connection.PowerShellPath!;
             _quotedPowerShellPath = RemoteShell.Quote(PowerShellPath);
             if (connection.Options != null)
             {
-                foreach (DictionaryEntry option in connection.Options)
-                {
-                    string key = option.Key?.ToString();
-                    if (string.IsNullOrEmpty(key) || key.IndexOfAny(new[] { '=', ' ', '\t' }) >= 0 || key.StartsWith("-", StringComparison.Ordinal))
-                    {
-                        throw new ArgumentException($"'{key}' is not an ssh option name.");
-                    }
+                AddOptions(connection.Options);
+            }
+        }
 
-                    _options.Add(new KeyValuePair<string, string>(key, Convert.ToString(option.Value, CultureInfo.InvariantCulture)));
+        /// <summary>Splits a trimmed <c>[user@]host[:port]</c> entry: its user (null when it names none), host and port (0 when none); errors quote it as <paramref name="written"/>.</summary>
+        private static string? ParseEntry(string entry, string written, out string host, out int port)
+        {
+            string? user = null;
+            string rest = entry;
+            int at = rest.LastIndexOf('@');
+            if (at >= 0)
+            {
+                user = rest.Substring(0, at);
+                rest = rest.Substring(at + 1);
+            }
+
+            port = 0;
+            if (rest.StartsWith("[", StringComparison.Ordinal) && rest.IndexOf(']') > 0)
+            {
+                // [IPv6]:port
+                int close = rest.IndexOf(']');
+                host = rest.Substring(1, close - 1);
+                rest = rest.Substring(close + 1);
+                port = rest.StartsWith(":", StringComparison.Ordinal) ? ParsePort(rest.Substring(1), written) : 0;
+            }
+            else if (rest.IndexOf(':') >= 0 && rest.IndexOf(':') == rest.LastIndexOf(':'))
+            {
+                int colon = rest.IndexOf(':');
+                host = rest.Substring(0, colon);
+                port = ParsePort(rest.Substring(colon + 1), written);
+            }
+            else
+            {
+                host = rest;
+            }
+
+            return user;
+        }
+
+        private void AddOptions(IDictionary options)
+        {
+            foreach (DictionaryEntry option in options)
+            {
+                string? key = option.Key?.ToString();
+                if (key == null || key.Length == 0 || key.IndexOfAny(OptionNameStops) >= 0 || key.StartsWith("-", StringComparison.Ordinal))
+                {
+                    throw new ArgumentException($"'{key}' is not an ssh option name.");
                 }
+
+                _options.Add(new KeyValuePair<string, string?>(key, Convert.ToString(option.Value, CultureInfo.InvariantCulture)));
             }
         }
 
@@ -97,12 +114,13 @@ namespace ProcCmdlets.Transport
 
         public string HostName { get; }
 
-        public string UserName { get; }
+        /// <summary>The user to log in as, or null for ssh's own choice.</summary>
+        public string? UserName { get; }
 
         /// <summary>0 for ssh's own choice.</summary>
         public int Port { get; }
 
-        public string KeyFilePath { get; }
+        public string? KeyFilePath { get; }
 
         public string PowerShellPath { get; }
 
@@ -117,7 +135,7 @@ namespace ProcCmdlets.Transport
         {
             get
             {
-                string value = Option("ConnectTimeout");
+                string? value = Option("ConnectTimeout");
                 return value != null && int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int seconds) && seconds > 0
                     ? seconds : DefaultConnectTimeout;
             }
@@ -146,7 +164,7 @@ namespace ProcCmdlets.Transport
             AddDefault(args, "ForwardAgent", "no");
             AddDefault(args, "ForwardX11", "no");
             AddDefault(args, "ClearAllForwardings", "yes");
-            if (!string.IsNullOrEmpty(UserName))
+            if (UserName != null && UserName.Length > 0)
             {
                 args.Add("-l");
                 args.Add(UserName);
@@ -158,7 +176,7 @@ namespace ProcCmdlets.Transport
                 args.Add(Port.ToString(CultureInfo.InvariantCulture));
             }
 
-            if (!string.IsNullOrEmpty(KeyFilePath))
+            if (KeyFilePath != null && KeyFilePath.Length > 0)
             {
                 args.Add("-i");
                 args.Add(KeyFilePath);
@@ -187,7 +205,7 @@ namespace ProcCmdlets.Transport
 
         public override string ToString() => Location;
 
-        private string Option(string name)
+        private string? Option(string name)
         {
             foreach (var option in _options)
             {

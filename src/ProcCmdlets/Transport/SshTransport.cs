@@ -16,7 +16,7 @@ namespace ProcCmdlets.Transport
         public string Location => Target.Location;
 
         /// <summary>Starts ssh and returns at once; the assembly follows on its own task, the worker greets when it runs.</summary>
-        public WorkerLink Start(string workingDirectory)
+        public WorkerLink Start(string? workingDirectory)
         {
             var info = new ProcessStartInfo(Target.SshPath, Target.Arguments(Target.RemoteCommand(SshBootstrap.EncodedCommand)))
             {

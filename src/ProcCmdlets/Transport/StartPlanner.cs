@@ -120,14 +120,15 @@ namespace ProcCmdlets.Transport
 
         private static LaunchPlan HostPlan(StartContext c)
         {
-            string name = FileNameWithoutExtension(c.ProcessPath ?? string.Empty);
+            string path = c.ProcessPath ?? string.Empty;
+            string name = FileNameWithoutExtension(path);
             if (c.IsNetFramework)
             {
                 // Windows PowerShell: the session may be ISE, a WinRM endpoint (wsmprovhost) or any
                 // other host that takes no powershell.exe arguments; powershell.exe always does. Its
                 // redirected input may begin with a byte-order mark, and its ProcessStartInfo.Environment
                 // throws on names that differ only in case, so it is left alone.
-                string exe = string.Equals(name, "powershell", StringComparison.OrdinalIgnoreCase) ? c.ProcessPath : c.WindowsPowerShellPath;
+                string exe = string.Equals(name, "powershell", StringComparison.OrdinalIgnoreCase) ? path : c.WindowsPowerShellPath;
                 return new LaunchPlan(WorkerStartStrategy.Host, exe, HostArguments + Quote(Bootstrap(c.ModuleDirectory, c.OS, true)))
                 {
                     InputMayStartWithByteOrderMark = true,
@@ -140,12 +141,12 @@ namespace ProcCmdlets.Transport
             {
                 // The session is `dotnet pwsh.dll`: run the same pwsh.dll.
                 string pwshDll = Join(c.OS, c.PSHome, "pwsh.dll");
-                return new LaunchPlan(WorkerStartStrategy.Host, c.ProcessPath, $"exec {Quote(pwshDll)} {arguments}") { DisableDiagnostics = true };
+                return new LaunchPlan(WorkerStartStrategy.Host, path, $"exec {Quote(pwshDll)} {arguments}") { DisableDiagnostics = true };
             }
 
             if (string.Equals(name, "pwsh", StringComparison.OrdinalIgnoreCase))
             {
-                return new LaunchPlan(WorkerStartStrategy.Host, c.ProcessPath, arguments) { DisableDiagnostics = true };
+                return new LaunchPlan(WorkerStartStrategy.Host, path, arguments) { DisableDiagnostics = true };
             }
 
             // Hosted elsewhere (VS Code's host, a custom host): the pwsh beside the engine.

@@ -31,7 +31,8 @@ namespace ProcCmdlets.Transport
             {
                 if (getpgid(processId) == processId && getpgid(0) != processId)
                 {
-                    kill(-processId, SIGKILL);
+                    // Best effort: a group already gone is what was wanted.
+                    _ = kill(-processId, SIGKILL);
                 }
             }
             catch (Exception)

@@ -29,7 +29,7 @@ namespace ProcCmdlets.Transport
             }
 
             var limits = new ExtendedLimits { Basic = new BasicLimits { LimitFlags = KillOnJobClose } };
-            int size = Marshal.SizeOf(typeof(ExtendedLimits));
+            int size = Marshal.SizeOf<ExtendedLimits>();
             if (!SetInformationJobObject(job, ExtendedLimitInformation, ref limits, size) || !AssignProcessToJobObject(job, processHandle))
             {
                 var error = new Win32Exception();
@@ -98,7 +98,7 @@ namespace ProcCmdlets.Transport
         }
 
         [DllImport("kernel32.dll", SetLastError = true, CharSet = CharSet.Unicode, EntryPoint = "CreateJobObjectW")]
-        private static extern SafeJobHandle CreateJobObject(IntPtr attributes, string name);
+        private static extern SafeJobHandle CreateJobObject(IntPtr attributes, string? name);
 
         [DllImport("kernel32.dll", SetLastError = true)]
         [return: MarshalAs(UnmanagedType.Bool)]

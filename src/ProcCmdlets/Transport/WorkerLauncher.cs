@@ -23,7 +23,7 @@ namespace ProcCmdlets.Transport
 
         public static WorkerStartStrategy Strategy => Plan.Value.Strategy;
 
-        public static ProcessStartInfo CreateStartInfo(string workingDirectory)
+        public static ProcessStartInfo CreateStartInfo(string? workingDirectory)
         {
             LaunchPlan plan = Plan.Value;
             var info = new ProcessStartInfo(plan.FileName, plan.Arguments)
@@ -119,11 +119,11 @@ namespace ProcCmdlets.Transport
             !RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.OrdinalIgnoreCase);
 
         /// <summary>The runtimeconfig.json beside the session's entry assembly (pwsh.dll for pwsh), if there is one.</summary>
-        private static string FindRuntimeConfig()
+        private static string? FindRuntimeConfig()
         {
             try
             {
-                string entry = System.Reflection.Assembly.GetEntryAssembly()?.Location;
+                string? entry = System.Reflection.Assembly.GetEntryAssembly()?.Location;
                 if (string.IsNullOrEmpty(entry))
                 {
                     return null;
@@ -139,7 +139,7 @@ namespace ProcCmdlets.Transport
         }
 
         /// <summary>The dotnet executable of the runtime this session runs on, if it is a shared runtime.</summary>
-        private static string FindDotnetMuxer()
+        private static string? FindDotnetMuxer()
         {
             string exe = RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? "dotnet.exe" : "dotnet";
             try

@@ -1,5 +1,6 @@
 using System;
 using System.Collections;
+using System.Diagnostics.CodeAnalysis;
 using System.Management.Automation;
 
 namespace ProcCmdlets.Worker
@@ -10,11 +11,13 @@ namespace ProcCmdlets.Worker
     /// done and, when the next chunk of the same task is already there, goes on with its items in the
     /// same pipeline (no new pipeline per chunk). The scripts see this object as <c>$__pcFeed</c>.
     /// </summary>
+    [SuppressMessage("Naming", "CA1710", Justification = "A feed of items, not a collection: the name says what the wrapper script sees.")]
+    [SuppressMessage("Design", "CA1010", Justification = "Only PowerShell's pipeline enumerates it, through IEnumerable; items are objects of any type.")]
     public sealed class ItemFeed : IEnumerable, IEnumerator
     {
         private static readonly CmdletInfo FailCommandInfo = new CmdletInfo("Send-ProcCmdletsItemError", typeof(SendItemErrorCommand));
         private readonly StreamRelay _relay;
-        private object[] _items = new object[0];
+        private object?[] _items = Array.Empty<object?>();
         private int _position = -1;
         private long _chunkId;
         private bool _itemFailed;
@@ -25,13 +28,13 @@ namespace ProcCmdlets.Worker
         }
 
         /// <summary>The task's script block (general and splatting modes).</summary>
-        public ScriptBlock Script { get; internal set; }
+        public ScriptBlock? Script { get; internal set; }
 
         /// <summary>The task's extra arguments, splatted after the item.</summary>
-        public object[] Args { get; internal set; } = new object[0];
+        public object?[] Args { get; internal set; } = Array.Empty<object?>();
 
         /// <summary>Loads the task's next chunk when one comes at once; false when none does.</summary>
-        internal Func<bool> LoadNext { get; set; }
+        internal Func<bool>? LoadNext { get; set; }
 
         internal long ChunkId => _chunkId;
 
@@ -41,7 +44,7 @@ namespace ProcCmdlets.Worker
         /// <summary>How many items have been asked for, over all chunks (a measure of progress).</summary>
         internal long Moves { get; private set; }
 
-        internal void Load(long chunkId, object[] items)
+        internal void Load(long chunkId, object?[] items)
         {
             _chunkId = chunkId;
             _items = items;
@@ -67,10 +70,11 @@ namespace ProcCmdlets.Worker
         }
 
         /// <summary>The command the wrapper reports an item's terminating error with (<see cref="SendItemErrorCommand"/>).</summary>
+        [SuppressMessage("Performance", "CA1822", Justification = "The wrapper script reads it from $__pcFeed, as an instance property.")]
         public CmdletInfo FailCommand => FailCommandInfo;
 
         /// <summary>Reports a terminating error of the current item as that item's error; its ItemDone says it failed.</summary>
-        internal void Fail(object error)
+        internal void Fail(object? error)
         {
             _itemFailed = true;
             if ((error is PSObject pso ? pso.BaseObject : error) is ErrorRecord record)
@@ -79,8 +83,10 @@ namespace ProcCmdlets.Worker
             }
         }
 
+        /// <summary>The feed itself: it is enumerated once, by the task's pipeline.</summary>
         public IEnumerator GetEnumerator() => this;
 
+        /// <summary>Ends the current item (ItemDone), then moves to the next, starting and finishing chunks on the way.</summary>
         public bool MoveNext()
         {
             Moves++;
@@ -110,8 +116,10 @@ namespace ProcCmdlets.Worker
             return LoadNext != null && LoadNext() && MoveNext();
         }
 
-        public object Current => _items[_position];
+        /// <summary>The item now running.</summary>
+        public object? Current => _items[_position];
 
+        /// <summary>Does nothing: the feed is never enumerated twice.</summary>
         public void Reset()
         {
         }

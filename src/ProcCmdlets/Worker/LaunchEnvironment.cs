@@ -9,6 +9,8 @@ namespace ProcCmdlets.Worker
     /// </summary>
     internal static class LaunchEnvironment
     {
+        private static readonly char[] NameSeparator = { ';' };
+
         public static void Restore()
         {
             if (Environment.GetEnvironmentVariable(LaunchContract.UnsetDiagnosticsVariable) != null)
@@ -20,7 +22,7 @@ namespace ProcCmdlets.Worker
             string tuning = Environment.GetEnvironmentVariable(LaunchContract.UnsetTuningVariable);
             if (tuning != null)
             {
-                foreach (string name in tuning.Split(new[] { ';' }, StringSplitOptions.RemoveEmptyEntries))
+                foreach (string name in tuning.Split(NameSeparator, StringSplitOptions.RemoveEmptyEntries))
                 {
                     Environment.SetEnvironmentVariable(name, null);
                 }

@@ -31,7 +31,7 @@ namespace ProcCmdlets.Worker
         /// <summary>When the lease's thread first released the lock under this lease (0 before).</summary>
         public long FirstReleaseAt { get; set; }
 
-        public System.Threading.Timer Linger { get; set; }
+        public System.Threading.Timer? Linger { get; set; }
 
         public void Grant(int thread)
         {

@@ -13,7 +13,7 @@ namespace ProcCmdlets.Worker
 
         public static void Expose()
         {
-            string entry = ModulePathEntry(typeof(ModuleHome).Assembly.Location);
+            string? entry = ModulePathEntry(typeof(ModuleHome).Assembly.Location);
             if (entry == null)
             {
                 return;
@@ -36,14 +36,14 @@ namespace ProcCmdlets.Worker
         /// <c>X</c> for <c>X/ProcCmdlets/1.2.3/ProcCmdlets.dll</c> and for <c>X/ProcCmdlets/ProcCmdlets.dll</c>;
         /// null when the assembly is not in such a layout (a build folder).
         /// </summary>
-        internal static string ModulePathEntry(string assemblyPath)
+        internal static string? ModulePathEntry(string? assemblyPath)
         {
-            if (string.IsNullOrEmpty(assemblyPath))
+            if (assemblyPath == null || assemblyPath.Length == 0)
             {
                 return null;
             }
 
-            DirectoryInfo folder = new FileInfo(assemblyPath).Directory;
+            DirectoryInfo? folder = new FileInfo(assemblyPath).Directory;
             if (folder == null || !File.Exists(Path.Combine(folder.FullName, ModuleName + ".psd1")))
             {
                 return null;

@@ -23,7 +23,8 @@ namespace ProcCmdlets.Worker
             {
                 try
                 {
-                    setpgid(0, 0);
+                    // A refusal leaves the worker in its parent's group, which End then leaves alone.
+                    _ = setpgid(0, 0);
                 }
                 catch (Exception)
                 {
@@ -48,7 +49,7 @@ namespace ProcCmdlets.Worker
                 int self = getpid();
                 if (getpgid(0) == self)
                 {
-                    kill(-self, SIGKILL);
+                    _ = kill(-self, SIGKILL);
                 }
             }
             catch (Exception)

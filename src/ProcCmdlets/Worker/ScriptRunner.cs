@@ -19,20 +19,20 @@ namespace ProcCmdlets.Worker
             _session = session;
         }
 
-        public int Run(RunScript request, PSDataCollection<object> input)
+        public int Run(RunScript request, PSDataCollection<object?> input)
         {
             var relay = new StreamRelay(_session.Writer, includeErrorTargets: true);
             int exitCode = 0;
             try
             {
-                _session.Apply(request.Setup);
+                RunspaceSetup.Apply(_session.Runspace, request.Setup);
                 _session.UseLanguageMode(request.LanguageMode);
                 if (!request.HasInput)
                 {
                     input.Complete();
                 }
 
-                ErrorRecord notDefined = _session.Code.TakeFailure();
+                ErrorRecord? notDefined = _session.Code.TakeFailure();
                 if (_session.StopRequested)
                 {
                     exitCode = StoppedExitCode;

@@ -12,12 +12,15 @@ namespace ProcCmdlets.Worker
     [Cmdlet(VerbsCommunications.Send, "ProcCmdletsItemError")]
     public sealed class SendItemErrorCommand : Cmdlet
     {
+        /// <summary>The feed whose current item failed (mandatory, so bound before ProcessRecord).</summary>
         [Parameter(Mandatory = true, Position = 0)]
-        public ItemFeed Feed { get; set; }
+        public ItemFeed Feed { get; set; } = null!;
 
+        /// <summary>The item's error: an ErrorRecord, or a PSObject wrapping one; anything else only marks the item failed.</summary>
         [Parameter(Position = 1)]
-        public object ErrorRecord { get; set; }
+        public object? ErrorRecord { get; set; }
 
+        /// <summary>Reports the error through the feed.</summary>
         protected override void ProcessRecord() => Feed.Fail(ErrorRecord);
     }
 }

@@ -37,7 +37,7 @@ namespace ProcCmdlets.Worker
             int devNull = Check(Unix.open("/dev/null", Unix.O_RDWR));
             Check(Unix.dup2(devNull, 0));
             Check(Unix.dup2(2, 1));
-            Unix.close(devNull);
+            _ = Unix.close(devNull);
             input = new FileStream(new SafeFileHandle((IntPtr)channelIn, true), FileAccess.Read, 1);
             output = new FileStream(new SafeFileHandle((IntPtr)channelOut, true), FileAccess.Write, 1);
         }
@@ -62,7 +62,7 @@ namespace ProcCmdlets.Worker
 
             foreach (int spare in low)
             {
-                Unix.close(spare);
+                _ = Unix.close(spare);
             }
 
             Check(Unix.ioctl(copy, new UIntPtr(plan.Fioclex)));
@@ -110,7 +110,7 @@ namespace ProcCmdlets.Worker
 
             // Standard input becomes the NUL device (a program reading it sees end of input at once,
             // where a NULL handle makes some fail), inheritable so that child processes get it too.
-            var inherit = new Windows.SecurityAttributes { Length = Marshal.SizeOf(typeof(Windows.SecurityAttributes)), InheritHandle = true };
+            var inherit = new Windows.SecurityAttributes { Length = Marshal.SizeOf<Windows.SecurityAttributes>(), InheritHandle = true };
             IntPtr nul = Windows.CreateFile("NUL", Windows.GENERIC_READ | Windows.GENERIC_WRITE, Windows.FILE_SHARE_READ | Windows.FILE_SHARE_WRITE, ref inherit, Windows.OPEN_EXISTING, 0, IntPtr.Zero);
             nul = nul == new IntPtr(-1) ? IntPtr.Zero : nul;
 
@@ -224,7 +224,7 @@ namespace ProcCmdlets.Worker
             [DllImport("libc", SetLastError = true)]
             public static extern int dup2(int oldfd, int newfd);
 
-            [DllImport("libc", SetLastError = true)]
+            [DllImport("libc", SetLastError = true, BestFitMapping = false, ThrowOnUnmappableChar = true)]
             public static extern int open([MarshalAs(UnmanagedType.LPStr)] string path, int flags);
 
             [DllImport("libc", SetLastError = true)]

@@ -109,7 +109,7 @@ namespace ProcCmdlets.Worker
             lock (_lock)
             {
                 Begin(stream);
-                _payload.WriteString(message);
+                Record.WriteText(_payload, message);
                 _writer.Send(FrameKind.Record, _payload);
             }
         }

@@ -53,7 +53,7 @@ namespace ProcCmdlets.Worker
             bool ok;
             try
             {
-                _session.Apply(init.Setup);
+                RunspaceSetup.Apply(_session.Runspace, init.Setup);
                 _session.UseLanguageMode(init.LanguageMode);
                 ok = init.InitScript == null || _session.Invoke(relay, init.InitScript, init.InitArgs, null);
             }
@@ -83,13 +83,13 @@ namespace ProcCmdlets.Worker
         {
             // A script block takes the language mode the runspace has when it is made.
             _session.UseLanguageMode(task.LanguageMode);
-            _session.SetVariables(task.Variables);
-            ErrorRecord notDefined = _session.Code.TakeFailure();
+            RunspaceSetup.SetVariables(_session.Runspace, task.Variables);
+            ErrorRecord? notDefined = _session.Code.TakeFailure();
             if (notDefined != null)
             {
                 // Each item of the task fails with the error that kept its functions or modules out.
-                _session.SetVariables(new[] { new KeyValuePair<string, object>(CodeFailureVariable, notDefined) });
-                _tasks[task.Id] = new DefinedTask(TaskWrapper.For(TaskMode.Inline, "throw $global:" + CodeFailureVariable, task.LanguageMode), new object[0], task.LanguageMode);
+                RunspaceSetup.SetVariables(_session.Runspace, new[] { new KeyValuePair<string, object?>(CodeFailureVariable, notDefined) });
+                _tasks[task.Id] = new DefinedTask(TaskWrapper.For(TaskMode.Inline, "throw $global:" + CodeFailureVariable, task.LanguageMode), Array.Empty<object?>(), task.LanguageMode);
                 return;
             }
 
@@ -129,34 +129,15 @@ namespace ProcCmdlets.Worker
             do
             {
                 before = _feed.Moves;
-                using (PowerShell ps = PowerShell.Create())
+                int? exit = RunPipeline(task.Wrapper, out bool stopped);
+                if (stopped)
                 {
-                    ps.Runspace = _session.Runspace;
-                    ps.AddScript(RunWrapper).AddArgument(task.Wrapper.Wrapper).AddArgument(_feed);
-                    _relay.Attach(ps);
-                    _session.Current = ps;
-                    try
-                    {
-                        ps.Invoke(null, _relay.Output);
-                    }
-                    catch (PipelineStoppedException)
-                    {
-                        break;
-                    }
-                    catch (RuntimeException e)
-                    {
-                        // A flow-control statement or an error outside any item's try/catch.
-                        _feed.Fail(WorkerSession.Unwrap(e));
-                    }
-                    finally
-                    {
-                        _session.Current = null;
-                    }
+                    break;
+                }
 
-                    if (_session.Host.ExitCode.HasValue)
-                    {
-                        return _session.Host.ExitCode.Value;
-                    }
+                if (exit.HasValue)
+                {
+                    return exit;
                 }
             }
             while (!_feed.ChunkFinished && _feed.Moves > before);
@@ -165,6 +146,42 @@ namespace ProcCmdlets.Worker
             _cancelled.TryRemove(_feed.ChunkId, out _);
             _feed.FinishChunk();
             return null;
+        }
+
+        /// <summary>
+        /// Runs one pipeline of the task's wrapper over the feed: <paramref name="stopped"/> when it was
+        /// stopped; the exit code when a script asked the process to exit.
+        /// </summary>
+        private int? RunPipeline(TaskWrapper wrapper, out bool stopped)
+        {
+            stopped = false;
+            using (PowerShell ps = PowerShell.Create())
+            {
+                ps.Runspace = _session.Runspace;
+                ps.AddScript(RunWrapper).AddArgument(wrapper.Wrapper).AddArgument(_feed);
+                _relay.Attach(ps);
+                _session.Current = ps;
+                try
+                {
+                    ps.Invoke(null, _relay.Output);
+                }
+                catch (PipelineStoppedException)
+                {
+                    stopped = true;
+                    return null;
+                }
+                catch (RuntimeException e)
+                {
+                    // A flow-control statement or an error outside any item's try/catch.
+                    _feed.Fail(WorkerSession.Unwrap(e));
+                }
+                finally
+                {
+                    _session.Current = null;
+                }
+
+                return _session.Host.ExitCode;
+            }
         }
 
         /// <summary>
@@ -190,7 +207,7 @@ namespace ProcCmdlets.Worker
                     return false;
                 }
 
-                RunChunk chunk = RunChunk.Read(next.Reader());
+                RunChunk chunk = RunChunk.Read(next.Reader(_session.Shared));
                 if (chunk.TaskId != taskId)
                 {
                     _deferred = next;
@@ -220,7 +237,7 @@ namespace ProcCmdlets.Worker
 
         private sealed class DefinedTask
         {
-            public DefinedTask(TaskWrapper wrapper, object[] args, PSLanguageMode languageMode)
+            public DefinedTask(TaskWrapper wrapper, object?[] args, PSLanguageMode languageMode)
             {
                 Wrapper = wrapper;
                 Args = args;
@@ -232,7 +249,7 @@ namespace ProcCmdlets.Worker
 
             public TaskWrapper Wrapper { get; }
 
-            public object[] Args { get; }
+            public object?[] Args { get; }
         }
     }
 }

@@ -50,11 +50,11 @@ namespace ProcCmdlets.Worker
         public ScriptBlock Wrapper { get; }
 
         /// <summary>The user's script block (all modes but Inline, where it is part of the wrapper).</summary>
-        public ScriptBlock Script { get; }
+        public ScriptBlock? Script { get; }
 
         public static TaskWrapper For(TaskMode mode, string script, PSLanguageMode languageMode)
         {
-            if (!Cache.TryGetValue((mode, script, languageMode), out TaskWrapper compiled))
+            if (!Cache.TryGetValue((mode, script, languageMode), out TaskWrapper? compiled))
             {
                 if (Cache.Count >= CacheLimit)
                 {

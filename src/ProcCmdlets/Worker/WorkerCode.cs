@@ -14,7 +14,7 @@ namespace ProcCmdlets.Worker
     {
         private readonly Dictionary<string, string> _functions = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         private readonly HashSet<string> _modules = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        private ErrorRecord _failure;
+        private ErrorRecord? _failure;
 
         /// <summary>Imports and defines what is new; a failure is kept for the script it was sent for.</summary>
         public void Apply(WorkerSession session, DefineCode code)
@@ -42,7 +42,7 @@ namespace ProcCmdlets.Worker
                 return;
             }
 
-            ErrorRecord failure = Run(session, DefineCode.Script(modules, functions));
+            ErrorRecord? failure = Run(session, DefineCode.Script(modules, functions));
             if (failure != null)
             {
                 _failure = failure;
@@ -57,9 +57,9 @@ namespace ProcCmdlets.Worker
         }
 
         /// <summary>The error of the last DefineCode that failed, once.</summary>
-        public ErrorRecord TakeFailure()
+        public ErrorRecord? TakeFailure()
         {
-            ErrorRecord failure = _failure;
+            ErrorRecord? failure = _failure;
             _failure = null;
             return failure;
         }
@@ -68,7 +68,7 @@ namespace ProcCmdlets.Worker
         // another mode is defined again.
         private static string Key(CarriedFunction function, PSLanguageMode mode) => mode + (function.IsFilter ? " filter " : " function ") + function.Definition;
 
-        private static ErrorRecord Run(WorkerSession session, string script)
+        private static ErrorRecord? Run(WorkerSession session, string script)
         {
             using (PowerShell ps = PowerShell.Create())
             {

@@ -17,7 +17,7 @@ namespace ProcCmdlets.Worker
 
         public override Guid InstanceId => _id;
 
-        public override PSHostUserInterface UI => null;
+        public override PSHostUserInterface? UI => null;
 
         public override CultureInfo CurrentCulture => CultureInfo.CurrentCulture;
 

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.IO;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
@@ -16,18 +17,26 @@ namespace ProcCmdlets.Worker
     /// script runs (input, stop, console sync) are handled on the reader thread; the rest run in
     /// order on the main thread.
     /// </summary>
+    [SuppressMessage("Design", "CA1001", Justification = "One per worker process, for its whole life: the process ends by exiting, never by disposing it.")]
     internal sealed class WorkerSession
     {
         private readonly BlockingCollection<Frame> _inbox = new BlockingCollection<Frame>();
-        private volatile PSDataCollection<object> _scriptInput;
-        private volatile PowerShell _current;
+        private volatile PSDataCollection<object?>? _scriptInput;
+        private volatile PowerShell? _current;
         private volatile bool _stopRequested;
-        private TaskRunner _tasks;
-        private WorkerShared _shared;
 
-        public FrameWriter Writer { get; private set; }
+        // Set first thing in Run, before the reader thread starts and before anything else reads them.
+        private TaskRunner _tasks = null!;
+        private WorkerShared _shared = null!;
 
-        public Runspace Runspace { get; private set; }
+        /// <summary>The channel to the session.</summary>
+        public FrameWriter Writer { get; private set; } = null!;
+
+        /// <summary>The runspace every script of this worker runs in.</summary>
+        public Runspace Runspace { get; private set; } = null!;
+
+        /// <summary>The worker's side of shared objects: frames from the session that carry values are read with it.</summary>
+        public WorkerShared Shared => _shared;
 
         public WorkerHost Host { get; } = new WorkerHost();
 
@@ -38,7 +47,7 @@ namespace ProcCmdlets.Worker
         public bool StopRequested => _stopRequested;
 
         /// <summary>The pipeline now running, which a StopPipeline frame stops.</summary>
-        public PowerShell Current
+        public PowerShell? Current
         {
             set => _current = value;
         }
@@ -46,14 +55,23 @@ namespace ProcCmdlets.Worker
         /// <summary>The channel may start with a UTF-8 byte-order mark (a .NET Framework session writes one).</summary>
         public bool SkipByteOrderMark { get; set; }
 
+        /// <summary>Runs the worker until the channel closes or a script ends the process; never returns.</summary>
         public int Run(bool engineStartsHere)
+        {
+            Connect(engineStartsHere);
+            _tasks = new TaskRunner(this);
+            StartTrace.Mark("ready");
+            return Serve();
+        }
+
+        /// <summary>Takes the channel, starts its reader, opens the runspace and greets the session.</summary>
+        private void Connect(bool engineStartsHere)
         {
             LaunchEnvironment.Restore();
             ProcessGroup.Lead();
             StdioChannel.Take(out Stream input, out Stream output);
             Writer = new FrameWriter(output, "ProcCmdlets worker writer");
             _shared = new WorkerShared(Writer);
-            ValueCodec.SharedObjects = _shared;
 
             // A script that calls [Environment]::Exit still gets what it wrote, and its item's end, to the session.
             AppDomain.CurrentDomain.ProcessExit += (s, e) => Writer.Flush();
@@ -70,9 +88,11 @@ namespace ProcCmdlets.Worker
             var hello = new PayloadWriter();
             Hello.ForThisProcess(PSVersionString(), Process.GetCurrentProcess().Id).Write(hello);
             Writer.Send(FrameKind.Hello, hello);
+        }
 
-            _tasks = new TaskRunner(this);
-            StartTrace.Mark("ready");
+        /// <summary>Handles the main thread's frames in order, warming up while none comes; never returns.</summary>
+        private int Serve()
+        {
             int warmStep = 0;
             using (var warmUp = new WorkerWarmUp(this))
             {
@@ -162,11 +182,12 @@ namespace ProcCmdlets.Worker
         /// <summary>Handles a frame on the main thread; returns an exit code when the process should end.</summary>
         private int? Handle(Frame frame)
         {
-            PayloadReader r = frame.Reader();
+            PayloadReader r = frame.Reader(_shared);
             switch (frame.Kind)
             {
                 case FrameKind.RunScript:
-                    return new ScriptRunner(this).Run(RunScript.Read(r), _scriptInput);
+                    // The reader thread made the script's input before it queued the RunScript.
+                    return new ScriptRunner(this).Run(RunScript.Read(r), _scriptInput!);
                 case FrameKind.PoolInit:
                     return _tasks.Init(PoolInit.Read(r));
                 case FrameKind.DefineTask:
@@ -199,11 +220,11 @@ namespace ProcCmdlets.Worker
                     switch (frame.Kind)
                     {
                         case FrameKind.RunScript:
-                            _scriptInput = new PSDataCollection<object>();
+                            _scriptInput = new PSDataCollection<object?>();
                             _inbox.Add(frame);
                             break;
                         case FrameKind.Input:
-                            foreach (object value in InputValues.Read(frame.Reader()))
+                            foreach (object? value in InputValues.Read(frame.Reader(_shared)))
                             {
                                 _scriptInput?.Add(value);
                             }
@@ -265,47 +286,14 @@ namespace ProcCmdlets.Worker
         private string PSVersionString() =>
             (Runspace.SessionStateProxy.GetVariable("PSVersionTable") as System.Collections.IDictionary)?["PSVersion"]?.ToString() ?? string.Empty;
 
-        /// <summary>Applies a setup: environment, working directory, variables.</summary>
-        public void Apply(WorkerSetup setup)
-        {
-            foreach (var pair in setup.Environment)
-            {
-                Environment.SetEnvironmentVariable(pair.Key, pair.Value);
-            }
-
-            if (setup.WorkingDirectory != null)
-            {
-                Directory.SetCurrentDirectory(setup.WorkingDirectory);
-                Runspace.SessionStateProxy.Path.SetLocation(WildcardPattern.Escape(setup.WorkingDirectory));
-            }
-
-            SetVariables(setup.Variables);
-        }
-
-        /// <summary>Sets global variables; preference names given as text become ActionPreference values.</summary>
-        public void SetVariables(IEnumerable<KeyValuePair<string, object>> variables)
-        {
-            foreach (var pair in variables)
-            {
-                object value = pair.Value;
-                if (value is string text && pair.Key.EndsWith("Preference", StringComparison.Ordinal)
-                    && Enum.TryParse(text, out ActionPreference preference))
-                {
-                    value = preference;
-                }
-
-                Runspace.SessionStateProxy.SetVariable(pair.Key, value);
-            }
-        }
-
         /// <summary>Runs a script in the global scope; false after a terminating error (already relayed) or <c>exit</c>.</summary>
-        public bool Invoke(StreamRelay relay, string script, object[] args, PSDataCollection<object> input)
+        public bool Invoke(StreamRelay relay, string script, object?[]? args, PSDataCollection<object?>? input)
         {
             using (PowerShell ps = PowerShell.Create())
             {
                 ps.Runspace = Runspace;
                 ps.AddScript(script);
-                foreach (object arg in args ?? new object[0])
+                foreach (object? arg in args ?? Array.Empty<object?>())
                 {
                     ps.AddArgument(arg);
                 }

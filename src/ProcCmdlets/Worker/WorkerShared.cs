@@ -14,33 +14,21 @@ namespace ProcCmdlets.Worker
     /// are posted without waiting: frames keep their order on the channel, so a later call sees
     /// their effect.
     /// </summary>
-    internal sealed class WorkerShared : ISharedObjectCodec, ISharedEndpoint
+    internal sealed class WorkerShared : ISharedObjectResolver, ISharedEndpoint
     {
         private readonly FrameWriter _writer;
         private readonly ConcurrentDictionary<long, PendingCall> _pending = new ConcurrentDictionary<long, PendingCall>();
         private readonly ConcurrentDictionary<long, ProcessSharedObject> _proxies = new ConcurrentDictionary<long, ProcessSharedObject>();
         private readonly ConcurrentDictionary<long, LockLease> _leases = new ConcurrentDictionary<long, LockLease>();
-        private readonly ConcurrentDictionary<long, string> _refused = new ConcurrentDictionary<long, string>();
+        private readonly ConcurrentDictionary<long, string?> _refused = new ConcurrentDictionary<long, string?>();
         private long _nextCallId;
 
         [ThreadStatic]
-        private static PayloadWriter t_payload;
+        private static PayloadWriter? s_payload;
 
         public WorkerShared(FrameWriter writer)
         {
             _writer = writer;
-        }
-
-        public bool TryGetHandle(object value, out SharedHandle handle)
-        {
-            if (value is ProcessSharedObject shared)
-            {
-                handle = new SharedHandle(shared.Kind, shared.Id, shared.Capacity);
-                return true;
-            }
-
-            handle = default;
-            return false;
         }
 
         public object Resolve(SharedHandle handle) =>
@@ -74,7 +62,7 @@ namespace ProcCmdlets.Worker
 
             if (target is ProcessQueue && op == SharedOp.Put && target.Capacity == 0)
             {
-                if (_refused.TryGetValue(target.Id, out string refusal))
+                if (_refused.TryGetValue(target.Id, out string? refusal))
                 {
                     throw new InvalidOperationException(refusal);
                 }
@@ -108,7 +96,7 @@ namespace ProcCmdlets.Worker
 
         private void Send(FrameKind kind, long callId, ProcessSharedObject target, SharedOp op, int thread, TimeSpan? timeout, object[] args)
         {
-            PayloadWriter w = (t_payload ?? (t_payload = new PayloadWriter(256))).Reset();
+            PayloadWriter w = (s_payload ?? (s_payload = new PayloadWriter(256))).Reset();
             int milliseconds = timeout.HasValue ? (int)Math.Min(int.MaxValue, timeout.Value.TotalMilliseconds) : -1;
             SharedCall.Write(w, callId, target.Id, op, thread, milliseconds, args);
             _writer.Send(kind, w);
@@ -214,7 +202,7 @@ namespace ProcCmdlets.Worker
                 return;
             }
 
-            SharedReply reply = SharedReply.Read(frame.Reader());
+            SharedReply reply = SharedReply.Read(frame.Reader(this));
             if (reply.CallId == 0)
             {
                 // A posted call was refused (a put on a queue closed meanwhile): later ones fail here.

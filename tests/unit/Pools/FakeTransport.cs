@@ -6,6 +6,7 @@ using System.IO.Pipes;
 using System.Threading;
 using ProcCmdlets.Channel;
 using ProcCmdlets.Channel.Protocol;
+using ProcCmdlets.Shared;
 using ProcCmdlets.Transport;
 
 namespace ProcCmdlets.Tests.Pools
@@ -169,7 +170,8 @@ namespace ProcCmdlets.Tests.Pools
                 Send(FrameKind.Hello, Hello.ForThisProcess("fake", ProcessId).Write);
                 while (NextFrame(out Frame frame))
                 {
-                    PayloadReader r = frame.Reader();
+                    // The fake worker runs in the session's process: its items' shared objects are the session's own.
+                    PayloadReader r = frame.Reader(SharedTable.Resolver);
                     Received.Enqueue(frame.Kind);
                     switch (frame.Kind)
                     {

@@ -59,13 +59,13 @@ namespace ProcCmdlets.Channel.Protocol
             int modules = r.ReadCount();
             for (int i = 0; i < modules; i++)
             {
-                code.Modules.Add(r.ReadString());
+                code.Modules.Add(r.ReadRequiredString());
             }
 
             int functions = r.ReadCount();
             for (int i = 0; i < functions; i++)
             {
-                code.Functions.Add(new CarriedFunction(r.ReadString(), r.ReadBool(), r.ReadString()));
+                code.Functions.Add(new CarriedFunction(r.ReadRequiredString(), r.ReadBool(), r.ReadRequiredString()));
             }
 
             code.LanguageMode = (PSLanguageMode)r.ReadByte();

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 
@@ -10,14 +11,14 @@ namespace ProcCmdlets.Channel.Protocol
     /// </summary>
     internal sealed class DefineTask
     {
-        public DefineTask(long id, TaskMode mode, string script, List<KeyValuePair<string, object>> variables, object[] args, PSLanguageMode languageMode)
+        public DefineTask(long id, TaskMode mode, string script, List<KeyValuePair<string, object?>>? variables, object?[]? args, PSLanguageMode languageMode)
         {
             LanguageMode = languageMode;
             Id = id;
             Mode = mode;
             Script = script;
-            Variables = variables ?? new List<KeyValuePair<string, object>>();
-            Args = args ?? new object[0];
+            Variables = variables ?? new List<KeyValuePair<string, object?>>();
+            Args = args ?? Array.Empty<object?>();
         }
 
         public long Id { get; }
@@ -26,9 +27,9 @@ namespace ProcCmdlets.Channel.Protocol
 
         public string Script { get; }
 
-        public List<KeyValuePair<string, object>> Variables { get; }
+        public List<KeyValuePair<string, object?>> Variables { get; }
 
-        public object[] Args { get; }
+        public object?[] Args { get; }
 
         public PSLanguageMode LanguageMode { get; }
 
@@ -43,6 +44,6 @@ namespace ProcCmdlets.Channel.Protocol
         }
 
         public static DefineTask Read(PayloadReader r) =>
-            new DefineTask((long)r.ReadVarUInt(), (TaskMode)r.ReadByte(), r.ReadString(), WorkerSetup.ReadVariables(r), WorkerSetup.ReadValues(r), (PSLanguageMode)r.ReadByte());
+            new DefineTask((long)r.ReadVarUInt(), (TaskMode)r.ReadByte(), r.ReadRequiredString(), WorkerSetup.ReadVariables(r), WorkerSetup.ReadValues(r), (PSLanguageMode)r.ReadByte());
     }
 }

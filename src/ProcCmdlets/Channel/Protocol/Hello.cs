@@ -63,11 +63,11 @@ namespace ProcCmdlets.Channel.Protocol
                 throw new InvalidDataException("The process did not greet as a ProcCmdlets worker.");
             }
 
-            return new Hello((int)r.ReadVarUInt(), r.ReadString(), r.ReadString(), (int)r.ReadVarUInt());
+            return new Hello((int)r.ReadVarUInt(), r.ReadRequiredString(), r.ReadRequiredString(), (int)r.ReadVarUInt());
         }
 
         /// <summary>Why a session of this version cannot talk to this worker, or null when it can.</summary>
-        public string Mismatch()
+        public string? Mismatch()
         {
             if (ProtocolVersion != CurrentProtocolVersion)
             {

@@ -1,3 +1,4 @@
+using System;
 using System.Management.Automation;
 
 namespace ProcCmdlets.Channel.Protocol
@@ -10,27 +11,27 @@ namespace ProcCmdlets.Channel.Protocol
     /// </summary>
     internal sealed class PoolInit
     {
-        public PoolInit(WorkerSetup setup, string initScript, object[] initArgs, PSLanguageMode languageMode)
+        public PoolInit(WorkerSetup setup, string? initScript, object?[]? initArgs, PSLanguageMode languageMode)
         {
             Setup = setup;
             InitScript = initScript;
-            InitArgs = initArgs ?? new object[0];
+            InitArgs = initArgs ?? Array.Empty<object?>();
             LanguageMode = languageMode;
         }
 
         public WorkerSetup Setup { get; }
 
-        public string InitScript { get; }
+        public string? InitScript { get; }
 
-        public object[] InitArgs { get; }
+        public object?[] InitArgs { get; }
 
         public PSLanguageMode LanguageMode { get; }
 
-        public static byte[] EncodeScript(string initScript, object[] initArgs, PSLanguageMode languageMode)
+        public static byte[] EncodeScript(string? initScript, object?[]? initArgs, PSLanguageMode languageMode)
         {
             var w = new PayloadWriter();
             w.WriteString(initScript);
-            WorkerSetup.WriteValues(w, initArgs ?? new object[0]);
+            WorkerSetup.WriteValues(w, initArgs);
             w.WriteByte((byte)languageMode);
             return w.ToArray();
         }

@@ -31,6 +31,9 @@ namespace ProcCmdlets.Channel.Protocol
             w.WriteVarInt(index);
         }
 
+        /// <summary>The body of a warning, verbose or debug record (after its header): the message.</summary>
+        public static void WriteText(PayloadWriter w, string? message) => w.WriteString(message);
+
         public static Record ReadHeader(PayloadReader r) => new Record((StreamKind)r.ReadByte(), (long)r.ReadVarUInt(), (int)r.ReadVarInt());
 
         /// <summary>
@@ -40,7 +43,7 @@ namespace ProcCmdlets.Channel.Protocol
         /// the session's input item, not the worker's copy of it).
         /// </summary>
         /// <exception cref="InvalidDataException">The body cannot be read back.</exception>
-        public object ReadBody(PayloadReader r, object target, bool replaceTarget)
+        public object? ReadBody(PayloadReader r, object? target, bool replaceTarget)
         {
             switch (Stream)
             {

@@ -8,7 +8,7 @@ namespace ProcCmdlets.Channel.Protocol
     /// </summary>
     internal sealed class RunChunk
     {
-        public RunChunk(long taskId, long chunkId, object[] items)
+        public RunChunk(long taskId, long chunkId, object?[] items)
         {
             TaskId = taskId;
             ChunkId = chunkId;
@@ -19,7 +19,7 @@ namespace ProcCmdlets.Channel.Protocol
 
         public long ChunkId { get; }
 
-        public object[] Items { get; }
+        public object?[] Items { get; }
 
         public static void Write(PayloadWriter w, long taskId, long chunkId, IReadOnlyList<byte[]> encodedItems)
         {

@@ -1,3 +1,4 @@
+using System;
 using System.Management.Automation;
 
 namespace ProcCmdlets.Channel.Protocol
@@ -9,13 +10,13 @@ namespace ProcCmdlets.Channel.Protocol
     /// </summary>
     internal sealed class RunScript
     {
-        public RunScript(WorkerSetup setup, string script, string initScript, object[] args, bool hasInput, PSLanguageMode languageMode)
+        public RunScript(WorkerSetup setup, string script, string? initScript, object?[]? args, bool hasInput, PSLanguageMode languageMode)
         {
             LanguageMode = languageMode;
             Setup = setup;
             Script = script;
             InitScript = initScript;
-            Args = args ?? new object[0];
+            Args = args ?? Array.Empty<object?>();
             HasInput = hasInput;
         }
 
@@ -23,9 +24,9 @@ namespace ProcCmdlets.Channel.Protocol
 
         public string Script { get; }
 
-        public string InitScript { get; }
+        public string? InitScript { get; }
 
-        public object[] Args { get; }
+        public object?[] Args { get; }
 
         public bool HasInput { get; }
 
@@ -42,6 +43,6 @@ namespace ProcCmdlets.Channel.Protocol
         }
 
         public static RunScript Read(PayloadReader r) =>
-            new RunScript(WorkerSetup.Read(r), r.ReadString(), r.ReadString(), WorkerSetup.ReadValues(r), r.ReadBool(), (PSLanguageMode)r.ReadByte());
+            new RunScript(WorkerSetup.Read(r), r.ReadRequiredString(), r.ReadString(), WorkerSetup.ReadValues(r), r.ReadBool(), (PSLanguageMode)r.ReadByte());
     }
 }

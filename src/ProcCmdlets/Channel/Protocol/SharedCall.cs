@@ -9,7 +9,7 @@ namespace ProcCmdlets.Channel.Protocol
     /// </summary>
     internal sealed class SharedCall
     {
-        private static readonly object[] NoArgs = new object[0];
+        private static readonly object?[] NoArgs = Array.Empty<object?>();
 
         public long CallId { get; private set; }
 
@@ -21,9 +21,9 @@ namespace ProcCmdlets.Channel.Protocol
 
         public int TimeoutMilliseconds { get; private set; }
 
-        public object[] Args { get; private set; }
+        public object?[] Args { get; private set; } = NoArgs;
 
-        public static void Write(PayloadWriter w, long callId, long objectId, SharedOp op, long caller, int timeoutMilliseconds, object[] args)
+        public static void Write(PayloadWriter w, long callId, long objectId, SharedOp op, long caller, int timeoutMilliseconds, object?[]? args)
         {
             w.WriteVarUInt((ulong)callId);
             w.WriteVarUInt((ulong)objectId);
@@ -33,7 +33,7 @@ namespace ProcCmdlets.Channel.Protocol
             w.WriteVarUInt((ulong)(args?.Length ?? 0));
             if (args != null)
             {
-                foreach (object arg in args)
+                foreach (object? arg in args)
                 {
                     ValueCodec.Write(w, arg);
                 }
@@ -59,7 +59,7 @@ namespace ProcCmdlets.Channel.Protocol
                 throw new System.IO.InvalidDataException("A shared-object call declares more arguments than its frame holds.");
             }
 
-            object[] args = count == 0 ? NoArgs : new object[count];
+            object?[] args = count == 0 ? NoArgs : new object?[count];
             for (int i = 0; i < count; i++)
             {
                 args[i] = ValueCodec.Read(r);

@@ -7,7 +7,7 @@ namespace ProcCmdlets.Channel.Protocol
     /// </summary>
     internal readonly struct SharedReply
     {
-        public SharedReply(long callId, SharedStatus status, object value, string message, long objectId)
+        public SharedReply(long callId, SharedStatus status, object? value, string? message, long objectId)
         {
             CallId = callId;
             Status = status;
@@ -20,13 +20,13 @@ namespace ProcCmdlets.Channel.Protocol
 
         public SharedStatus Status { get; }
 
-        public object Value { get; }
+        public object? Value { get; }
 
-        public string Message { get; }
+        public string? Message { get; }
 
         public long ObjectId { get; }
 
-        public static void Write(PayloadWriter w, long callId, SharedStatus status, object value, string message, long objectId)
+        public static void Write(PayloadWriter w, long callId, SharedStatus status, object? value, string? message, long objectId)
         {
             w.WriteVarUInt((ulong)callId);
             w.WriteByte((byte)status);
@@ -46,8 +46,8 @@ namespace ProcCmdlets.Channel.Protocol
         {
             long callId = (long)r.ReadVarUInt();
             var status = (SharedStatus)r.ReadByte();
-            object value = null;
-            string message = null;
+            object? value = null;
+            string? message = null;
             if (status == SharedStatus.Ok)
             {
                 value = ValueCodec.Read(r);

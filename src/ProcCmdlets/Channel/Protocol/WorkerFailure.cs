@@ -13,13 +13,15 @@ namespace ProcCmdlets.Channel.Protocol
 
         public const string Prefix = "\u0001ProcCmdlets worker failed: ";
 
-        public static string Line(string reason) =>
+        public static string Line(string? reason) =>
             Prefix + (reason ?? string.Empty).Replace('\r', ' ').Replace('\n', ' ');
 
+        /// <summary>Whether <paramref name="line"/> is a failure line; <paramref name="reason"/> is its reason, or empty when it is not one.</summary>
         public static bool TryParse(string line, out string reason)
         {
-            reason = line.StartsWith(Prefix, System.StringComparison.Ordinal) ? line.Substring(Prefix.Length) : null;
-            return reason != null;
+            bool isFailure = line.StartsWith(Prefix, System.StringComparison.Ordinal);
+            reason = isFailure ? line.Substring(Prefix.Length) : string.Empty;
+            return isFailure;
         }
     }
 }

@@ -5,11 +5,11 @@ namespace ProcCmdlets.Channel.Protocol
     /// <summary>What a worker is told to do before it runs scripts: where, with which environment and preferences.</summary>
     internal sealed class WorkerSetup
     {
-        public string WorkingDirectory { get; set; }
+        public string? WorkingDirectory { get; set; }
 
-        public List<KeyValuePair<string, string>> Environment { get; } = new List<KeyValuePair<string, string>>();
+        public List<KeyValuePair<string, string?>> Environment { get; } = new List<KeyValuePair<string, string?>>();
 
-        public List<KeyValuePair<string, object>> Variables { get; } = new List<KeyValuePair<string, object>>();
+        public List<KeyValuePair<string, object?>> Variables { get; } = new List<KeyValuePair<string, object?>>();
 
         public void Write(PayloadWriter w)
         {
@@ -30,14 +30,14 @@ namespace ProcCmdlets.Channel.Protocol
             int count = r.ReadCount();
             for (int i = 0; i < count; i++)
             {
-                setup.Environment.Add(new KeyValuePair<string, string>(r.ReadString(), r.ReadString()));
+                setup.Environment.Add(new KeyValuePair<string, string?>(r.ReadRequiredString(), r.ReadString()));
             }
 
             setup.Variables.AddRange(ReadVariables(r));
             return setup;
         }
 
-        public static void WriteVariables(PayloadWriter w, IReadOnlyCollection<KeyValuePair<string, object>> variables)
+        public static void WriteVariables(PayloadWriter w, IReadOnlyCollection<KeyValuePair<string, object?>> variables)
         {
             w.WriteVarUInt((ulong)variables.Count);
             foreach (var pair in variables)
@@ -47,33 +47,33 @@ namespace ProcCmdlets.Channel.Protocol
             }
         }
 
-        public static List<KeyValuePair<string, object>> ReadVariables(PayloadReader r)
+        public static List<KeyValuePair<string, object?>> ReadVariables(PayloadReader r)
         {
             int count = r.ReadCount();
-            var variables = new List<KeyValuePair<string, object>>(count);
+            var variables = new List<KeyValuePair<string, object?>>(count);
             for (int i = 0; i < count; i++)
             {
-                variables.Add(new KeyValuePair<string, object>(r.ReadString(), ValueCodec.Read(r)));
+                variables.Add(new KeyValuePair<string, object?>(r.ReadRequiredString(), ValueCodec.Read(r)));
             }
 
             return variables;
         }
 
-        public static void WriteValues(PayloadWriter w, IReadOnlyCollection<object> values)
+        public static void WriteValues(PayloadWriter w, IReadOnlyCollection<object?>? values)
         {
             w.WriteVarUInt((ulong)(values?.Count ?? 0));
             if (values != null)
             {
-                foreach (object value in values)
+                foreach (object? value in values)
                 {
                     ValueCodec.Write(w, value);
                 }
             }
         }
 
-        public static object[] ReadValues(PayloadReader r)
+        public static object?[] ReadValues(PayloadReader r)
         {
-            var values = new object[r.ReadCount()];
+            var values = new object?[r.ReadCount()];
             for (int i = 0; i < values.Length; i++)
             {
                 values[i] = ValueCodec.Read(r);
