@@ -120,6 +120,24 @@ Describe 'Invoke-ProcessPoolMap' {
             @($results[2].psobject.Properties.Name) | Should -Be @('N', 'From')
         }
 
+        It 'sends input rows of differing shapes, nested rows and $null properties whole, from the pipeline and from -InputObject' {
+            $items = 1..600 | ForEach-Object {
+                switch ($_ % 4) {
+                    0 { [pscustomobject]@{ N = $_; Name = "n$_"; Missing = $null } }
+                    1 { [pscustomobject]@{ PSTypeName = 'In.Row'; N = $_; Inner = [pscustomobject]@{ Deep = [pscustomobject]@{ V = $_ }; Empty = $null } } }
+                    2 { [pscustomobject]@{ Name = "n$_"; N = $_ } }
+                    3 { [pscustomobject]@{ N = $_ } }
+                }
+            }
+
+            $expected = foreach ($item in $items) { 'Deserialized.' + $item.pstypenames[0] + ' ' + ($item | ConvertTo-Json -Depth 5 -Compress) }
+            $viaList = Invoke-ProcessPoolMap -Pool $script:pool -InputObject $items { $_.pstypenames[0] + ' ' + ($_ | ConvertTo-Json -Depth 5 -Compress) }
+            $viaPipeline = $items | Invoke-ProcessPoolMap -Pool $script:pool { $_.pstypenames[0] + ' ' + ($_ | ConvertTo-Json -Depth 5 -Compress) }
+
+            $viaList | Should -Be $expected
+            $viaPipeline | Should -Be $expected
+        }
+
         It 'takes a single -InputObject as one item' {
             Invoke-ProcessPoolMap -Pool $script:pool -InputObject 'alone' { "got $_" } | Should -Be 'got alone'
         }

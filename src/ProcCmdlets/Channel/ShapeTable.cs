@@ -7,9 +7,11 @@ using ProcCmdlets.Channel.Protocol;
 namespace ProcCmdlets.Channel
 {
     /// <summary>
-    /// The session's side of row shapes from one worker: the shapes it defined, in order. Used only
-    /// on that worker's reader thread, which reads its definitions and its records in the order they
-    /// were sent. A worker's input is not trusted: ids and names are checked as they are read.
+    /// The reading side of row shapes on one channel: the shapes the other side defined, in order.
+    /// The session keeps one per worker, used only on that worker's reader thread, which reads its
+    /// definitions and its records in the order they were sent; a worker keeps one for its input
+    /// items, used only on its main thread, which reads the definitions and the chunks. What comes
+    /// over a channel is not trusted: ids and names are checked as they are read.
     /// </summary>
     internal sealed class ShapeTable
     {
@@ -34,7 +36,7 @@ namespace ProcCmdlets.Channel
             List<Shape> shapes = ShapeDefinitions.Read(r, out int firstId);
             if (firstId != _shapes.Count || _shapes.Count + shapes.Count > ShapeWriter.MaxShapes)
             {
-                throw new InvalidDataException("A worker defined a row shape out of order or past the limit.");
+                throw new InvalidDataException("A row shape was defined out of order or past the limit.");
             }
 
             foreach (Shape shape in shapes)
@@ -74,6 +76,7 @@ namespace ProcCmdlets.Channel
 
             foreach (string name in shape.PropertyNames)
             {
+                r.Charge(ValueDecoder.DecodedPropertyBytes);
                 row.Properties.Add(new PSNoteProperty(name, ValueDecoder.Read(r, depth + 1)), true);
             }
 

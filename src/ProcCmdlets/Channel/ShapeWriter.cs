@@ -6,11 +6,12 @@ using ProcCmdlets.Channel.Protocol;
 namespace ProcCmdlets.Channel
 {
     /// <summary>
-    /// The worker's side of row shapes on one channel: numbers each new shape (type names and
-    /// property names) of the pscustomobjects it sends, and sends its definition before the record
-    /// that first names it. The numbers belong to the channel, so every relay writing on it shares
-    /// one writer; definitions are sent under its lock, so a record that names a shape always
-    /// follows that shape's definition on the channel.
+    /// The sending side of row shapes: numbers each new shape (type names and property names) of
+    /// the pscustomobjects it writes. A worker's writer belongs to its channel (<see cref="For"/>):
+    /// every relay writing on it shares one, and it sends a definition, under its lock, before the
+    /// record that first names it. A pool's writer for input items (<see cref="Unsent"/>) only
+    /// numbers them: items are encoded before the pool knows which worker runs them, so the pool
+    /// sends each worker the definitions it lacks before a chunk (<see cref="WriteDefinitions"/>).
     /// </summary>
     internal sealed class ShapeWriter
     {
@@ -22,13 +23,13 @@ namespace ProcCmdlets.Channel
         [System.ThreadStatic]
         private static ShapeWriter? s_current;
 
-        private readonly FrameWriter _channel;
+        private readonly FrameWriter? _channel;
         private readonly object _lock = new object();
         private readonly Dictionary<string, int> _ids = new Dictionary<string, int>(System.StringComparer.Ordinal);
         private readonly List<Shape> _shapes = new List<Shape>();
         private int _last = -1;
 
-        private ShapeWriter(FrameWriter channel)
+        private ShapeWriter(FrameWriter? channel)
         {
             _channel = channel;
         }
@@ -40,7 +41,36 @@ namespace ProcCmdlets.Channel
             set => s_current = value;
         }
 
+        /// <summary>How many shapes are numbered so far.</summary>
+        public int Count
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return _shapes.Count;
+                }
+            }
+        }
+
         public static ShapeWriter For(FrameWriter channel) => ByChannel.GetValue(channel, c => new ShapeWriter(c));
+
+        /// <summary>A writer that numbers shapes and sends nothing itself.</summary>
+        public static ShapeWriter Unsent() => new ShapeWriter(null);
+
+        /// <summary>Writes the definitions of the shapes numbered from <paramref name="from"/> on (a Shapes payload); returns the count of shapes numbered, or <paramref name="from"/> when none are new.</summary>
+        public int WriteDefinitions(PayloadWriter w, int from)
+        {
+            lock (_lock)
+            {
+                if (from < _shapes.Count)
+                {
+                    ShapeDefinitions.Write(w, from, _shapes.GetRange(from, _shapes.Count - from));
+                }
+
+                return System.Math.Max(from, _shapes.Count);
+            }
+        }
 
         /// <summary>The number of the row's shape (defined on the channel first if it is new), or -1 when the channel has as many as it may.</summary>
         public int IdOf(PSObject row, List<PSPropertyInfo> properties)
@@ -67,9 +97,12 @@ namespace ProcCmdlets.Channel
                     id = _shapes.Count;
                     _shapes.Add(shape);
                     _ids.Add(key, id);
-                    var definition = new PayloadWriter(64 + (16 * properties.Count));
-                    ShapeDefinitions.Write(definition, id, shape);
-                    _channel.Send(FrameKind.Shapes, definition);
+                    if (_channel != null)
+                    {
+                        var definition = new PayloadWriter(64 + (16 * properties.Count));
+                        ShapeDefinitions.Write(definition, id, shape);
+                        _channel.Send(FrameKind.Shapes, definition);
+                    }
                 }
 
                 _last = id;

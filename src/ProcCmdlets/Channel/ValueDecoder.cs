@@ -157,7 +157,7 @@ namespace ProcCmdlets.Channel
         }
 
         /// <summary>What a custom object's property costs beyond its value: the note property, its name and its entry.</summary>
-        private const int DecodedPropertyBytes = 200;
+        internal const int DecodedPropertyBytes = 200;
 
         /// <summary>
         /// At least what decoding a value of a kind allocates before its contents, its slot in an array

@@ -162,6 +162,7 @@ namespace ProcCmdlets.Commands
             }
 
             _jobEncoder.Reset();
+            ShapeWriter.Current = _pool.Core.InputShapes;
             try
             {
                 ValueCodec.Write(_jobEncoder, item);
@@ -170,6 +171,10 @@ namespace ProcCmdlets.Commands
             {
                 WriteError(Errors.NotCarried(e, ErrorCategory.InvalidData, item));
                 return;
+            }
+            finally
+            {
+                ShapeWriter.Current = null;
             }
 
             _jobItems.Add(new KeyValuePair<object, byte[]>(item, _jobEncoder.ToArray()));
