@@ -1,5 +1,7 @@
 using System;
+using System.Collections;
 using System.Collections.Generic;
+using System.Collections.Specialized;
 using System.IO;
 using System.Management.Automation;
 using ProcCmdlets.Channel.Protocol;
@@ -58,14 +60,7 @@ namespace ProcCmdlets.Channel
         /// <exception cref="InvalidDataException">The shape is unknown here, or a value is malformed.</exception>
         public static PSObject ReadRow(PayloadReader r, int depth)
         {
-            int id = r.ReadCount();
-            ShapeTable? table = s_current;
-            if (table == null || id >= table._shapes.Count)
-            {
-                throw new InvalidDataException("A row names a shape its channel has not defined.");
-            }
-
-            Shape shape = table._shapes[id];
+            Shape shape = ReadShape(r);
             var row = new PSObject();
             row.TypeNames.Clear();
             // The table holds only shapes it made ForReading.
@@ -76,11 +71,43 @@ namespace ProcCmdlets.Channel
 
             foreach (string name in shape.PropertyNames)
             {
-                r.Charge(ValueDecoder.DecodedPropertyBytes);
                 row.Properties.Add(new PSNoteProperty(name, ValueDecoder.Read(r, depth + 1)), true);
             }
 
             return row;
+        }
+
+        /// <summary>
+        /// Reads a hashtable or ordered dictionary of a defined shape (after its tag): its values, in
+        /// the order of the shape's names, which are its keys. Its keys ignore case, as a dictionary
+        /// sent with its keys does.
+        /// </summary>
+        /// <exception cref="InvalidDataException">The shape is unknown here, or a value is malformed.</exception>
+        public static IDictionary ReadDictionary(PayloadReader r, int depth, bool ordered)
+        {
+            Shape shape = ReadShape(r);
+            string[] names = shape.PropertyNames;
+            IDictionary table = ordered
+                ? new OrderedDictionary(names.Length, StringComparer.OrdinalIgnoreCase)
+                : (IDictionary)new Hashtable(names.Length, StringComparer.OrdinalIgnoreCase);
+            foreach (string name in names)
+            {
+                table[name] = ValueDecoder.Read(r, depth + 1);
+            }
+
+            return table;
+        }
+
+        private static Shape ReadShape(PayloadReader r)
+        {
+            int id = r.ReadCount();
+            ShapeTable? table = s_current;
+            if (table == null || id >= table._shapes.Count)
+            {
+                throw new InvalidDataException("A value names a shape its channel has not defined.");
+            }
+
+            return table._shapes[id];
         }
     }
 }

@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Management.Automation;
 using System.Runtime.CompilerServices;
 using ProcCmdlets.Channel.Protocol;
 
@@ -72,34 +71,38 @@ namespace ProcCmdlets.Channel
             }
         }
 
-        /// <summary>The number of the row's shape (defined on the channel first if it is new), or -1 when the channel has as many as it may.</summary>
-        public int IdOf(PSObject row, List<PSPropertyInfo> properties)
+        /// <summary>
+        /// The number of the shape of a row (its type names and property names) or a dictionary (no
+        /// type names, its keys), defined first if it is new; -1 when the writer has as many as it
+        /// may, or when two names differ only in case (the reader's dictionaries and rows ignore
+        /// case, so such a value goes with its names, as before).
+        /// </summary>
+        public int IdOf(IList<string> typeNames, List<string> names)
         {
-            var typeNames = row.TypeNames;
             lock (_lock)
             {
-                if (_last >= 0 && Matches(_shapes[_last], typeNames, properties))
+                if (_last >= 0 && Matches(_shapes[_last], typeNames, names))
                 {
                     return _last;
                 }
 
-                string key = string.Join("\u0001", typeNames) + "\u0000" + string.Join("\u0001", Names(properties));
+                string key = string.Join("\u0001", typeNames) + "\u0000" + string.Join("\u0001", names);
                 if (!_ids.TryGetValue(key, out int id))
                 {
-                    if (_shapes.Count >= MaxShapes)
+                    if (_shapes.Count >= MaxShapes || HasCaseTwins(names))
                     {
                         return -1;
                     }
 
-                    var names = new string[typeNames.Count];
-                    typeNames.CopyTo(names, 0);
-                    var shape = new Shape(names, Names(properties));
+                    var typeArray = new string[typeNames.Count];
+                    typeNames.CopyTo(typeArray, 0);
+                    var shape = new Shape(typeArray, names.ToArray());
                     id = _shapes.Count;
                     _shapes.Add(shape);
                     _ids.Add(key, id);
                     if (_channel != null)
                     {
-                        var definition = new PayloadWriter(64 + (16 * properties.Count));
+                        var definition = new PayloadWriter(64 + (16 * names.Count));
                         ShapeDefinitions.Write(definition, id, shape);
                         _channel.Send(FrameKind.Shapes, definition);
                     }
@@ -110,27 +113,30 @@ namespace ProcCmdlets.Channel
             }
         }
 
-        private static string[] Names(List<PSPropertyInfo> properties)
+        private static bool HasCaseTwins(List<string> names)
         {
-            var names = new string[properties.Count];
-            for (int i = 0; i < names.Length; i++)
+            var seen = new HashSet<string>(System.StringComparer.OrdinalIgnoreCase);
+            foreach (string name in names)
             {
-                names[i] = properties[i].Name;
+                if (!seen.Add(name))
+                {
+                    return true;
+                }
             }
 
-            return names;
+            return false;
         }
 
-        private static bool Matches(Shape shape, System.Collections.ObjectModel.Collection<string> typeNames, List<PSPropertyInfo> properties)
+        private static bool Matches(Shape shape, IList<string> typeNames, List<string> names)
         {
-            if (shape.PropertyNames.Length != properties.Count || shape.TypeNames.Length != typeNames.Count)
+            if (shape.PropertyNames.Length != names.Count || shape.TypeNames.Length != typeNames.Count)
             {
                 return false;
             }
 
-            for (int i = 0; i < properties.Count; i++)
+            for (int i = 0; i < names.Count; i++)
             {
-                if (!string.Equals(shape.PropertyNames[i], properties[i].Name, System.StringComparison.Ordinal))
+                if (!string.Equals(shape.PropertyNames[i], names[i], System.StringComparison.Ordinal))
                 {
                     return false;
                 }

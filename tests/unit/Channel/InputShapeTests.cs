@@ -102,6 +102,37 @@ namespace ProcCmdlets.Tests.Channel
         }
 
         [Fact]
+        public void AChunkOfManyShapedRowsReadsWithinTheDecodeBudget()
+        {
+            // A chunk's items are read from one payload, which shaped rows make small for their values.
+            var items = Items("1..300 | ForEach-Object { [pscustomobject]@{ A = $null; B = $null; C = $null; D = $null; E = $null } }");
+            var shapes = ShapeWriter.Unsent();
+            var chunk = new PayloadWriter();
+            foreach (byte[] item in items.Select(i => Encode(shapes, i)))
+            {
+                chunk.WriteRaw(item);
+            }
+
+            var table = new ShapeTable();
+            Define(table, shapes, 0);
+            var r = new PayloadReader(chunk.ToArray());
+            ShapeTable.Current = table;
+            try
+            {
+                for (int i = 0; i < items.Count; i++)
+                {
+                    Assert.IsType<PSObject>(ValueCodec.Read(r));
+                }
+            }
+            finally
+            {
+                ShapeTable.Current = null;
+            }
+
+            Assert.True(r.AtEnd);
+        }
+
+        [Fact]
         public void AWorkerIsSentOnlyTheShapesItLacks()
         {
             var shapes = ShapeWriter.Unsent();
