@@ -26,7 +26,14 @@ namespace ProcCmdlets.Channel
         private readonly object _lock = new object();
         private readonly Dictionary<string, int> _ids = new Dictionary<string, int>(System.StringComparer.Ordinal);
         private readonly List<Shape> _shapes = new List<Shape>();
-        private int _last = -1;
+
+        /// <summary>
+        /// The shape named last and its number, read without the lock: most values are of the shape
+        /// before them, and a pool's writer is also read by the threads that dispatch chunks.
+        /// </summary>
+        private volatile System.Tuple<Shape, int>? _last;
+
+        private volatile int _count;
 
         private ShapeWriter(FrameWriter? channel)
         {
@@ -41,16 +48,7 @@ namespace ProcCmdlets.Channel
         }
 
         /// <summary>How many shapes are numbered so far.</summary>
-        public int Count
-        {
-            get
-            {
-                lock (_lock)
-                {
-                    return _shapes.Count;
-                }
-            }
-        }
+        public int Count => _count;
 
         public static ShapeWriter For(FrameWriter channel) => ByChannel.GetValue(channel, c => new ShapeWriter(c));
 
@@ -79,12 +77,14 @@ namespace ProcCmdlets.Channel
         /// </summary>
         public int IdOf(IList<string> typeNames, List<string> names)
         {
+            System.Tuple<Shape, int>? last = _last;
+            if (last != null && Matches(last.Item1, typeNames, names))
+            {
+                return last.Item2;
+            }
+
             lock (_lock)
             {
-                if (_last >= 0 && Matches(_shapes[_last], typeNames, names))
-                {
-                    return _last;
-                }
 
                 string key = string.Join("\u0001", typeNames) + "\u0000" + string.Join("\u0001", names);
                 if (!_ids.TryGetValue(key, out int id))
@@ -100,6 +100,7 @@ namespace ProcCmdlets.Channel
                     id = _shapes.Count;
                     _shapes.Add(shape);
                     _ids.Add(key, id);
+                    _count = _shapes.Count;
                     if (_channel != null)
                     {
                         var definition = new PayloadWriter(64 + (16 * names.Count));
@@ -108,7 +109,7 @@ namespace ProcCmdlets.Channel
                     }
                 }
 
-                _last = id;
+                _last = System.Tuple.Create(_shapes[id], id);
                 return id;
             }
         }
