@@ -120,6 +120,56 @@ Describe 'Invoke-ProcessPoolMap' {
             @($results[2].psobject.Properties.Name) | Should -Be @('N', 'From')
         }
 
+        It 'sends input rows of differing shapes, nested rows and $null properties whole, from the pipeline and from -InputObject' {
+            $items = 1..600 | ForEach-Object {
+                switch ($_ % 4) {
+                    0 { [pscustomobject]@{ N = $_; Name = "n$_"; Missing = $null } }
+                    1 { [pscustomobject]@{ PSTypeName = 'In.Row'; N = $_; Inner = [pscustomobject]@{ Deep = [pscustomobject]@{ V = $_ }; Empty = $null } } }
+                    2 { [pscustomobject]@{ Name = "n$_"; N = $_ } }
+                    3 { [pscustomobject]@{ N = $_ } }
+                }
+            }
+
+            $expected = foreach ($item in $items) { 'Deserialized.' + $item.pstypenames[0] + ' ' + ($item | ConvertTo-Json -Depth 5 -Compress) }
+            $viaList = Invoke-ProcessPoolMap -Pool $script:pool -InputObject $items { $_.pstypenames[0] + ' ' + ($_ | ConvertTo-Json -Depth 5 -Compress) }
+            $viaPipeline = $items | Invoke-ProcessPoolMap -Pool $script:pool { $_.pstypenames[0] + ' ' + ($_ | ConvertTo-Json -Depth 5 -Compress) }
+
+            $viaList | Should -Be $expected
+            $viaPipeline | Should -Be $expected
+        }
+
+        It 'sends hashtables and ordered dictionaries of repeated keys both ways, keeping the order of ordered keys and ignoring case' {
+            $items = 1..400 | ForEach-Object {
+                if ($_ % 2) { @{ N = $_; Name = "n$_"; Nested = @{ Inner = $_ }; Missing = $null } }
+                else { [ordered]@{ Z = $_; A = "a$_"; M = [ordered]@{ Second = 2; First = 1 } } }
+            }
+
+            $results = Invoke-ProcessPoolMap -Pool $script:pool -InputObject $items {
+                $keys = @($_.Keys) -join ','
+                if ($_ -is [System.Collections.Specialized.OrderedDictionary]) {
+                    [ordered]@{ Names = $keys; Inner = @($_.m.Keys) -join ','; z = $_.z; Back = [ordered]@{ Y = 1; X = $_.Z } }
+                }
+                else {
+                    @{ Names = (@($_.Keys) | Sort-Object) -join ','; Inner = $_.nested.inner; n = $_.N; Null = $null -eq $_.Missing -and $_.ContainsKey('MISSING') }
+                }
+            }
+
+            $results.Count | Should -Be 400
+            $results[0] | Should -BeOfType [hashtable]
+            $results[0].Keys.Count | Should -Be 4
+            $results[0].names | Should -Be 'Missing,N,Name,Nested'
+            $results[0].INNER | Should -Be 1
+            $results[0].N | Should -Be 1
+            $results[0].Null | Should -BeTrue
+            $results[1] | Should -BeOfType [System.Collections.Specialized.OrderedDictionary]
+            @($results[1].Keys) | Should -Be @('Names', 'Inner', 'z', 'Back')
+            $results[1].NAMES | Should -Be 'Z,A,M'
+            $results[1].Inner | Should -Be 'Second,First'
+            @($results[1].Back.Keys) | Should -Be @('Y', 'X')
+            $results[399].Back.x | Should -Be 400
+            $results.Where({ $_.Contains('n') }).n | Should -Be (1..400).Where({ $_ % 2 })
+        }
+
         It 'takes a single -InputObject as one item' {
             Invoke-ProcessPoolMap -Pool $script:pool -InputObject 'alone' { "got $_" } | Should -Be 'got alone'
         }

@@ -21,6 +21,9 @@ namespace ProcCmdlets.Channel
         // Session to worker: the session's functions and modules (docs/protocol.md).
         DefineCode = 12,
 
+        // Session to worker: shapes of the input items' rows (docs/protocol.md, "Row shapes").
+        InputShapes = 13,
+
         // Session to worker: shared objects (docs/protocol.md, "Shared objects").
         SharedReply = 16,
         SharedRevoke = 17,

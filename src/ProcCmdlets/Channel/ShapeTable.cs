@@ -1,5 +1,7 @@
 using System;
+using System.Collections;
 using System.Collections.Generic;
+using System.Collections.Specialized;
 using System.IO;
 using System.Management.Automation;
 using ProcCmdlets.Channel.Protocol;
@@ -7,9 +9,11 @@ using ProcCmdlets.Channel.Protocol;
 namespace ProcCmdlets.Channel
 {
     /// <summary>
-    /// The session's side of row shapes from one worker: the shapes it defined, in order. Used only
-    /// on that worker's reader thread, which reads its definitions and its records in the order they
-    /// were sent. A worker's input is not trusted: ids and names are checked as they are read.
+    /// The reading side of row shapes on one channel: the shapes the other side defined, in order.
+    /// The session keeps one per worker, used only on that worker's reader thread, which reads its
+    /// definitions and its records in the order they were sent; a worker keeps one for its input
+    /// items, used only on its main thread, which reads the definitions and the chunks. What comes
+    /// over a channel is not trusted: ids and names are checked as they are read.
     /// </summary>
     internal sealed class ShapeTable
     {
@@ -34,7 +38,7 @@ namespace ProcCmdlets.Channel
             List<Shape> shapes = ShapeDefinitions.Read(r, out int firstId);
             if (firstId != _shapes.Count || _shapes.Count + shapes.Count > ShapeWriter.MaxShapes)
             {
-                throw new InvalidDataException("A worker defined a row shape out of order or past the limit.");
+                throw new InvalidDataException("A row shape was defined out of order or past the limit.");
             }
 
             foreach (Shape shape in shapes)
@@ -56,14 +60,7 @@ namespace ProcCmdlets.Channel
         /// <exception cref="InvalidDataException">The shape is unknown here, or a value is malformed.</exception>
         public static PSObject ReadRow(PayloadReader r, int depth)
         {
-            int id = r.ReadCount();
-            ShapeTable? table = s_current;
-            if (table == null || id >= table._shapes.Count)
-            {
-                throw new InvalidDataException("A row names a shape its channel has not defined.");
-            }
-
-            Shape shape = table._shapes[id];
+            Shape shape = ReadShape(r);
             var row = new PSObject();
             row.TypeNames.Clear();
             // The table holds only shapes it made ForReading.
@@ -78,6 +75,39 @@ namespace ProcCmdlets.Channel
             }
 
             return row;
+        }
+
+        /// <summary>
+        /// Reads a hashtable or ordered dictionary of a defined shape (after its tag): its values, in
+        /// the order of the shape's names, which are its keys. Its keys ignore case, as a dictionary
+        /// sent with its keys does.
+        /// </summary>
+        /// <exception cref="InvalidDataException">The shape is unknown here, or a value is malformed.</exception>
+        public static IDictionary ReadDictionary(PayloadReader r, int depth, bool ordered)
+        {
+            Shape shape = ReadShape(r);
+            string[] names = shape.PropertyNames;
+            IDictionary table = ordered
+                ? new OrderedDictionary(names.Length, StringComparer.OrdinalIgnoreCase)
+                : (IDictionary)new Hashtable(names.Length, StringComparer.OrdinalIgnoreCase);
+            foreach (string name in names)
+            {
+                table[name] = ValueDecoder.Read(r, depth + 1);
+            }
+
+            return table;
+        }
+
+        private static Shape ReadShape(PayloadReader r)
+        {
+            int id = r.ReadCount();
+            ShapeTable? table = s_current;
+            if (table == null || id >= table._shapes.Count)
+            {
+                throw new InvalidDataException("A value names a shape its channel has not defined.");
+            }
+
+            return table._shapes[id];
         }
     }
 }

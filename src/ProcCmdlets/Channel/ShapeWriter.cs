@@ -1,16 +1,16 @@
 using System.Collections.Generic;
-using System.Management.Automation;
 using System.Runtime.CompilerServices;
 using ProcCmdlets.Channel.Protocol;
 
 namespace ProcCmdlets.Channel
 {
     /// <summary>
-    /// The worker's side of row shapes on one channel: numbers each new shape (type names and
-    /// property names) of the pscustomobjects it sends, and sends its definition before the record
-    /// that first names it. The numbers belong to the channel, so every relay writing on it shares
-    /// one writer; definitions are sent under its lock, so a record that names a shape always
-    /// follows that shape's definition on the channel.
+    /// The sending side of row shapes: numbers each new shape (type names and property names) of
+    /// the pscustomobjects it writes. A worker's writer belongs to its channel (<see cref="For"/>):
+    /// every relay writing on it shares one, and it sends a definition, under its lock, before the
+    /// record that first names it. A pool's writer for input items (<see cref="Unsent"/>) only
+    /// numbers them: items are encoded before the pool knows which worker runs them, so the pool
+    /// sends each worker the definitions it lacks before a chunk (<see cref="WriteDefinitions"/>).
     /// </summary>
     internal sealed class ShapeWriter
     {
@@ -22,13 +22,20 @@ namespace ProcCmdlets.Channel
         [System.ThreadStatic]
         private static ShapeWriter? s_current;
 
-        private readonly FrameWriter _channel;
+        private readonly FrameWriter? _channel;
         private readonly object _lock = new object();
         private readonly Dictionary<string, int> _ids = new Dictionary<string, int>(System.StringComparer.Ordinal);
         private readonly List<Shape> _shapes = new List<Shape>();
-        private int _last = -1;
 
-        private ShapeWriter(FrameWriter channel)
+        /// <summary>
+        /// The shape named last and its number, read without the lock: most values are of the shape
+        /// before them, and a pool's writer is also read by the threads that dispatch chunks.
+        /// </summary>
+        private volatile System.Tuple<Shape, int>? _last;
+
+        private volatile int _count;
+
+        private ShapeWriter(FrameWriter? channel)
         {
             _channel = channel;
         }
@@ -40,64 +47,97 @@ namespace ProcCmdlets.Channel
             set => s_current = value;
         }
 
+        /// <summary>How many shapes are numbered so far.</summary>
+        public int Count => _count;
+
         public static ShapeWriter For(FrameWriter channel) => ByChannel.GetValue(channel, c => new ShapeWriter(c));
 
-        /// <summary>The number of the row's shape (defined on the channel first if it is new), or -1 when the channel has as many as it may.</summary>
-        public int IdOf(PSObject row, List<PSPropertyInfo> properties)
+        /// <summary>A writer that numbers shapes and sends nothing itself.</summary>
+        public static ShapeWriter Unsent() => new ShapeWriter(null);
+
+        /// <summary>Writes the definitions of the shapes numbered from <paramref name="from"/> on (a Shapes payload); returns the count of shapes numbered, or <paramref name="from"/> when none are new.</summary>
+        public int WriteDefinitions(PayloadWriter w, int from)
         {
-            var typeNames = row.TypeNames;
             lock (_lock)
             {
-                if (_last >= 0 && Matches(_shapes[_last], typeNames, properties))
+                if (from < _shapes.Count)
                 {
-                    return _last;
+                    ShapeDefinitions.Write(w, from, _shapes.GetRange(from, _shapes.Count - from));
                 }
 
-                string key = string.Join("\u0001", typeNames) + "\u0000" + string.Join("\u0001", Names(properties));
+                return System.Math.Max(from, _shapes.Count);
+            }
+        }
+
+        /// <summary>
+        /// The number of the shape of a row (its type names and property names) or a dictionary (no
+        /// type names, its keys), defined first if it is new; -1 when the writer has as many as it
+        /// may, or when two names differ only in case (the reader's dictionaries and rows ignore
+        /// case, so such a value goes with its names, as before).
+        /// </summary>
+        public int IdOf(IList<string> typeNames, List<string> names)
+        {
+            System.Tuple<Shape, int>? last = _last;
+            if (last != null && Matches(last.Item1, typeNames, names))
+            {
+                return last.Item2;
+            }
+
+            lock (_lock)
+            {
+
+                string key = string.Join("\u0001", typeNames) + "\u0000" + string.Join("\u0001", names);
                 if (!_ids.TryGetValue(key, out int id))
                 {
-                    if (_shapes.Count >= MaxShapes)
+                    if (_shapes.Count >= MaxShapes || HasCaseTwins(names))
                     {
                         return -1;
                     }
 
-                    var names = new string[typeNames.Count];
-                    typeNames.CopyTo(names, 0);
-                    var shape = new Shape(names, Names(properties));
+                    var typeArray = new string[typeNames.Count];
+                    typeNames.CopyTo(typeArray, 0);
+                    var shape = new Shape(typeArray, names.ToArray());
                     id = _shapes.Count;
                     _shapes.Add(shape);
                     _ids.Add(key, id);
-                    var definition = new PayloadWriter(64 + (16 * properties.Count));
-                    ShapeDefinitions.Write(definition, id, shape);
-                    _channel.Send(FrameKind.Shapes, definition);
+                    _count = _shapes.Count;
+                    if (_channel != null)
+                    {
+                        var definition = new PayloadWriter(64 + (16 * names.Count));
+                        ShapeDefinitions.Write(definition, id, shape);
+                        _channel.Send(FrameKind.Shapes, definition);
+                    }
                 }
 
-                _last = id;
+                _last = System.Tuple.Create(_shapes[id], id);
                 return id;
             }
         }
 
-        private static string[] Names(List<PSPropertyInfo> properties)
+        private static bool HasCaseTwins(List<string> names)
         {
-            var names = new string[properties.Count];
-            for (int i = 0; i < names.Length; i++)
+            var seen = new HashSet<string>(System.StringComparer.OrdinalIgnoreCase);
+            foreach (string name in names)
             {
-                names[i] = properties[i].Name;
+                if (!seen.Add(name))
+                {
+                    return true;
+                }
             }
 
-            return names;
+            return false;
         }
 
-        private static bool Matches(Shape shape, System.Collections.ObjectModel.Collection<string> typeNames, List<PSPropertyInfo> properties)
+        private static bool Matches(Shape shape, IList<string> typeNames, List<string> names)
         {
-            if (shape.PropertyNames.Length != properties.Count || shape.TypeNames.Length != typeNames.Count)
+            if (shape.PropertyNames.Length != names.Count || shape.TypeNames.Length != typeNames.Count)
             {
                 return false;
             }
 
-            for (int i = 0; i < properties.Count; i++)
+            for (int i = 0; i < names.Count; i++)
             {
-                if (!string.Equals(shape.PropertyNames[i], properties[i].Name, System.StringComparison.Ordinal))
+                if (!string.Equals(shape.PropertyNames[i], names[i], System.StringComparison.Ordinal))
                 {
                     return false;
                 }

@@ -1,6 +1,5 @@
 using System;
 using System.Collections;
-using System.Collections.Generic;
 using System.Collections.Specialized;
 using System.IO;
 using System.Management.Automation;
@@ -54,12 +53,15 @@ namespace ProcCmdlets.Channel
             Utf16String = 26,
             SharedObject = 27,
             Shaped = 28,
+            ShapedHashtable = 29,
+            ShapedOrdered = 30,
         }
 
         /// <summary>Writes <paramref name="value"/>, null included; a value neither form can carry throws <see cref="ValueNotCarriedException"/>.</summary>
         public static void Write(PayloadWriter writer, object? value) => Write(writer, value, 0);
 
-        private static void Write(PayloadWriter w, object? value, int depth)
+        /// <summary>Writes a value nested <paramref name="depth"/> deep in the one being written.</summary>
+        internal static void Write(PayloadWriter w, object? value, int depth)
         {
             PSObject? wrapper = value as PSObject;
             object? raw = wrapper != null ? wrapper.BaseObject : value;
@@ -229,74 +231,23 @@ namespace ProcCmdlets.Channel
 
             if (raw is Hashtable table && raw.GetType() == typeof(Hashtable))
             {
-                w.WriteByte((byte)Tag.Hashtable);
-                WriteEntries(w, table, depth);
+                RowWriter.WriteDictionary(w, table, false, depth);
                 return true;
             }
 
             if (raw is OrderedDictionary ordered)
             {
-                w.WriteByte((byte)Tag.Ordered);
-                WriteEntries(w, ordered, depth);
+                RowWriter.WriteDictionary(w, ordered, true, depth);
                 return true;
             }
 
-            if (raw is PSCustomObject && wrapper != null && TryGetNoteProperties(wrapper, out var properties))
+            if (raw is PSCustomObject && wrapper != null && RowWriter.TryGetNoteProperties(wrapper, out var properties))
             {
-                WriteCustomObject(w, wrapper, properties, depth);
+                RowWriter.WriteCustomObject(w, wrapper, properties, depth);
                 return true;
             }
 
             return false;
-        }
-
-        /// <summary>A pscustomobject of note properties: as a row of its shape where the channel has one, else with its names.</summary>
-        private static void WriteCustomObject(PayloadWriter w, PSObject wrapper, List<PSPropertyInfo> properties, int depth)
-        {
-            int shape = ShapeWriter.Current?.IdOf(wrapper, properties) ?? -1;
-            if (shape >= 0)
-            {
-                w.WriteByte((byte)Tag.Shaped);
-                w.WriteVarUInt((ulong)shape);
-                foreach (PSPropertyInfo property in properties)
-                {
-                    Write(w, property.Value, depth + 1);
-                }
-
-                return;
-            }
-
-            w.WriteByte((byte)Tag.CustomObject);
-            var names = wrapper.TypeNames;
-            w.WriteVarUInt((ulong)names.Count);
-            foreach (string name in names)
-            {
-                w.WriteString(name);
-            }
-
-            w.WriteVarUInt((ulong)properties.Count);
-            foreach (PSPropertyInfo property in properties)
-            {
-                w.WriteString(property.Name);
-                Write(w, property.Value, depth + 1);
-            }
-        }
-
-        /// <summary>The object's properties, read once, if all of them are note properties.</summary>
-        private static bool TryGetNoteProperties(PSObject wrapper, out List<PSPropertyInfo> properties)
-        {
-            properties = new List<PSPropertyInfo>(8);
-            return NoteProperties.TryGet(wrapper, properties);
-        }
-
-        private static void WriteEntries(PayloadWriter w, IDictionary dictionary, int depth)
-        {
-            w.WriteVarUInt((ulong)dictionary.Count);
-            foreach (DictionaryEntry entry in dictionary)
-            {
-                Write(w, entry.Key, depth + 1);
-                Write(w, entry.Value, depth + 1);
-            }
         }
 
         private static void WriteClixml(PayloadWriter w, object value)

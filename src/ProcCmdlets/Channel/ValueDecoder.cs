@@ -41,6 +41,8 @@ namespace ProcCmdlets.Channel
                 case ValueCodec.Tag.Ordered: return ReadEntries(r, new OrderedDictionary(StringComparer.OrdinalIgnoreCase), r.ReadCount(), depth);
                 case ValueCodec.Tag.CustomObject: return ReadCustomObject(r, depth);
                 case ValueCodec.Tag.Shaped: return ShapeTable.ReadRow(r, depth);
+                case ValueCodec.Tag.ShapedHashtable: return ShapeTable.ReadDictionary(r, depth, false);
+                case ValueCodec.Tag.ShapedOrdered: return ShapeTable.ReadDictionary(r, depth, true);
                 case ValueCodec.Tag.Clixml: return ReadClixml(r);
                 case ValueCodec.Tag.SharedObject:
                     return r.SharedObjects?.Resolve(SharedHandle.Read(r))
@@ -169,8 +171,10 @@ namespace ProcCmdlets.Channel
         {
             switch (tag)
             {
-                case ValueCodec.Tag.Hashtable: return 200;
-                case ValueCodec.Tag.Ordered: return 256;
+                case ValueCodec.Tag.Hashtable:
+                case ValueCodec.Tag.ShapedHashtable: return 200;
+                case ValueCodec.Tag.Ordered:
+                case ValueCodec.Tag.ShapedOrdered: return 256;
                 case ValueCodec.Tag.CustomObject: return 1400;
                 case ValueCodec.Tag.Clixml: return 1024;
                 default: return 40;

@@ -180,6 +180,7 @@ namespace ProcCmdlets.Commands
 
             // Without a driver, BeginProcessing made the job's collections.
             _jobEncoder!.Reset();
+            ShapeWriter.Current = _pool!.Core.InputShapes;
             try
             {
                 ValueCodec.Write(_jobEncoder, item);
@@ -188,6 +189,10 @@ namespace ProcCmdlets.Commands
             {
                 WriteError(Errors.NotCarried(e, ErrorCategory.InvalidData, item));
                 return;
+            }
+            finally
+            {
+                ShapeWriter.Current = null;
             }
 
             _jobItems!.Add(new KeyValuePair<object?, byte[]>(item, _jobEncoder.ToArray()));

@@ -156,6 +156,7 @@ namespace ProcCmdlets.Commands
         private byte[]? Encode(object? item)
         {
             _encoder.Reset();
+            ShapeWriter.Current = _pool.InputShapes;
             try
             {
                 ValueCodec.Write(_encoder, item);
@@ -164,6 +165,10 @@ namespace ProcCmdlets.Commands
             {
                 _cmdlet.WriteError(Errors.NotCarried(e, ErrorCategory.InvalidData, item));
                 return null;
+            }
+            finally
+            {
+                ShapeWriter.Current = null;
             }
 
             return _encoder.ToArray();

@@ -54,6 +54,9 @@ namespace ProcCmdlets.Pools
         /// <summary>The row shapes it defined; only its reader thread uses them.</summary>
         public ShapeTable Shapes { get; } = new ShapeTable();
 
+        /// <summary>How many of the pool's input shapes (<see cref="WorkerPool.InputShapes"/>) it has been sent; changed under the pool's lock.</summary>
+        public int InputShapesSent { get; set; }
+
         /// <summary>The chunk the reader thread last looked up; only that thread uses it.</summary>
         public Chunk? LastSeen { get; set; }
 

@@ -48,6 +48,9 @@ namespace ProcCmdlets.Pools
 
         public List<PoolWorker> Workers { get; } = new List<PoolWorker>();
 
+        /// <summary>The shapes of the rows among maps' input items, numbered for the whole pool as items are encoded; each worker is sent those it lacks before a chunk.</summary>
+        public Channel.ShapeWriter InputShapes { get; } = Channel.ShapeWriter.Unsent();
+
         public List<PoolResult> Results { get; } = new List<PoolResult>();
 
         public string Name { get; }
@@ -143,7 +146,7 @@ namespace ProcCmdlets.Pools
         {
             if (State != PoolState.Terminated)
             {
-                ChunkScheduler.Assign(Workers, Results, MaxTasksPerWorker, () => ++_chunkId, DateTime.UtcNow, effects);
+                ChunkScheduler.Assign(Workers, Results, MaxTasksPerWorker, () => ++_chunkId, DateTime.UtcNow, effects, InputShapes);
             }
         }
 

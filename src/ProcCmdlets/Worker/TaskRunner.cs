@@ -105,7 +105,24 @@ namespace ProcCmdlets.Worker
             return _relay.ChunkId == chunkId;
         }
 
-        /// <summary>Runs a chunk, and the task's chunks that follow it at once; returns an exit code when the worker should end.</summary>
+        /// <summary>The shapes of the rows among the items the session sends; only the main thread, which reads the chunks, uses them.</summary>
+        public ShapeTable InputShapes { get; } = new ShapeTable();
+
+        /// <summary>Reads a RunChunk frame, whose items may name the shapes of <see cref="InputShapes"/>.</summary>
+        public RunChunk ReadChunk(PayloadReader r)
+        {
+            ShapeTable.Current = InputShapes;
+            try
+            {
+                return RunChunk.Read(r);
+            }
+            finally
+            {
+                ShapeTable.Current = null;
+            }
+        }
+
+                /// <summary>Runs a chunk, and the task's chunks that follow it at once; returns an exit code when the worker should end.</summary>
         public int? Run(RunChunk chunk)
         {
             if (!_tasks.TryGetValue(chunk.TaskId, out DefinedTask task))
@@ -201,13 +218,20 @@ namespace ProcCmdlets.Worker
                 }
 
                 Frame next = taken.Value;
+                if (next.Kind == FrameKind.InputShapes)
+                {
+                    // The shapes of the items of a chunk that follows.
+                    InputShapes.Define(next.Reader());
+                    continue;
+                }
+
                 if (next.Kind != FrameKind.RunChunk)
                 {
                     _deferred = next;
                     return false;
                 }
 
-                RunChunk chunk = RunChunk.Read(next.Reader(_session.Shared));
+                RunChunk chunk = ReadChunk(next.Reader(_session.Shared));
                 if (chunk.TaskId != taskId)
                 {
                     _deferred = next;

@@ -192,7 +192,10 @@ namespace ProcCmdlets.Worker
                     _tasks.Define(DefineTask.Read(r));
                     return null;
                 case FrameKind.RunChunk:
-                    return _tasks.Run(RunChunk.Read(r));
+                    return _tasks.Run(_tasks.ReadChunk(r));
+                case FrameKind.InputShapes:
+                    _tasks.InputShapes.Define(r);
+                    return null;
                 case FrameKind.DefineCode:
                     DefineCode code = DefineCode.Read(r);
                     UseLanguageMode(code.LanguageMode);

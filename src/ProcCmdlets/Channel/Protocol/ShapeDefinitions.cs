@@ -4,15 +4,26 @@ using System.IO;
 namespace ProcCmdlets.Channel.Protocol
 {
     /// <summary>
-    /// Worker to session: shapes of rows the worker is about to send, numbered on from those it sent
-    /// before on this channel. Sent before the first record that names one of them.
+    /// Shapes of rows about to be sent, numbered on from those sent before on this channel: worker to
+    /// session (Shapes) before the first record that names one of them, session to worker
+    /// (InputShapes) before the first chunk whose items name one of them.
     /// </summary>
     internal static class ShapeDefinitions
     {
-        public static void Write(PayloadWriter w, int firstId, Shape shape)
+        public static void Write(PayloadWriter w, int firstId, Shape shape) => Write(w, firstId, new[] { shape });
+
+        public static void Write(PayloadWriter w, int firstId, IReadOnlyList<Shape> shapes)
         {
             w.WriteVarUInt((ulong)firstId);
-            w.WriteVarUInt(1);
+            w.WriteVarUInt((ulong)shapes.Count);
+            foreach (Shape shape in shapes)
+            {
+                WriteOne(w, shape);
+            }
+        }
+
+        private static void WriteOne(PayloadWriter w, Shape shape)
+        {
             w.WriteVarUInt((ulong)shape.TypeNames.Length);
             foreach (string name in shape.TypeNames)
             {
