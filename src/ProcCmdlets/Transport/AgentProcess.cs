@@ -3,7 +3,7 @@ using System.IO;
 
 namespace ProcCmdlets.Transport
 {
-    /// <summary>What carries a host agent's connection (a local ssh client): its streams and its life.</summary>
+    /// <summary>What carries a host agent's connection (a local ssh client, an srun step, or a test's fake): its streams and its life.</summary>
     internal abstract class AgentProcess : IDisposable
     {
         /// <summary>Its local process id.</summary>
