@@ -19,14 +19,7 @@ BeforeAll {
         $script:ssh = Start-SshTestHost
     }
 
-    function Get-SshParameter {
-        @{
-            Port           = $script:ssh.Port
-            KeyFilePath    = $script:ssh.KeyFilePath
-            Options        = $script:ssh.Options
-            PowerShellPath = $script:ssh.PowerShellPath
-        }
-    }
+    function Get-SshParameter { Get-SshTestParameter -SshHost $script:ssh }
 
     # Every process an ssh login to $Server started, on the (loopback) host: sshd gives them all its SSH_CONNECTION.
     function Get-LoginProcess {

@@ -21,16 +21,8 @@ BeforeAll {
     }
 
     # The connection parameters of the private sshd, for splatting.
-    function Get-SshParameter {
-        param([hashtable] $Options, [string] $KeyFilePath)
-
-        $connection = @{
-            Port           = $script:ssh.Port
-            KeyFilePath    = if ($KeyFilePath) { $KeyFilePath } else { $script:ssh.KeyFilePath }
-            Options        = if ($Options) { $Options } else { $script:ssh.Options }
-            PowerShellPath = $script:ssh.PowerShellPath
-        }
-        $connection
+    function Get-SshParameter([hashtable] $Options, [string] $KeyFilePath) {
+        Get-SshTestParameter -SshHost $script:ssh -Options $Options -KeyFilePath $KeyFilePath
     }
 
     # Kills the given processes once $Path exists (an item writes it), from another runspace.

@@ -157,6 +157,24 @@ function Start-SshTestHost {
     }
 }
 
+function Get-SshTestParameter {
+    <#
+    .SYNOPSIS
+        The connection parameters of this test host, for splatting into -HostName commands: its port,
+        the client key (or the one given), the ssh options (or those given) and the remote pwsh.
+    #>
+    [CmdletBinding()]
+    [OutputType([hashtable])]
+    param([Parameter(Mandatory)] $SshHost, [hashtable] $Options, [string] $KeyFilePath)
+
+    @{
+        Port           = $SshHost.Port
+        KeyFilePath    = if ($KeyFilePath) { $KeyFilePath } else { $SshHost.KeyFilePath }
+        Options        = if ($Options) { $Options } else { $SshHost.Options }
+        PowerShellPath = $SshHost.PowerShellPath
+    }
+}
+
 function Get-SshTestRemoteWorker {
     <#
     .SYNOPSIS
@@ -204,4 +222,4 @@ function Stop-SshTestHost {
     Remove-Item -LiteralPath $SshHost.Folder -Recurse -Force -ErrorAction SilentlyContinue
 }
 
-Export-ModuleMember -Function Get-SshTestHostSkipReason, Start-SshTestHost, Get-SshTestRemoteWorker, Get-SshTestClient, Stop-SshTestHost
+Export-ModuleMember -Function Get-SshTestHostSkipReason, Start-SshTestHost, Get-SshTestParameter, Get-SshTestRemoteWorker, Get-SshTestClient, Stop-SshTestHost
