@@ -34,7 +34,7 @@ namespace ProcCmdlets.Channel
         public bool TryRead(out AgentFrame frame)
         {
             frame = default;
-            int got = ReadFully(_header, 0, 4);
+            int got = StreamReads.Fully(_stream, _header, 0, 4);
             if (got == 0)
             {
                 return false;
@@ -51,7 +51,7 @@ namespace ProcCmdlets.Channel
                 throw new InvalidDataException($"An agent frame declared {length} bytes, outside 5..{MaxFrameBytes}.");
             }
 
-            if (ReadFully(_header, 4, 5) < 5)
+            if (StreamReads.Fully(_stream, _header, 4, 5) < 5)
             {
                 throw new InvalidDataException("The agent's connection ended inside a frame header.");
             }
@@ -64,7 +64,7 @@ namespace ProcCmdlets.Channel
 
             uint worker = (uint)(_header[5] | _header[6] << 8 | _header[7] << 16 | _header[8] << 24);
             var payload = new byte[length - 5];
-            if (ReadFully(payload, 0, payload.Length) < payload.Length)
+            if (StreamReads.Fully(_stream, payload, 0, payload.Length) < payload.Length)
             {
                 throw new InvalidDataException($"The agent's connection ended inside a frame of {length} bytes.");
             }
@@ -104,23 +104,6 @@ namespace ProcCmdlets.Channel
             buffer[offset + 1] = (byte)(value >> 8);
             buffer[offset + 2] = (byte)(value >> 16);
             buffer[offset + 3] = (byte)(value >> 24);
-        }
-
-        private int ReadFully(byte[] buffer, int offset, int count)
-        {
-            int total = 0;
-            while (total < count)
-            {
-                int n = _stream.Read(buffer, offset + total, count - total);
-                if (n <= 0)
-                {
-                    break;
-                }
-
-                total += n;
-            }
-
-            return total;
         }
     }
 }

@@ -37,7 +37,7 @@ namespace ProcCmdlets.Channel
         public bool TryRead(out Frame frame)
         {
             frame = default;
-            int got = ReadFully(_header, 0, 5);
+            int got = StreamReads.Fully(_stream, _header, 0, 5);
             if (got == 0)
             {
                 return false;
@@ -60,7 +60,7 @@ namespace ProcCmdlets.Channel
             while (true)
             {
                 int wanted = payload.Length - filled;
-                if (ReadFully(payload, filled, wanted) < wanted)
+                if (StreamReads.Fully(_stream, payload, filled, wanted) < wanted)
                 {
                     throw new InvalidDataException($"The channel ended inside a frame of {length} bytes.");
                 }
@@ -76,23 +76,6 @@ namespace ProcCmdlets.Channel
 
             frame = new Frame((FrameKind)_header[4], payload);
             return true;
-        }
-
-        private int ReadFully(byte[] buffer, int offset, int count)
-        {
-            int total = 0;
-            while (total < count)
-            {
-                int n = _stream.Read(buffer, offset + total, count - total);
-                if (n <= 0)
-                {
-                    break;
-                }
-
-                total += n;
-            }
-
-            return total;
         }
     }
 }
