@@ -77,7 +77,7 @@ namespace ProcCmdlets.Shared
             if (getter != null)
             {
                 Unpark(getter);
-                getter.Finish(SharedResult.Ok(item));
+                Hand(getter, SharedResult.Ok(item));
             }
             else
             {
@@ -95,7 +95,7 @@ namespace ProcCmdlets.Shared
                 {
                     Unpark(putter);
                     Accept(putter.Arg(0));
-                    putter.Finish(SharedResult.Done);
+                    Hand(putter, SharedResult.Done);
                 }
 
                 return SharedResult.Ok(item);

@@ -38,6 +38,12 @@ namespace ProcCmdlets.Shared
 
         internal LinkedListNode<SharedRequest>? Node { get; set; }
 
+        /// <summary>
+        /// True for a call the session's own thread waits for: it times itself (no timer) and is
+        /// ended outside the object's gate (see <see cref="SharedState"/>'s Hand).
+        /// </summary>
+        internal virtual bool WaitsInSession => false;
+
         public object? Arg(int index) => Args != null && index < Args.Length ? Args[index] : null;
 
         /// <summary>Ends the call with <paramref name="result"/>; false when it had ended already.</summary>
@@ -56,7 +62,7 @@ namespace ProcCmdlets.Shared
         /// <summary>Starts the call's timer, if it has a timeout; when it fires, the object decides what a timeout means.</summary>
         internal void Arm(SharedState state)
         {
-            if (Timeout.HasValue)
+            if (Timeout.HasValue && !WaitsInSession)
             {
                 var timer = new Timer(_ => state.Expire(this));
                 Volatile.Write(ref _timer, timer);

@@ -12,6 +12,11 @@ namespace ProcCmdlets.Shared
         protected readonly object _gate = new object();
         protected readonly LinkedList<SharedRequest> _waiters = new LinkedList<SharedRequest>();
 
+        [ThreadStatic]
+        private static List<KeyValuePair<SharedRequest, SharedResult>>? s_spareHandOffs;
+
+        private List<KeyValuePair<SharedRequest, SharedResult>> _handOffs = new List<KeyValuePair<SharedRequest, SharedResult>>();
+
         protected SharedState(byte kind, int capacity)
         {
             Kind = kind;
@@ -33,22 +38,80 @@ namespace ProcCmdlets.Shared
         public void Invoke(SharedRequest request)
         {
             SharedResult? result;
+            List<KeyValuePair<SharedRequest, SharedResult>>? handed = null;
             try
             {
                 lock (_gate)
                 {
-                    result = Run(request);
+                    try
+                    {
+                        result = Run(request);
+                    }
+                    catch (Exception e) when (e is ArgumentException || e is InvalidCastException || e is FormatException || e is OverflowException)
+                    {
+                        result = SharedResult.Failed(e.Message);
+                    }
+                    finally
+                    {
+                        handed = TakeHandOffs();
+                    }
                 }
             }
-            catch (Exception e) when (e is ArgumentException || e is InvalidCastException || e is FormatException || e is OverflowException)
+            finally
             {
-                result = SharedResult.Failed(e.Message);
+                if (handed != null)
+                {
+                    FinishHandOffs(handed);
+                }
             }
 
             if (result.HasValue)
             {
                 request.Finish(result.Value);
             }
+        }
+
+        private static void FinishHandOffs(List<KeyValuePair<SharedRequest, SharedResult>> handed)
+        {
+            foreach (var handOff in handed)
+            {
+                handOff.Key.Finish(handOff.Value);
+            }
+
+            handed.Clear();
+            s_spareHandOffs = handed;
+        }
+
+        /// <summary>
+        /// Ends a call that was parked here with <paramref name="result"/> (under the gate, the call
+        /// already unparked). A call the session's own thread waits for ends once the gate is left:
+        /// waking that thread is a system call, and the thread's next call needs the gate at once.
+        /// A worker's call ends here, under the gate, so that its delivery is recorded before
+        /// anyone can see the object again (its worker's end requeues what it was not acknowledged).
+        /// </summary>
+        protected void Hand(SharedRequest request, SharedResult result)
+        {
+            if (request.WaitsInSession)
+            {
+                _handOffs.Add(new KeyValuePair<SharedRequest, SharedResult>(request, result));
+            }
+            else
+            {
+                request.Finish(result);
+            }
+        }
+
+        private List<KeyValuePair<SharedRequest, SharedResult>>? TakeHandOffs()
+        {
+            if (_handOffs.Count == 0)
+            {
+                return null;
+            }
+
+            List<KeyValuePair<SharedRequest, SharedResult>> taken = _handOffs;
+            _handOffs = s_spareHandOffs ?? new List<KeyValuePair<SharedRequest, SharedResult>>();
+            s_spareHandOffs = null;
+            return taken;
         }
 
         /// <summary>Runs a call under the gate: its result, or null once it is parked (or finished by the object).</summary>
