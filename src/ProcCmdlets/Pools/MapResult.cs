@@ -18,7 +18,10 @@ namespace ProcCmdlets.Pools
     internal sealed class MapResult : PoolResult
     {
         private readonly ConcurrentQueue<RunEvent> _events = new ConcurrentQueue<RunEvent>();
-        private readonly ManualResetEventSlim _signal = new ManualResetEventSlim();
+        // No spinning before the pipeline thread blocks: a sampled profile of warm -InputObject maps of
+        // ints found it spinning in this event's Wait for 1.4-1.9 us per item, CPU the workers on the
+        // same cores needed; events come in batches, so blocking at once costs one wake-up per batch.
+        private readonly ManualResetEventSlim _signal = new ManualResetEventSlim(false, 0);
         private readonly Dictionary<long, ItemSlot> _slots = new Dictionary<long, ItemSlot>();
         private readonly ConcurrentDictionary<PoolWorker, RecordFlow> _flows = new ConcurrentDictionary<PoolWorker, RecordFlow>();
         private readonly bool _unordered;
