@@ -18,10 +18,7 @@ namespace ProcCmdlets.Pools
     internal sealed class MapResult : PoolResult
     {
         private readonly ConcurrentQueue<RunEvent> _events = new ConcurrentQueue<RunEvent>();
-        // No spinning before the pipeline thread blocks: a sampled profile of warm -InputObject maps of
-        // ints found it spinning in this event's Wait for 1.4-1.9 us per item, CPU the workers on the
-        // same cores needed; events come in batches, so blocking at once costs one wake-up per batch.
-        private readonly ManualResetEventSlim _signal = new ManualResetEventSlim(false, 0);
+        private readonly ManualResetEventSlim _signal = new ManualResetEventSlim();
         private readonly Dictionary<long, ItemSlot> _slots = new Dictionary<long, ItemSlot>();
         private readonly ConcurrentDictionary<PoolWorker, RecordFlow> _flows = new ConcurrentDictionary<PoolWorker, RecordFlow>();
         private readonly bool _unordered;
@@ -99,9 +96,11 @@ namespace ProcCmdlets.Pools
         {
             _events.Enqueue(e);
 
-            // Set costs an interlocked update even when the event is already set, as it is while the
-            // pipeline thread is behind. Reset comes before the drain's dequeues, so an event queued
-            // before a stale "set" is seen is still dequeued by that drain.
+            // Set writes the event's state (a line the pipeline thread reads) even when it is already
+            // set, as it is while the pipeline thread is behind. The fence orders the queued event
+            // before the read of the state, as Reset orders the state before the drain's dequeues:
+            // either this thread sees the reset and sets the event, or that drain sees the event.
+            Interlocked.MemoryBarrier();
             if (!_signal.IsSet)
             {
                 _signal.Set();
