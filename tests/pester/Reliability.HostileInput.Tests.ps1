@@ -660,6 +660,23 @@ Describe 'Reliability: a worker fed frames it cannot act on' {
         $result.Console | Should -Match 'ProcCmdlets worker failed: the session''s ItemDone frame could not be handled: Unexpected frame ItemDone'
         $result.Console | Should -Not -Match 'Unhandled exception'
     }
+
+    It 'a malformed chunk that follows a running chunk of its task ends the worker with its reason, not a wait for the chunk' {
+        # Frames: a 4-byte little-endian length (kind and payload), the kind, the payload.
+        function New-Frame([byte] $Kind, [byte[]] $Payload) {
+            [byte[]] ([BitConverter]::GetBytes([int] ($Payload.Length + 1)) + $Kind + $Payload)
+        }
+        # DefineTask (5): task 1, Inline, the script (its UTF-8 length + 1, then its bytes), no variables, no arguments, FullLanguage.
+        # The item sleeps, so that the next chunk is already read when the running pipeline asks for it.
+        $script = [Text.Encoding]::UTF8.GetBytes('Start-Sleep -Milliseconds 300; $_')
+        $define = New-Frame 5 ([byte[]] (@(1, 0, ($script.Length + 1)) + $script + @(0, 0, 0)))
+        # RunChunk (6): task 1, chunk 1, one item, $null (tag 0); then chunk 2 of the same task, whose item has no known tag.
+        $chunk = New-Frame 6 ([byte[]] (1, 1, 1, 0))
+        $malformed = New-Frame 6 ([byte[]] (1, 2, 1, 250))
+        $result = Invoke-WorkerWith -Frames ([byte[]] ($define + $chunk + $malformed))
+        $result.ExitCode | Should -BeIn @(65, 137) -Because $result.Console
+        $result.Console | Should -Match 'ProcCmdlets worker failed: the session''s RunChunk frame could not be handled: Unknown value tag 250'
+    }
 }
 
 Describe 'Reliability: hostile input cleanup' {

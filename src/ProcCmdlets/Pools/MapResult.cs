@@ -24,6 +24,9 @@ namespace ProcCmdlets.Pools
         private readonly bool _unordered;
         private long _nextToEmit;
 
+        // Bytes written by the pipeline thread, told to their worker's flow in batches.
+        private readonly DeliveredBytes _delivered = new DeliveredBytes();
+
         // Unordered: the item whose records are written as they come (-1: none yet).
         private long _streaming = -1;
 
@@ -92,7 +95,16 @@ namespace ProcCmdlets.Pools
         private void Enqueue(RunEvent e)
         {
             _events.Enqueue(e);
-            _signal.Set();
+
+            // Set writes the event's state (a line the pipeline thread reads) even when it is already
+            // set, as it is while the pipeline thread is behind. The fence orders the queued event
+            // before the read of the state, as Reset orders the state before the drain's dequeues:
+            // either this thread sees the reset and sets the event, or that drain sees the event.
+            Interlocked.MemoryBarrier();
+            if (!_signal.IsSet)
+            {
+                _signal.Set();
+            }
         }
 
         /// <summary>Waits until events arrive, the timeout passes, or the result is cancelled.</summary>
@@ -108,6 +120,18 @@ namespace ProcCmdlets.Pools
         public void Drain(IRecordSink sink, Action<ErrorRecord> fatal)
         {
             _signal.Reset();
+            try
+            {
+                DrainEvents(sink, fatal);
+            }
+            finally
+            {
+                _delivered.Flush();
+            }
+        }
+
+        private void DrainEvents(IRecordSink sink, Action<ErrorRecord> fatal)
+        {
             while (_events.TryDequeue(out RunEvent e))
             {
                 switch (e.Kind)
@@ -130,7 +154,11 @@ namespace ProcCmdlets.Pools
                         }
 
                         // Written, or set aside to keep the order: either way the pipeline thread is through with it.
-                        e.Flow?.Delivered(e.Bytes);
+                        if (e.Flow != null)
+                        {
+                            _delivered.Add(e.Flow, e.Bytes);
+                        }
+
                         break;
                     case EventKind.Done:
                         if (_unordered)

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
+using System.Runtime.ExceptionServices;
 using ProcCmdlets.Channel;
 using ProcCmdlets.Channel.Protocol;
 
@@ -31,6 +32,7 @@ namespace ProcCmdlets.Worker
         private readonly StreamRelay _relay;
         private readonly ItemFeed _feed;
         private Frame? _deferred;
+        private ExceptionDispatchInfo? _malformed;
 
         public TaskRunner(WorkerSession session)
         {
@@ -122,7 +124,7 @@ namespace ProcCmdlets.Worker
             }
         }
 
-                /// <summary>Runs a chunk, and the task's chunks that follow it at once; returns an exit code when the worker should end.</summary>
+        /// <summary>Runs a chunk, and the task's chunks that follow it at once; returns an exit code when the worker should end.</summary>
         public int? Run(RunChunk chunk)
         {
             if (!_tasks.TryGetValue(chunk.TaskId, out DefinedTask task))
@@ -162,6 +164,12 @@ namespace ProcCmdlets.Worker
             _feed.LoadNext = null;
             _cancelled.TryRemove(_feed.ChunkId, out _);
             _feed.FinishChunk();
+
+            // A frame the running pipeline took and could not read ends the worker as any other does
+            // (WorkerSession.HandleOrFail); swallowed, its chunk would never be answered.
+            ExceptionDispatchInfo? malformed = _malformed;
+            _malformed = null;
+            malformed?.Throw();
             return null;
         }
 
@@ -218,20 +226,31 @@ namespace ProcCmdlets.Worker
                 }
 
                 Frame next = taken.Value;
-                if (next.Kind == FrameKind.InputShapes)
-                {
-                    // The shapes of the items of a chunk that follows.
-                    InputShapes.Define(next.Reader());
-                    continue;
-                }
-
-                if (next.Kind != FrameKind.RunChunk)
+                if (next.Kind != FrameKind.RunChunk && next.Kind != FrameKind.InputShapes)
                 {
                     _deferred = next;
                     return false;
                 }
 
-                RunChunk chunk = ReadChunk(next.Reader(_session.Shared));
+                RunChunk chunk;
+                try
+                {
+                    if (next.Kind == FrameKind.InputShapes)
+                    {
+                        // The shapes of the items of a chunk that follows.
+                        InputShapes.Define(next.Reader());
+                        continue;
+                    }
+
+                    chunk = ReadChunk(next.Reader(_session.Shared));
+                }
+                catch (Exception e) when (e is InvalidDataException || e is KeyNotFoundException)
+                {
+                    // Thrown here, inside the pipeline's enumeration, it would become the item's error.
+                    _malformed = ExceptionDispatchInfo.Capture(e);
+                    return false;
+                }
+
                 if (chunk.TaskId != taskId)
                 {
                     _deferred = next;
