@@ -39,8 +39,11 @@ namespace ProcCmdlets.Transport
                 if (link == null)
                 {
                     _connection = _connect();
+                    Channel.DebugTrace.Write("agent connection {0}: process {1} started", Location, _connection.ProcessId);
                     link = _connection.Open(evenIfLost: true)!;
                 }
+
+                Channel.DebugTrace.Write("agent connection {0}: worker {1} opened", Location, link.Worker);
 
                 return link;
             }
