@@ -24,7 +24,7 @@ namespace ProcCmdlets.Transport
 
         /// <summary>A host over ssh.</summary>
         public AgentTransport(SshTarget target)
-            : this(target.Location, () => new AgentConnection(SshAgentProcess.Start(target), target.PowerShellPath, string.Empty, SshBootstrap.EncodedCommand, SshBootstrap.WriteImage))
+            : this(target.Location, () => new AgentConnection(SshAgentProcess.Start(target), target.PowerShellPath, string.Empty, SshBootstrap.AgentWorkerEncodedCommand, SshBootstrap.WriteImage))
         {
         }
 
