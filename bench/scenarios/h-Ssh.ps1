@@ -143,3 +143,138 @@ $items = 20000
         }
     )
 }
+
+$agentItems = 20000
+@{
+    Id           = 'h3'
+    Title        = 'Host agent: 2 hosts x 4 workers against a local pool of 8, first use'
+    Description  = "A fresh session creates a pool, maps one item, then maps $('{0:N0}' -f $agentItems) integers through ``{ `$_ * `$_ }``: a local pool of 8, and a pool of 4 workers on each of two hosts over loopback SSH (one ssh client per host carries its 4 workers through a host agent; the run fails unless exactly 2 ssh processes serve the pool). First result is timed from just before New-ProcessPool. Both pools start in the same run, one after the other, so that they meet the same load."
+    Unit         = 'ms'
+    Ratio        = 'Relative'
+    FirstUse     = $true
+    Parameters   = @{ Items = $agentItems }
+
+    Setup        = {
+        param($State)
+        $State.Ssh = Start-SshTestHost
+    }
+    Cleanup      = {
+        param($State)
+        Stop-SshTestHost $State.Ssh
+    }
+
+    Rows         = @(
+        @{ Key = 'LocalFirst'; Name = 'New-ProcessPool 8 to first result'; Baseline = $true }
+        @{
+            Key = 'AgentFirst'; Name = 'New-ProcessPool -HostName (2 hosts) -ProcessCount 4 to first result'; Product = $true
+            Targets = @(@{ Text = '≤ 1.2x local'; Against = 'LocalFirst'; Op = '<='; Ratio = 1.2 })
+        }
+        @{ Key = 'LocalMap'; Name = "Then $('{0:N0}' -f $agentItems) items, local pool of 8" }
+        @{
+            Key = 'AgentMap'; Name = "Then $('{0:N0}' -f $agentItems) items, 2 hosts x 4"; Product = $true
+            Targets = @(@{ Text = '≤ 1.25x local (≥ 0.8x its throughput)'; Against = 'LocalMap'; Op = '<='; Ratio = 1.25 })
+        }
+    )
+
+    Measurements = @(
+        @{
+            Keys = 'LocalFirst', 'AgentFirst', 'LocalMap', 'AgentMap'
+            Run  = {
+                param($State)
+                $s = $State.Ssh
+                $figures = @{}
+                foreach ($kind in 'Local', 'Agent') {
+                    $result = Invoke-FreshPwsh -ArgumentList $State.Bench.ModulePath, $kind, $State.Items, $s.Port, $s.KeyFilePath, $s.KnownHosts, $s.PowerShellPath -ScriptBlock {
+                        param([string] $ModulePath, [string] $Kind, [int] $Items, [int] $Port, [string] $Key, [string] $KnownHosts, [string] $Pwsh)
+                        $ErrorActionPreference = 'Stop'
+                        Import-Module $ModulePath
+                        $stopwatch = [Diagnostics.Stopwatch]::StartNew()
+                        $p = if ($Kind -eq 'Local') {
+                            New-ProcessPool -ProcessCount 8
+                        } else {
+                            $options = @{ UserKnownHostsFile = $KnownHosts; GlobalKnownHostsFile = '/dev/null' }
+                            New-ProcessPool -HostName 127.0.0.2, 127.0.0.3 -ProcessCount 4 -Port $Port -KeyFilePath $Key -Options $options -PowerShellPath $Pwsh
+                        }
+                        $first = 1 | Invoke-ProcessPoolMap { $_ } -Pool $p
+                        $firstMs = $stopwatch.Elapsed.TotalMilliseconds
+                        # The ssh clients this session started (none for the local pool).
+                        $ssh = @(Get-ChildItem /proc -Directory | Where-Object { $_.Name -match '^\d+$' } | Where-Object {
+                                try {
+                                    $stat = [IO.File]::ReadAllText("$($_.FullName)/stat")
+                                    $stat.Contains('(ssh)') -and [int] ($stat.Substring($stat.LastIndexOf(')') + 2).Split(' ')[1]) -eq $PID
+                                } catch { $false }
+                            }).Count
+                        $stopwatch.Restart()
+                        $results = 1..$Items | Invoke-ProcessPoolMap { $_ * $_ } -Pool $p
+                        $mapMs = $stopwatch.Elapsed.TotalMilliseconds
+                        Remove-ProcessPool $p -Force
+                        if ($first -ne 1 -or $results.Count -ne $Items -or $results[-1] -ne $Items * $Items) { throw 'unexpected results' }
+                        "BENCH_RESULT $(@{ first = $firstMs; map = $mapMs; ssh = $ssh } | ConvertTo-Json -Compress)"
+                    }
+                    $expected = if ($kind -eq 'Local') { 0 } else { 2 }
+                    Assert-BenchResult ($result.ssh -eq $expected) "$kind pool's ssh processes: $($result.ssh), expected $expected"
+                    $figures["${kind}First"] = $result.first
+                    $figures["${kind}Map"] = $result.map
+                }
+                $figures
+            }
+        }
+    )
+}
+
+@{
+    Id           = 'h4'
+    Title        = 'Host agent: 2 hosts x 4 workers against a local pool of 8, warm'
+    Description  = "$('{0:N0}' -f $agentItems) integers through ``{ `$_ * `$_ }`` on 8 warm workers: a local pool of 8, and a pool of 4 workers on each of two hosts over loopback SSH, each host's 4 over one ssh client and its host agent (the run fails unless exactly 2 ssh processes serve the pool)."
+    Unit         = 'items/s'
+    Ratio        = 'Throughput'
+    Parameters   = @{ Items = $agentItems }
+
+    Setup        = {
+        param($State)
+        $State.Ssh = Start-SshTestHost
+        $c = Get-SshTestParameter -SshHost $State.Ssh
+        $State.Local = New-ProcessPool 8
+        $State.Remote = New-ProcessPool -HostName 127.0.0.2, 127.0.0.3 -ProcessCount 4 @c
+        foreach ($pool in $State.Local, $State.Remote) {
+            $warm = 1..800 | Invoke-ProcessPoolMap { $_ * $_ } -Pool $pool
+            Assert-BenchResult (@($warm).Count -eq 800) 'the warm-up map'
+        }
+        $clients = @(Get-SshTestClient $State.Ssh).Count
+        Assert-BenchResult ($clients -eq 2) "the pool's ssh processes: $clients, expected 2"
+    }
+    Cleanup      = {
+        param($State)
+        foreach ($pool in $State.Local, $State.Remote) { if ($pool) { Remove-ProcessPool $pool -Force } }
+        Stop-SshTestHost $State.Ssh
+    }
+
+    Rows         = @(
+        @{ Key = 'Local'; Name = 'Invoke-ProcessPoolMap, warm local pool of 8'; Baseline = $true }
+        @{
+            Key = 'Agent'; Name = 'Invoke-ProcessPoolMap, warm pool of 4 on each of 2 SSH hosts'; Product = $true
+            Targets = @(@{ Text = '≥ 0.8x local'; Against = 'Local'; Op = '>='; Ratio = 0.8 })
+        }
+    )
+
+    Measurements = @(
+        @{
+            Keys   = 'Local', 'Agent'
+            Warmup = $true
+            Run    = {
+                param($State)
+                $n = $State.Items
+                $figures = @{}
+                foreach ($key in 'Local', 'Agent') {
+                    $pool = if ($key -eq 'Local') { $State.Local } else { $State.Remote }
+                    $stopwatch = [Diagnostics.Stopwatch]::StartNew()
+                    $results = 1..$n | Invoke-ProcessPoolMap { $_ * $_ } -Pool $pool
+                    $stopwatch.Stop()
+                    Assert-BenchResult ($results.Count -eq $n -and $results[-1] -eq $n * $n) "map ($key)"
+                    $figures[$key] = $n / $stopwatch.Elapsed.TotalSeconds
+                }
+                $figures
+            }
+        }
+    )
+}

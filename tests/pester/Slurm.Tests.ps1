@@ -91,6 +91,49 @@ Describe 'Pools on Slurm (Linux only: the tests'' private Slurm runs there)' -Sk
         Wait-Until -TimeoutSeconds 60 { @(Get-SlurmTestJob).Count -eq 0 -and @(Get-JobProcess).Count -eq 0 } | Should -BeTrue
     }
 
+    It 'replaces the workers of a node that fails (its agent and workers killed at once) like crashed workers: no item is lost' {
+        $pool = New-ProcessPool -Slurm -ProcessCount 2
+        try {
+            $flag = Join-Path $TestDrive 'node-failure'
+            $instance = [powershell]::Create()
+            $null = $instance.AddScript({
+                    param($Path, $Conf)
+                    $deadline = [DateTime]::UtcNow.AddSeconds(120)
+                    while (-not (Test-Path -LiteralPath $Path) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+                    # What a node's failure leaves the session: the step's processes (the agent and its workers) gone at once, without a word.
+                    $victims = foreach ($dir in [System.IO.Directory]::GetDirectories('/proc')) {
+                        $id = Split-Path $dir -Leaf
+                        if ($id -notmatch '^\d+$') { continue }
+                        try { $environment = [System.IO.File]::ReadAllText("$dir/environ") } catch { continue }
+                        if ($environment.Contains("SLURM_CONF=$Conf") -and $environment.Contains('SLURM_JOB_ID=') -and $environment.Contains('SLURM_STEP_ID=')) { [int] $id }
+                    }
+                    foreach ($id in $victims) { & kill -9 $id }
+                    @($victims).Count
+                }).AddArgument($flag).AddArgument($script:slurm.Conf)
+            $async = $instance.BeginInvoke()
+            $results = 1..30 | Invoke-ProcessPoolMap -Pool $pool -ChunkSize 1 {
+                if ($_ -eq 6) { [System.IO.File]::WriteAllText($using:flag, 'x') }
+                Start-Sleep -Milliseconds 300
+                "$_ $env:SLURM_JOB_ID $PID"
+            } -ErrorVariable failures -ErrorAction SilentlyContinue
+            $killed = $instance.EndInvoke($async)
+            $instance.Dispose()
+
+            # The agent and its two workers at least.
+            $killed[0] | Should -BeGreaterOrEqual 3
+            @($failures | ForEach-Object { $_.FullyQualifiedErrorId -like 'WorkerCrashed,*' }) | Should -Not -Contain $false
+            $failures.Count | Should -BeLessOrEqual 2
+            @(@($results | ForEach-Object { [int] ($_ -split ' ')[0] }) + @($failures | ForEach-Object TargetObject) | Sort-Object) | Should -Be @(1..30)
+            # The items after the failure ran on new workers, in a new job.
+            @($results | ForEach-Object { ($_ -split ' ')[1] } | Sort-Object -Unique).Count | Should -BeGreaterThan 1
+            @($results | ForEach-Object { ($_ -split ' ')[2] } | Sort-Object -Unique).Count | Should -BeGreaterThan 2
+        }
+        finally {
+            $pool | Remove-ProcessPool -Force
+        }
+        Wait-Until -TimeoutSeconds 60 { @(Get-SlurmTestJob).Count -eq 0 -and @(Get-JobProcess).Count -eq 0 } | Should -BeTrue
+    }
+
     It 'an allocation Slurm refuses is a clear error with Slurm''s reason, and leaves nothing behind' {
         { New-ProcessPool -Slurm -SlurmOption '--partition=nosuchpartition' -ErrorAction Stop } |
             Should -Throw -ErrorId 'NoHostReachable,*' -ExpectedMessage '*nosuchpartition*'

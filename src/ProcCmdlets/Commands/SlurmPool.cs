@@ -31,7 +31,7 @@ namespace ProcCmdlets.Commands
             for (int node = 1; node <= nodeCount; node++)
             {
                 var target = new SlurmTarget(srun, scancel, node, poolName, options ?? Array.Empty<string>(), program, arguments);
-                transports.Add(new AgentTransport(target.Location, () => new AgentConnection(SrunAgentProcess.Start(target), target.PowerShellPath, target.PowerShellArguments, SshBootstrap.EncodedCommand, SshBootstrap.WriteImage)));
+                transports.Add(new AgentTransport(target.Location, () => new AgentConnection(SrunAgentProcess.Start(target), target.PowerShellPath, target.PowerShellArguments, SshBootstrap.AgentWorkerEncodedCommand, SshBootstrap.WriteImage)));
             }
 
             return transports;

@@ -24,7 +24,7 @@ namespace ProcCmdlets.Transport
 
         /// <summary>A host over ssh.</summary>
         public AgentTransport(SshTarget target)
-            : this(target.Location, () => new AgentConnection(SshAgentProcess.Start(target), target.PowerShellPath, string.Empty, SshBootstrap.EncodedCommand, SshBootstrap.WriteImage))
+            : this(target.Location, () => new AgentConnection(SshAgentProcess.Start(target), target.PowerShellPath, string.Empty, SshBootstrap.AgentWorkerEncodedCommand, SshBootstrap.WriteImage))
         {
         }
 
@@ -39,8 +39,11 @@ namespace ProcCmdlets.Transport
                 if (link == null)
                 {
                     _connection = _connect();
+                    Channel.DebugTrace.Write("agent connection {0}: process {1} started", Location, _connection.ProcessId);
                     link = _connection.Open(evenIfLost: true)!;
                 }
+
+                Channel.DebugTrace.Write("agent connection {0}: worker {1} opened", Location, link.Worker);
 
                 return link;
             }

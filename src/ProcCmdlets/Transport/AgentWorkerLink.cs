@@ -104,6 +104,7 @@ namespace ProcCmdlets.Transport
                 int? pid = ReadyLine.Parse(line);
                 if (pid.HasValue)
                 {
+                    Channel.DebugTrace.Write("agent connection {0}: worker {1} ready as process {2}", Location, Worker, pid.Value);
                     RemoteProcessId = pid.Value == 0 ? -1 : pid.Value;
                     return;
                 }

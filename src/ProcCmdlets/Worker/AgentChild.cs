@@ -22,6 +22,22 @@ namespace ProcCmdlets.Worker
 
         private static readonly bool Unix = !RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
 
+        /// <summary>
+        /// What a worker's pwsh starts with unless the host's environment sets it: the tuning a local
+        /// worker gets (LaunchContract.RuntimeTuning), no background GC thread and no diagnostics
+        /// endpoints (as the bundled worker program has), and no telemetry from pwsh's start. The
+        /// worker removes them again before any script runs. Measured on the 2-core test machine at
+        /// load average 38: 1.51-1.58 s of CPU to a worker's first warm-up step instead of 1.63-1.69 s.
+        /// </summary>
+        private static readonly (string Name, string Value)[] StartTuning =
+        {
+            LaunchContract.RuntimeTuning[0],
+            LaunchContract.RuntimeTuning[1],
+            ("DOTNET_gcConcurrent", "0"),
+            (LaunchContract.DiagnosticsVariable, "0"),
+            ("POWERSHELL_TELEMETRY_OPTOUT", "1"),
+        };
+
         private readonly AgentSender _sender;
         private readonly byte[] _image;
         private readonly Action<AgentChild> _ended;
@@ -59,6 +75,7 @@ namespace ProcCmdlets.Worker
                 CreateNoWindow = true,
                 StandardErrorEncoding = new UTF8Encoding(false),
             };
+            Tune(info);
             try
             {
                 var process = new Process { StartInfo = info };
@@ -74,10 +91,30 @@ namespace ProcCmdlets.Worker
                 return;
             }
 
+            DebugTrace.Write("agent: worker {0} is process {1}", Id, _process.Id);
             _sender.Send(AgentFrameReader.Encode(AgentFrameKind.Started, Id, _process.Id));
             StartThread("input", WriteLoop);
             _consoleThread = StartThread("console", ConsoleLoop);
             StartThread("output", OutputLoop);
+        }
+
+        /// <summary>Adds <see cref="StartTuning"/>'s variables the agent's environment lacks, and the list of them that the worker removes.</summary>
+        private static void Tune(ProcessStartInfo info)
+        {
+            var added = new StringBuilder();
+            foreach (var (name, value) in StartTuning)
+            {
+                if (Environment.GetEnvironmentVariable(name) == null)
+                {
+                    info.Environment[name] = value;
+                    added.Append(name).Append(';');
+                }
+            }
+
+            if (added.Length > 0)
+            {
+                info.Environment[LaunchContract.UnsetTuningVariable] = added.ToString();
+            }
         }
 
         /// <summary>Bytes for the worker's channel, in order.</summary>
@@ -143,6 +180,7 @@ namespace ProcCmdlets.Worker
                 stdin.Write(BitConverter.GetBytes(_image.Length), 0, 4);
                 stdin.Write(_image, 0, _image.Length);
                 stdin.Flush();
+                DebugTrace.Write("agent: worker {0} was given the image", Id);
                 while (_input.TryTake(out byte[] bytes))
                 {
                     stdin.Write(bytes, 0, bytes.Length);
@@ -218,6 +256,7 @@ namespace ProcCmdlets.Worker
             int? pid = Volatile.Read(ref _workerPid) == 0 ? ReadyLine.Parse(line) : null;
             if (pid.HasValue)
             {
+                DebugTrace.Write("agent: worker {0} loaded the image", Id);
                 Volatile.Write(ref _workerPid, pid.Value);
             }
 
@@ -238,8 +277,15 @@ namespace ProcCmdlets.Worker
             try
             {
                 int n;
+                bool first = true;
                 while ((n = stdout.Read(buffer, 0, buffer.Length)) > 0)
                 {
+                    if (first)
+                    {
+                        DebugTrace.Write("agent: worker {0}'s first output, {1} B", Id, n);
+                        first = false;
+                    }
+
                     if (!Outbound.Take(n))
                     {
                         break;

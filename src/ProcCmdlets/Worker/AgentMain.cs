@@ -19,6 +19,8 @@ namespace ProcCmdlets.Worker
 
             // Nothing else may write to the connection: text written to Console.Out would land between frames.
             Console.SetOut(System.IO.TextWriter.Null);
+            Channel.DebugTrace.InWorker();
+            Channel.DebugTrace.Write("agent: running {0:N0} ms after its process started", (DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime).TotalMilliseconds);
             return new HostAgent(Console.OpenStandardInput(), Console.OpenStandardOutput(), image).Run();
         }
     }

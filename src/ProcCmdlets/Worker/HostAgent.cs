@@ -165,6 +165,7 @@ namespace ProcCmdlets.Worker
             _arguments = Encoding.UTF8.GetString(p, 8 + pathBytes, argumentBytes);
             _bootstrap = Encoding.UTF8.GetString(p, 8 + pathBytes + argumentBytes, p.Length - 8 - pathBytes - argumentBytes);
             _powerShellPath = Encoding.UTF8.GetString(p, 4, pathBytes);
+            DebugTrace.Write("agent: configured to start workers with {0}", _powerShellPath);
         }
 
         private static int Length(byte[] payload, int offset) =>
@@ -189,6 +190,7 @@ namespace ProcCmdlets.Worker
                 _children.Add(worker, child);
             }
 
+            DebugTrace.Write("agent: starting worker {0}", worker);
             child.Start(_powerShellPath, _arguments, _bootstrap);
         }
 

@@ -65,5 +65,39 @@ namespace ProcCmdlets.Tests.Worker
             var agent = new HostAgent(new MemoryStream(new byte[] { 9, 0, 0, 0, 3 }), output, new byte[] { 1 });
             Assert.Equal(65, agent.Run());
         }
+    
+        [Fact]
+        public void AWorkersPwshStartsWithTheLocalWorkersRuntimeTuningAndIsToldToRemoveIt()
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                return;
+            }
+
+            // The "pwsh" is sh printing its environment; the agent's arguments follow as sh's $0 and $@.
+            var output = new SimPipe();
+            var agent = Agent(output);
+            agent.Handle(Frame(AgentConnection.Configure("/bin/sh", "-c env sh", "QUJD")));
+            agent.Handle(Frame(AgentFrameReader.Encode(AgentFrameKind.Start, 1)));
+            var reader = new AgentFrameReader(output);
+            var printed = new StringBuilder();
+            while (reader.TryRead(out AgentFrame frame) && frame.Kind != AgentFrameKind.Exited)
+            {
+                if (frame.Kind == AgentFrameKind.Output)
+                {
+                    printed.Append(Encoding.UTF8.GetString(frame.Payload));
+                }
+            }
+
+            string[] lines = printed.ToString().Split('\n');
+            foreach (string expected in new[] { "DOTNET_TieredPGO=0", "DOTNET_GCgen0size=0x400000", "DOTNET_gcConcurrent=0", "POWERSHELL_TELEMETRY_OPTOUT=1" })
+            {
+                if (Environment.GetEnvironmentVariable(expected.Split('=')[0]) == null)
+                {
+                    Assert.Contains(expected, lines);
+                    Assert.Contains(lines, l => l.StartsWith("PROCCMDLETS_UNSET_TUNING=", StringComparison.Ordinal) && l.Contains(expected.Split('=')[0] + ";", StringComparison.Ordinal));
+                }
+            }
+        }
     }
 }
