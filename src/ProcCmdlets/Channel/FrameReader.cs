@@ -50,14 +50,20 @@ namespace ProcCmdlets.Channel
         {
             while (!TryTake(out frame))
             {
-                GetRoom(out byte[] target, out int offset, out int count);
-                if (!Arrived(_stream.Read(target, offset, count)))
+                if (!Fill())
                 {
                     return false;
                 }
             }
 
             return true;
+        }
+
+        /// <summary>As <see cref="FillAsync"/>, waiting on the calling thread.</summary>
+        public bool Fill()
+        {
+            GetRoom(out byte[] target, out int offset, out int count);
+            return Arrived(_stream.Read(target, offset, count));
         }
 
         /// <summary>

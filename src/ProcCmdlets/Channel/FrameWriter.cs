@@ -237,13 +237,18 @@ namespace ProcCmdlets.Channel
                 closed = _closed;
             }
 
-            if (closed)
+            try
             {
-                // The stream is closed here, after the last write, never under a write still going.
-                CloseStream();
+                if (closed)
+                {
+                    // The stream is closed here, after the last write, never under a write still going.
+                    CloseStream();
+                }
             }
-
-            _stopped.Set();
+            finally
+            {
+                _stopped.Set();
+            }
         }
 
         /// <summary>Takes a batch of <paramref name="length"/> bytes off the queue (under the lock).</summary>

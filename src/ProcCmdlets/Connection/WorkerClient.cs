@@ -46,8 +46,8 @@ namespace ProcCmdlets.Connection
             Location = link.Location;
             Shared = new SharedAccess(ProcessId, Location);
             Writer = new FrameWriter(link.ToWorker, "ProcCmdlets writer to worker " + link.ProcessId);
-            _console = new WorkerConsole(link.Console, DeliverConsoleLine);
-            Task.Run(ReadLoop);
+            _console = new WorkerConsole(link.Console, DeliverConsoleLine, $"ProcCmdlets console {link.ProcessId}");
+            ReadLoops.Start(ReadLoop, $"ProcCmdlets reader {ProcessId}");
         }
 
         /// <summary>The worker's process id (on its host).</summary>
@@ -157,7 +157,8 @@ namespace ProcCmdlets.Connection
             _hold = until;
         }
 
-        private async Task ReadLoop()
+        /// <param name="blocking">Read and wait on the calling thread (a thread of the reader's own), never asynchronously.</param>
+        private async Task ReadLoop(bool blocking)
         {
             try
             {
@@ -188,11 +189,16 @@ namespace ProcCmdlets.Connection
                         if (hold != null)
                         {
                             _hold = null;
+                            if (blocking)
+                            {
+                                hold.Wait();
+                            }
+
                             await hold.ConfigureAwait(false);
                         }
                     }
 
-                    if (!await reader.FillAsync().ConfigureAwait(false))
+                    if (!(blocking ? reader.Fill() : await reader.FillAsync().ConfigureAwait(false)))
                     {
                         break;
                     }
@@ -261,7 +267,6 @@ namespace ProcCmdlets.Connection
         /// <summary>Once the channel has ended: waits for the process and its last console text, then tells the owner.</summary>
         private async Task AwaitExit()
         {
-            // The channel has ended, so the process has exited or is exiting: this wait is short.
             if (!_link.WaitForExit(TimeSpan.FromSeconds(5)))
             {
                 Kill();

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
+using ProcCmdlets.Channel;
 using ProcCmdlets.Channel.Protocol;
 
 namespace ProcCmdlets.Connection
@@ -27,11 +28,14 @@ namespace ProcCmdlets.Connection
         private volatile string? _workerFault;
 
         /// <summary>Starts reading <paramref name="console"/>; each line the worker's programs wrote goes to <paramref name="deliver"/>.</summary>
-        public WorkerConsole(TextReader console, Action<string> deliver)
+        /// <param name="console">The worker's console text.</param>
+        /// <param name="deliver">Where each line the worker's programs wrote goes.</param>
+        /// <param name="threadName">The name of its thread, where it has one (<see cref="ReadLoops.Dedicated"/>).</param>
+        public WorkerConsole(TextReader console, Action<string> deliver, string threadName)
         {
             _console = console;
             _deliver = deliver;
-            Task.Run(ReadLoop);
+            ReadLoops.Start(ReadLoop, threadName);
         }
 
         /// <summary>What the worker reported wrong in the session's frames (<see cref="WorkerFailure"/>), or null.</summary>
@@ -74,12 +78,12 @@ namespace ProcCmdlets.Connection
             return synced;
         }
 
-        private async Task ReadLoop()
+        private async Task ReadLoop(bool blocking)
         {
             try
             {
                 string? line;
-                while ((line = await _console.ReadLineAsync().ConfigureAwait(false)) != null)
+                while ((line = blocking ? _console.ReadLine() : await _console.ReadLineAsync().ConfigureAwait(false)) != null)
                 {
                     OnLine(line);
                 }
