@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Text;
-using System.Threading;
 using System.Threading.Tasks;
 using ProcCmdlets.Channel;
 using ProcCmdlets.Channel.Protocol;
