@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Threading.Tasks;
 
 namespace ProcCmdlets.Channel
 {
@@ -22,56 +23,119 @@ namespace ProcCmdlets.Channel
         public const int MaxFrameBytes = MaxChunkBytes + 5;
 
         private readonly Stream _stream;
-        private readonly byte[] _header = new byte[9];
+
+        // Room for two whole frames: a frame that began near the end moves to the front.
+        private readonly byte[] _buffer = new byte[2 * (MaxFrameBytes + 4)];
+        private int _start;
+        private int _end;
 
         public AgentFrameReader(Stream stream)
         {
-            _stream = stream is BufferedStream ? stream : new BufferedStream(stream, 1 << 16);
+            _stream = stream;
         }
 
-        /// <summary>Reads the next frame; false at a clean end of stream between frames.</summary>
+        /// <summary>Reads the next frame, waiting for it; false at a clean end of stream between frames.</summary>
         /// <exception cref="InvalidDataException">The stream ends inside a frame, or a length or kind is not one the protocol has.</exception>
         public bool TryRead(out AgentFrame frame)
         {
+            while (!TryTake(out frame))
+            {
+                int room = Room();
+                if (!Arrived(_stream.Read(_buffer, _end, room)))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>Reads what the stream has next, without holding a thread while it waits; false at a clean end of stream between frames.</summary>
+        /// <exception cref="InvalidDataException">The stream ended inside a frame.</exception>
+        public async Task<bool> FillAsync()
+        {
+            int room = Room();
+            return Arrived(await _stream.ReadAsync(_buffer, _end, room).ConfigureAwait(false));
+        }
+
+        /// <summary>The next frame, when all of it has been read already; false when more must be read first.</summary>
+        /// <exception cref="InvalidDataException">A length or kind is not one the protocol has.</exception>
+        public bool TryTake(out AgentFrame frame)
+        {
             frame = default;
-            int got = StreamReads.Fully(_stream, _header, 0, 4);
-            if (got == 0)
+            int available = _end - _start;
+            if (available < 4)
             {
                 return false;
             }
 
-            if (got < 4)
-            {
-                throw new InvalidDataException("The agent's connection ended inside a frame header.");
-            }
-
-            uint length = (uint)(_header[0] | _header[1] << 8 | _header[2] << 16 | _header[3] << 24);
+            uint length = ReadUInt32(_start);
             if (length < 5 || length > MaxFrameBytes)
             {
                 throw new InvalidDataException($"An agent frame declared {length} bytes, outside 5..{MaxFrameBytes}.");
             }
 
-            if (StreamReads.Fully(_stream, _header, 4, 5) < 5)
+            if (available < 9)
             {
-                throw new InvalidDataException("The agent's connection ended inside a frame header.");
+                return false;
             }
 
-            var kind = (AgentFrameKind)_header[4];
+            var kind = (AgentFrameKind)_buffer[_start + 4];
             if (!Enum.IsDefined(typeof(AgentFrameKind), kind))
             {
-                throw new InvalidDataException($"An agent frame has the unknown kind {_header[4]}.");
+                throw new InvalidDataException($"An agent frame has the unknown kind {_buffer[_start + 4]}.");
             }
 
-            uint worker = (uint)(_header[5] | _header[6] << 8 | _header[7] << 16 | _header[8] << 24);
-            var payload = new byte[length - 5];
-            if (StreamReads.Fully(_stream, payload, 0, payload.Length) < payload.Length)
+            if (available < 4 + length)
             {
-                throw new InvalidDataException($"The agent's connection ended inside a frame of {length} bytes.");
+                return false;
             }
 
-            frame = new AgentFrame(kind, worker, payload);
+            var payload = new byte[length - 5];
+            Buffer.BlockCopy(_buffer, _start + 9, payload, 0, payload.Length);
+            frame = new AgentFrame(kind, ReadUInt32(_start + 5), payload);
+            _start += 4 + (int)length;
             return true;
         }
+
+        /// <summary>How many bytes the next read may bring, after moving a partial frame to the front.</summary>
+        private int Room()
+        {
+            if (_start == _end)
+            {
+                _start = _end = 0;
+            }
+            else if (_buffer.Length - _end < MaxFrameBytes + 4)
+            {
+                Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
+                _end -= _start;
+                _start = 0;
+            }
+
+            return _buffer.Length - _end;
+        }
+
+        private bool Arrived(int got)
+        {
+            if (got > 0)
+            {
+                _end += got;
+                return true;
+            }
+
+            int left = _end - _start;
+            if (left == 0)
+            {
+                return false;
+            }
+
+            throw new InvalidDataException(left < 9
+                ? "The agent's connection ended inside a frame header."
+                : $"The agent's connection ended inside a frame of {ReadUInt32(_start)} bytes.");
+        }
+
+        private uint ReadUInt32(int offset) =>
+            (uint)(_buffer[offset] | _buffer[offset + 1] << 8 | _buffer[offset + 2] << 16 | _buffer[offset + 3] << 24);
 
         /// <summary>A whole frame as one array, for one write.</summary>
         public static byte[] Encode(AgentFrameKind kind, uint worker, byte[] payload, int offset, int count)

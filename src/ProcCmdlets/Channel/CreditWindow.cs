@@ -1,4 +1,6 @@
+using System.Collections.Generic;
 using System.Threading;
+using System.Threading.Tasks;
 
 namespace ProcCmdlets.Channel
 {
@@ -6,7 +8,8 @@ namespace ProcCmdlets.Channel
     /// How many bytes of one worker's channel may be on their way over a host agent's connection,
     /// not yet acknowledged by the side that consumes them: the sender waits for room, so a worker
     /// (or a session) that stops reading holds back only its own channel, never the connection's
-    /// other workers, and nobody buffers more than the window.
+    /// other workers, and nobody buffers more than the window. A sender may wait asynchronously
+    /// (<see cref="TakeAsync"/>): no thread waits, and waiters are served in order.
     /// </summary>
     internal sealed class CreditWindow
     {
@@ -17,6 +20,7 @@ namespace ProcCmdlets.Channel
         private readonly long _limit;
         private long _outstanding;
         private bool _cancelled;
+        private readonly Queue<KeyValuePair<int, TaskCompletionSource<bool>>> _waiters = new Queue<KeyValuePair<int, TaskCompletionSource<bool>>>();
 
         public CreditWindow(long limit = DefaultBytes)
         {
@@ -28,7 +32,7 @@ namespace ProcCmdlets.Channel
         {
             lock (_lock)
             {
-                while (!_cancelled && _outstanding + count > _limit)
+                while (!_cancelled && (_outstanding + count > _limit || _waiters.Count > 0))
                 {
                     Monitor.Wait(_lock);
                 }
@@ -43,6 +47,46 @@ namespace ProcCmdlets.Channel
             }
         }
 
+        /// <summary>As <see cref="Take"/>, without holding a thread while it waits; false once cancelled.</summary>
+        public Task<bool> TakeAsync(int count)
+        {
+            lock (_lock)
+            {
+                if (_cancelled)
+                {
+                    return Task.FromResult(false);
+                }
+
+                if (_waiters.Count == 0 && _outstanding + count <= _limit)
+                {
+                    _outstanding += count;
+                    return Task.FromResult(true);
+                }
+
+                // The sender's continuation runs on the thread pool, never on the reader that returned credit.
+                var waiter = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                _waiters.Enqueue(new KeyValuePair<int, TaskCompletionSource<bool>>(count, waiter));
+                return waiter.Task;
+            }
+        }
+
+        /// <summary>Gives the room now free to asynchronous waiters, first come first served (under the lock).</summary>
+        private void Serve()
+        {
+            while (_waiters.Count > 0 && (_cancelled || _outstanding + _waiters.Peek().Key <= _limit))
+            {
+                var waiter = _waiters.Dequeue();
+                if (!_cancelled)
+                {
+                    _outstanding += waiter.Key;
+                }
+
+                waiter.Value.TrySetResult(!_cancelled);
+            }
+
+            Monitor.PulseAll(_lock);
+        }
+
         /// <summary>The other side consumed <paramref name="count"/> bytes; false when it says more than was sent (a broken peer).</summary>
         public bool Return(long count)
         {
@@ -54,7 +98,7 @@ namespace ProcCmdlets.Channel
                 }
 
                 _outstanding -= count;
-                Monitor.PulseAll(_lock);
+                Serve();
                 return true;
             }
         }
@@ -80,7 +124,7 @@ namespace ProcCmdlets.Channel
             lock (_lock)
             {
                 _cancelled = true;
-                Monitor.PulseAll(_lock);
+                Serve();
             }
         }
     }

@@ -1,11 +1,14 @@
 using System;
 using System.IO;
 using System.Threading;
+using System.Threading.Tasks;
 
 namespace ProcCmdlets.Channel
 {
     /// <summary>
-    /// Queues frames from any thread and writes them in batches on its own thread. Records, item
+    /// Queues frames from any thread and writes them in batches, asynchronously: while frames are
+    /// queued one drain runs (on the thread pool, holding no thread while a write is pending) and
+    /// ends when the queue is empty, so an idle or waiting channel costs no thread. Records, item
     /// markers and posted puts wait up to <see cref="BatchDelay"/> for company, so a busy channel makes one
     /// write (and one wake-up) per batch rather than per frame; every other frame is written at
     /// once, with whatever is queued before it. Producers wait when too much is queued.
@@ -29,19 +32,19 @@ namespace ProcCmdlets.Channel
 
         private readonly Stream _stream;
         private readonly object _lock = new object();
-        private readonly Thread _thread;
-        private byte[] _pending = new byte[1 << 16];
-        private byte[] _spare = new byte[1 << 16];
-        private int _pendingLength;
+        private readonly string _name;
+        private readonly ManualResetEventSlim _stopped = new ManualResetEventSlim();
+        private readonly QueuedFrames _queue = new QueuedFrames();
         private bool _writing;
+        private bool _draining;
+        private bool _delayed;
+        private readonly DrainWake _wake = new DrainWake();
         private bool _closed;
         private bool _ended;
         private bool _urgent;
         private bool _full;
         private bool _flushAll;
         private bool _paused;
-        private int _boundary;
-        private DateTime _tailSince;
         private Exception? _fault;
 
         /// <summary>Bytes of frames queued when a write failed, which therefore never reached the other side.</summary>
@@ -50,8 +53,7 @@ namespace ProcCmdlets.Channel
         public FrameWriter(Stream stream, string name = "ProcCmdlets frame writer")
         {
             _stream = stream;
-            _thread = new Thread(WriteLoop) { IsBackground = true, Name = name };
-            _thread.Start();
+            _name = name;
         }
 
         /// <summary>Set once a write to the channel has failed (the other side is gone).</summary>
@@ -80,7 +82,7 @@ namespace ProcCmdlets.Channel
             lock (_lock)
             {
                 while (wait && !_closed && _fault == null
-                    && (_pendingLength > MaxQueuedBytes || (_paused && kind == FrameKind.Record && _pendingLength > PausedQueuedBytes)))
+                    && (_queue.Length > MaxQueuedBytes || (_paused && kind == FrameKind.Record && _queue.Length > PausedQueuedBytes)))
                 {
                     Monitor.Wait(_lock);
                 }
@@ -95,41 +97,16 @@ namespace ProcCmdlets.Channel
                     throw new ObjectDisposedException(nameof(FrameWriter));
                 }
 
-                int needed = _pendingLength + 5 + count;
-                if (needed > _pending.Length)
-                {
-                    Array.Resize(ref _pending, Math.Max(needed, _pending.Length * 2));
-                }
-
-                uint length = (uint)count + 1;
-                _pending[_pendingLength] = (byte)length;
-                _pending[_pendingLength + 1] = (byte)(length >> 8);
-                _pending[_pendingLength + 2] = (byte)(length >> 16);
-                _pending[_pendingLength + 3] = (byte)(length >> 24);
-                _pending[_pendingLength + 4] = (byte)kind;
-                Buffer.BlockCopy(payload, offset, _pending, _pendingLength + 5, count);
-                bool wasEmpty = _pendingLength == 0;
-                if (kind != FrameKind.Record)
-                {
-                    _boundary = needed;
-                }
-                else if (_boundary == _pendingLength)
-                {
-                    _tailSince = DateTime.UtcNow;
-                }
-
-                _pendingLength = needed;
+                _queue.Add(kind, payload, offset, count);
+                int needed = _queue.Length;
                 bool urgent = !CanWait(kind);
                 bool full = needed >= EagerBytes;
                 _urgent |= urgent;
                 _full |= full;
-                if (!_writing && (urgent || full || wasEmpty))
-                {
-                    Monitor.PulseAll(_lock);
-                }
+                Kick(urgent || full);
             }
 
-            DebugTrace.Sent(_thread.Name, kind, count);
+            DebugTrace.Sent(_name, kind, count);
         }
 
         private static bool CanWait(FrameKind kind) =>
@@ -159,39 +136,95 @@ namespace ProcCmdlets.Channel
             {
                 _urgent = true;
                 _flushAll = true;
-                Monitor.PulseAll(_lock);
-                while ((_pendingLength > 0 || _writing) && _fault == null)
+                Kick(true);
+                while ((_queue.Length > 0 || _writing) && _fault == null)
                 {
-                    if (deadline == DateTime.MaxValue)
-                    {
-                        Monitor.Wait(_lock);
-                        continue;
-                    }
-
                     var left = deadline - DateTime.UtcNow;
-                    if (left <= TimeSpan.Zero)
+                    if (deadline != DateTime.MaxValue && left <= TimeSpan.Zero)
                     {
                         return false;
                     }
 
-                    Monitor.Wait(_lock, left);
+                    Monitor.Wait(_lock, deadline == DateTime.MaxValue ? Timeout.InfiniteTimeSpan : left);
                 }
 
                 return true;
             }
         }
 
-        private void WriteLoop()
+        /// <summary>
+        /// Under the lock: starts a drain when frames (or a close) wait and none runs, never on the
+        /// caller's thread (the pipeline thread or a reader); otherwise, when <paramref name="now"/>,
+        /// ends the running drain's wait for company. A failed or closed writer's drain never restarts.
+        /// </summary>
+        private void Kick(bool now)
+        {
+            if (!_draining && (_queue.Length > 0 || _closed))
+            {
+                _draining = true;
+                Task.Run(Drain);
+            }
+            else if (now)
+            {
+                _wake.Take()?.TrySetResult(true);
+            }
+        }
+
+        /// <summary>Writes batches until the queue is empty (or the channel fails); closes the stream once closed and drained.</summary>
+        private async Task Drain()
         {
             while (true)
             {
-                int length = TakeBatch(out byte[] batch);
-                if (length < 0)
+                byte[] batch;
+                int length;
+                Task? pause = null;
+                lock (_lock)
                 {
-                    break;
+                    _writing = false;
+                    Monitor.PulseAll(_lock);
+                    if (_queue.Length == 0)
+                    {
+                        _delayed = false;
+                        if (!_closed)
+                        {
+                            // Nothing to write: the next frame starts the next drain.
+                            _draining = false;
+                            return;
+                        }
+
+                        break;
+                    }
+
+                    batch = Array.Empty<byte>();
+                    length = 0;
+                    if (!_urgent && !_full && !_closed && !_delayed)
+                    {
+                        // Only records and item markers so far: give the producer a moment to add more.
+                        _delayed = true;
+                        pause = _wake.Pause(BatchDelay);
+                    }
+                    else
+                    {
+                        BatchCut cut = _queue.Cut(_flushAll, _closed, HoldLimit);
+                        if (cut.Length == 0)
+                        {
+                            pause = _wake.Pause(cut.Wait);
+                        }
+                        else
+                        {
+                            length = cut.Length;
+                            batch = TakeBatch(length);
+                        }
+                    }
                 }
 
-                if (length > 0 && !WriteBatch(batch, length))
+                if (pause != null)
+                {
+                    await pause.ConfigureAwait(false);
+                    continue;
+                }
+
+                if (!await WriteBatch(batch, length).ConfigureAwait(false))
                 {
                     break;
                 }
@@ -204,96 +237,58 @@ namespace ProcCmdlets.Channel
                 closed = _closed;
             }
 
-            if (closed)
+            try
             {
-                // The stream is closed here, after the last write, never under a write still going.
-                CloseStream();
+                if (closed)
+                {
+                    // The stream is closed here, after the last write, never under a write still going.
+                    CloseStream();
+                }
+            }
+            finally
+            {
+                _stopped.Set();
             }
         }
 
-        /// <summary>Takes the next batch off the queue: its length; 0 after holding records for their item's end; -1 when closed and drained.</summary>
-        private int TakeBatch(out byte[] batch)
+        /// <summary>Takes a batch of <paramref name="length"/> bytes off the queue (under the lock).</summary>
+        private byte[] TakeBatch(int length)
         {
-            batch = Array.Empty<byte>();
-            lock (_lock)
-            {
-                _writing = false;
-                Monitor.PulseAll(_lock);
-                while (_pendingLength == 0 && !_closed)
-                {
-                    Monitor.Wait(_lock);
-                }
-
-                if (_pendingLength == 0)
-                {
-                    return -1;
-                }
-
-                if (!_urgent && !_full && !_closed)
-                {
-                    // Only records and item markers so far: give the producer a moment to add more.
-                    Monitor.Wait(_lock, BatchDelay);
-                }
-
-                TimeSpan held = _boundary < _pendingLength ? DateTime.UtcNow - _tailSince : TimeSpan.Zero;
-                BatchCut cut = BatchCut.Decide(_pendingLength, _boundary, _flushAll, _closed, held, HoldLimit);
-                if (cut.Length == 0)
-                {
-                    Monitor.Wait(_lock, cut.Wait);
-                    return 0;
-                }
-
-                _urgent = false;
-                _full = false;
-                _flushAll = false;
-                batch = _pending;
-                int rest = _pendingLength - cut.Length;
-                if (_spare.Length < rest)
-                {
-                    _spare = new byte[Math.Max(rest, 1 << 16)];
-                }
-
-                Buffer.BlockCopy(batch, cut.Length, _spare, 0, rest);
-                _pending = _spare;
-                _spare = batch;
-                _pendingLength = rest;
-                _boundary = 0;
-                _writing = true;
-                Monitor.PulseAll(_lock);
-                return cut.Length;
-            }
+            _delayed = false;
+            _urgent = false;
+            _full = false;
+            _flushAll = false;
+            _writing = true;
+            Monitor.PulseAll(_lock);
+            return _queue.Take(length);
         }
 
         /// <summary>Writes one batch; false when the write failed, which <see cref="Fault"/> then says.</summary>
-        private bool WriteBatch(byte[] batch, int length)
+        private async Task<bool> WriteBatch(byte[] batch, int length)
         {
             try
             {
-                WholeWrites.Write(_stream, batch, length);
-                _stream.Flush();
+                await WholeWrites.WriteAsync(_stream, batch, length).ConfigureAwait(false);
+                await _stream.FlushAsync().ConfigureAwait(false);
             }
             catch (Exception e)
             {
                 lock (_lock)
                 {
                     // Nothing queued is dropped unseen: the fault says how much was not written.
-                    Unwritten = length + _pendingLength;
+                    Unwritten = length + _queue.Length;
                     _fault = new IOException($"The channel failed with {Unwritten} bytes of frames not written: {e.Message}", e);
                     _writing = false;
-                    _pendingLength = 0;
+                    _queue.Clear();
                     Monitor.PulseAll(_lock);
                 }
 
                 return false;
             }
 
-            if (batch.Length > 1 << 20)
+            lock (_lock)
             {
-                // Do not keep a buffer grown for one huge frame.
-                lock (_lock)
-                {
-                    _spare = new byte[1 << 16];
-                }
+                _queue.Shrink();
             }
 
             return true;
@@ -311,8 +306,8 @@ namespace ProcCmdlets.Channel
         }
 
         /// <summary>
-        /// Ends the writer without waiting: what is queued is still written, on the writer's thread,
-        /// which then closes the stream (the other side sees end of stream). A write that fails sets
+        /// Ends the writer without waiting: what is queued is still written, by the drain, which then
+        /// closes the stream (the other side sees end of stream). A write that fails sets
         /// <see cref="Fault"/>, which says how many bytes were not written.
         /// </summary>
         public void Close()
@@ -322,6 +317,7 @@ namespace ProcCmdlets.Channel
             {
                 _closed = true;
                 ended = _ended;
+                Kick(true);
                 Monitor.PulseAll(_lock);
             }
 
@@ -339,10 +335,7 @@ namespace ProcCmdlets.Channel
         public void Dispose()
         {
             Close();
-            if (Thread.CurrentThread != _thread)
-            {
-                _thread.Join();
-            }
+            _stopped.Wait();
         }
     }
 }

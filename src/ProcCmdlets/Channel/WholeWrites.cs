@@ -1,4 +1,5 @@
 using System.IO;
+using System.Threading.Tasks;
 
 namespace ProcCmdlets.Channel
 {
@@ -14,31 +15,45 @@ namespace ProcCmdlets.Channel
         /// </summary>
         public static void Write(Stream stream, byte[] batch, int length)
         {
-            int atomicBytes = WholeWriteBytes;
-            int start = 0;
-            while (start < length)
+            for (int start = 0, end; start < length; start = end)
             {
-                int position = start;
-                int lastBoundary = -1;
-                while (position < length)
-                {
-                    int frameLength = 4 + (int)(uint)(batch[position] | batch[position + 1] << 8 | batch[position + 2] << 16 | batch[position + 3] << 24);
-                    if (position + frameLength - start > atomicBytes && position > start)
-                    {
-                        break;
-                    }
+                end = PieceEnd(batch, start, length);
+                stream.Write(batch, start, end - start);
+            }
+        }
 
-                    position += frameLength;
-                    if ((FrameKind)batch[position - frameLength + 4] != FrameKind.Record)
-                    {
-                        lastBoundary = position;
-                    }
+        /// <summary>As <see cref="Write"/>, with asynchronous writes (the same pieces, in order, one at a time).</summary>
+        public static async Task WriteAsync(Stream stream, byte[] batch, int length)
+        {
+            for (int start = 0, end; start < length; start = end)
+            {
+                end = PieceEnd(batch, start, length);
+                await stream.WriteAsync(batch, start, end - start).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>Where the piece that begins at <paramref name="start"/> ends.</summary>
+        private static int PieceEnd(byte[] batch, int start, int length)
+        {
+            int atomicBytes = WholeWriteBytes;
+            int position = start;
+            int lastBoundary = -1;
+            while (position < length)
+            {
+                int frameLength = 4 + (int)(uint)(batch[position] | batch[position + 1] << 8 | batch[position + 2] << 16 | batch[position + 3] << 24);
+                if (position + frameLength - start > atomicBytes && position > start)
+                {
+                    break;
                 }
 
-                int end = lastBoundary > start && position < length ? lastBoundary : position;
-                stream.Write(batch, start, end - start);
-                start = end;
+                position += frameLength;
+                if ((FrameKind)batch[position - frameLength + 4] != FrameKind.Record)
+                {
+                    lastBoundary = position;
+                }
             }
+
+            return lastBoundary > start && position < length ? lastBoundary : position;
         }
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading;
+using System.Threading.Tasks;
 using ProcCmdlets.Channel;
 using ProcCmdlets.Channel.Protocol;
 using ProcCmdlets.Transport;
@@ -9,10 +10,13 @@ using ProcCmdlets.Transport;
 namespace ProcCmdlets.Connection
 {
     /// <summary>
-    /// The session's end of one worker: its channel over a transport's link, a reader thread that
-    /// checks the worker's Hello and hands every later frame to the owner, a thread that reads its
-    /// console text, and its exit. Owners never block this reader for long: they decode, queue
-    /// and return.
+    /// The session's end of one worker: its channel over a transport's link, a reader that checks
+    /// the worker's Hello and hands every later frame to the owner, a reader of its console text,
+    /// and its exit. Both readers are asynchronous: while they wait for the worker they hold no
+    /// thread (on Windows, where a redirected process's pipes are synchronous, a thread-pool thread
+    /// waits in each read), so a session's threads do not grow with its workers. Owners never block
+    /// this reader for long: they decode, queue and return, and hold it only through
+    /// <see cref="HoldReads"/>.
     /// </summary>
     internal sealed class WorkerClient : IDisposable
     {
@@ -29,6 +33,7 @@ namespace ProcCmdlets.Connection
         private Action<WorkerClient>? _onExit;
         private int _disposed;
         private volatile string? _readFault;
+        private Task? _hold;
 
         /// <summary>Starts reading the worker's channel and console.</summary>
         /// <param name="link">The transport's link to the started process.</param>
@@ -41,8 +46,8 @@ namespace ProcCmdlets.Connection
             Location = link.Location;
             Shared = new SharedAccess(ProcessId, Location);
             Writer = new FrameWriter(link.ToWorker, "ProcCmdlets writer to worker " + link.ProcessId);
-            _console = new WorkerConsole(link.Console, DeliverConsoleLine, $"ProcCmdlets console {ProcessId}");
-            new Thread(ReadLoop) { IsBackground = true, Name = $"ProcCmdlets reader {ProcessId}" }.Start();
+            _console = new WorkerConsole(link.Console, DeliverConsoleLine, $"ProcCmdlets console {link.ProcessId}");
+            ReadLoops.Start(ReadLoop, $"ProcCmdlets reader {ProcessId}");
         }
 
         /// <summary>The worker's process id (on its host).</summary>
@@ -142,20 +147,61 @@ namespace ProcCmdlets.Connection
             return TrySend(kind, payload);
         }
 
-        private void ReadLoop()
+        /// <summary>
+        /// Called while a frame of this worker is handed over (on its reader): no more of the worker's
+        /// channel is read until <paramref name="until"/> completes, so that the pipe's (or ssh's) own
+        /// flow control holds back what the worker sends. No thread waits meanwhile.
+        /// </summary>
+        public void HoldReads(Task until)
         {
-            SharedAccess.Reading = this;
+            _hold = until;
+        }
+
+        /// <param name="blocking">Read and wait on the calling thread (a thread of the reader's own), never asynchronously.</param>
+        private async Task ReadLoop(bool blocking)
+        {
             try
             {
                 var reader = new FrameReader(_link.FromWorker, _link.MaxFrameBytes);
-                if (reader.TryRead(out Frame first))
+                bool greeted = false;
+                while (true)
                 {
-                    Hello = CheckGreeting(first);
-                }
+                    while (reader.TryTake(out Frame frame))
+                    {
+                        if (!greeted)
+                        {
+                            Hello = CheckGreeting(frame);
+                            greeted = true;
+                            continue;
+                        }
 
-                while (reader.TryRead(out Frame frame))
-                {
-                    Route(frame);
+                        SharedAccess.Reading = this;
+                        try
+                        {
+                            Route(frame);
+                        }
+                        finally
+                        {
+                            SharedAccess.Reading = null;
+                        }
+
+                        Task? hold = _hold;
+                        if (hold != null)
+                        {
+                            _hold = null;
+                            if (blocking)
+                            {
+                                hold.Wait();
+                            }
+
+                            await hold.ConfigureAwait(false);
+                        }
+                    }
+
+                    if (!(blocking ? reader.Fill() : await reader.FillAsync().ConfigureAwait(false)))
+                    {
+                        break;
+                    }
                 }
             }
             catch (Exception e)
@@ -174,7 +220,7 @@ namespace ProcCmdlets.Connection
                 // Releasing what the worker held must not keep its exit from being reported.
             }
 
-            AwaitExit();
+            await AwaitExit().ConfigureAwait(false);
         }
 
         /// <summary>The worker's Hello, when it is one this session can use; <see cref="InvalidDataException"/> otherwise.</summary>
@@ -219,7 +265,7 @@ namespace ProcCmdlets.Connection
         }
 
         /// <summary>Once the channel has ended: waits for the process and its last console text, then tells the owner.</summary>
-        private void AwaitExit()
+        private async Task AwaitExit()
         {
             if (!_link.WaitForExit(TimeSpan.FromSeconds(5)))
             {
@@ -228,7 +274,7 @@ namespace ProcCmdlets.Connection
             }
 
             // Console text written before the exit belongs to the worker's last item: read it first.
-            _console.WaitForEnd(ConsoleDrainLimit);
+            await _console.WaitForEndAsync(ConsoleDrainLimit).ConfigureAwait(false);
             ExitCode = _link.ExitCode;
             Action<WorkerClient>? onExit;
             lock (_lock)

@@ -3,14 +3,16 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading;
+using System.Threading.Tasks;
+using ProcCmdlets.Channel;
 using ProcCmdlets.Channel.Protocol;
 
 namespace ProcCmdlets.Connection
 {
     /// <summary>
-    /// A worker's console text, read on its own thread: lines its programs wrote, which go to the
-    /// owner and are kept for crash reports, and the module's own lines among them (a failure the
-    /// worker reports, a console sync mark).
+    /// A worker's console text, read asynchronously (no thread waits for it): lines its programs
+    /// wrote, which go to the owner and are kept for crash reports, and the module's own lines among
+    /// them (a failure the worker reports, a console sync mark).
     /// </summary>
     internal sealed class WorkerConsole
     {
@@ -20,16 +22,20 @@ namespace ProcCmdlets.Connection
         private readonly Action<string> _deliver;
         private readonly Queue<string> _tail = new Queue<string>();
         private readonly ManualResetEventSlim _done = new ManualResetEventSlim();
+        private readonly TaskCompletionSource<bool> _ended = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly ConcurrentDictionary<long, ManualResetEventSlim> _syncs = new ConcurrentDictionary<long, ManualResetEventSlim>();
         private long _nextSyncToken = new Random().Next();
         private volatile string? _workerFault;
 
         /// <summary>Starts reading <paramref name="console"/>; each line the worker's programs wrote goes to <paramref name="deliver"/>.</summary>
+        /// <param name="console">The worker's console text.</param>
+        /// <param name="deliver">Where each line the worker's programs wrote goes.</param>
+        /// <param name="threadName">The name of its thread, where it has one (<see cref="ReadLoops.Dedicated"/>).</param>
         public WorkerConsole(TextReader console, Action<string> deliver, string threadName)
         {
             _console = console;
             _deliver = deliver;
-            new Thread(ReadLoop) { IsBackground = true, Name = threadName }.Start();
+            ReadLoops.Start(ReadLoop, threadName);
         }
 
         /// <summary>What the worker reported wrong in the session's frames (<see cref="WorkerFailure"/>), or null.</summary>
@@ -46,6 +52,13 @@ namespace ProcCmdlets.Connection
 
         /// <summary>Waits until the console has ended (all its text read), at most <paramref name="timeout"/>.</summary>
         public bool WaitForEnd(TimeSpan timeout) => _done.Wait(timeout);
+
+        /// <summary>As <see cref="WaitForEnd"/>, without holding a thread: true when the console ended within <paramref name="timeout"/>.</summary>
+        public async Task<bool> WaitForEndAsync(TimeSpan timeout)
+        {
+            Task ended = _ended.Task;
+            return ended.IsCompleted || await Task.WhenAny(ended, Task.Delay(timeout)).ConfigureAwait(false) == ended;
+        }
 
         /// <summary>
         /// Asks the worker, through <paramref name="send"/>, to mark its console pipe; the returned event is
@@ -65,12 +78,12 @@ namespace ProcCmdlets.Connection
             return synced;
         }
 
-        private void ReadLoop()
+        private async Task ReadLoop(bool blocking)
         {
             try
             {
                 string? line;
-                while ((line = _console.ReadLine()) != null)
+                while ((line = blocking ? _console.ReadLine() : await _console.ReadLineAsync().ConfigureAwait(false)) != null)
                 {
                     OnLine(line);
                 }
@@ -83,6 +96,7 @@ namespace ProcCmdlets.Connection
             {
                 // No more console text will come: nobody need wait for it.
                 _done.Set();
+                _ended.TrySetResult(true);
                 foreach (long token in _syncs.Keys)
                 {
                     if (_syncs.TryRemove(token, out ManualResetEventSlim? pending))

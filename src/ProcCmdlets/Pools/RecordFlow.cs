@@ -1,5 +1,6 @@
 using System;
 using System.Threading;
+using System.Threading.Tasks;
 using ProcCmdlets.Channel;
 using ProcCmdlets.Connection;
 
@@ -9,10 +10,11 @@ namespace ProcCmdlets.Pools
     /// Back-pressure for one worker's records in one result: counts the bytes of records the session
     /// has read but the pipeline thread has not yet written, pauses the worker's producers above
     /// <see cref="HighWaterBytes"/> and resumes them at <see cref="LowWaterBytes"/>. A worker that obeys
-    /// never makes the reader thread wait: it keeps reading, so item ends and console syncs still flow.
+    /// never makes its reader wait: it keeps reading, so item ends and console syncs still flow.
     /// One that keeps sending past <see cref="HardLimitBytes"/> (a hostile host ignores the pause) finds
-    /// its reader stopped until the pipeline thread catches up, so that the pipe's or ssh's own flow
-    /// control holds its bytes back instead of the session's memory.
+    /// its reader stopped until the pipeline thread catches up (no further read is issued; no thread
+    /// waits), so that the pipe's or ssh's own flow control holds its bytes back instead of the
+    /// session's memory.
     /// </summary>
     internal sealed class RecordFlow
     {
@@ -32,6 +34,7 @@ namespace ProcCmdlets.Pools
         private long _waiting;
         private bool _paused;
         private bool _released;
+        private TaskCompletionSource<bool>? _hold;
 
         public RecordFlow(WorkerClient client)
         {
@@ -73,28 +76,51 @@ namespace ProcCmdlets.Pools
 
                 if (_waiting <= HardLimitBytes)
                 {
-                    Monitor.PulseAll(_lock);
+                    EndHold();
                 }
             }
         }
 
         /// <summary>
-        /// Holds the reader thread while more than <see cref="HardLimitBytes"/> wait for the pipeline
-        /// thread (reader thread, after the record is queued, so the pipeline thread can always proceed).
+        /// Stops the worker's reader while more than <see cref="HardLimitBytes"/> wait for the pipeline
+        /// thread (on the reader, after the record is queued, so the pipeline thread can always proceed):
+        /// it reads no further until <see cref="Delivered"/> or <see cref="Release"/> ends the hold.
         /// </summary>
-        public void Throttle()
+        /// <returns>What the reader waits for; null when it need not wait.</returns>
+        public Task? Throttle()
         {
+            Task? hold = null;
             lock (_lock)
             {
-                while (_waiting > HardLimitBytes && !_released)
+                if (_waiting > HardLimitBytes && !_released)
                 {
                     Throttled++;
-                    Monitor.Wait(_lock);
+                    if (_hold == null)
+                    {
+                        // Continuations run on the thread pool, never inside the pipeline thread's Delivered.
+                        _hold = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    }
+
+                    hold = _hold.Task;
                 }
             }
+
+            if (hold != null)
+            {
+                _client.HoldReads(hold);
+            }
+
+            return hold;
         }
 
-        /// <summary>Times the reader thread waited for the pipeline thread, for tests and diagnostics.</summary>
+        /// <summary>The reader held by <see cref="Throttle"/>, if any, may read again (under the lock).</summary>
+        private void EndHold()
+        {
+            _hold?.TrySetResult(true);
+            _hold = null;
+        }
+
+        /// <summary>Times the reader was held for the pipeline thread, for tests and diagnostics.</summary>
         public int Throttled { get; private set; }
 
         /// <summary>The result is over: the worker must not stay paused for it.</summary>
@@ -103,7 +129,7 @@ namespace ProcCmdlets.Pools
             lock (_lock)
             {
                 _released = true;
-                Monitor.PulseAll(_lock);
+                EndHold();
                 if (_paused)
                 {
                     _paused = false;

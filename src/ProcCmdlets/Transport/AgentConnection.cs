@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Text;
-using System.Threading;
 using System.Threading.Tasks;
 using ProcCmdlets.Channel;
 using ProcCmdlets.Channel.Protocol;
@@ -11,9 +10,9 @@ namespace ProcCmdlets.Transport
 {
     /// <summary>
     /// The session's end of one host's connection (one ssh client) to its host agent: it opens
-    /// workers on it and splits what the agent sends into their links. Three threads serve every
-    /// worker of the host: the writer (<see cref="AgentSender"/>), this reader, and ssh's standard
-    /// error. A frame the protocol does not allow ends the connection, and with it every worker of
+    /// workers on it and splits what the agent sends into their links. One thread serves every
+    /// worker of the host, the writer (<see cref="AgentSender"/>); this reader and the reader of
+    /// ssh's standard error are asynchronous and hold no thread while they wait. A frame the protocol does not allow ends the connection, and with it every worker of
     /// the host, as a lost connection does; a connection with no workers left closes after
     /// <see cref="IdlePeriod"/>, so that a worker replaced at once reuses it.
     /// </summary>
@@ -29,7 +28,7 @@ namespace ProcCmdlets.Transport
         private readonly object _lock = new object();
         private readonly Dictionary<uint, AgentWorkerLink> _links = new Dictionary<uint, AgentWorkerLink>();
         private readonly List<string> _messages = new List<string>();
-        private readonly Thread _errors;
+        private readonly Task _errors;
         private int _idleSince;
         private uint _lastWorker;
         private bool _ready;
@@ -47,9 +46,8 @@ namespace ProcCmdlets.Transport
             _process = process;
             _sender = new AgentSender(process.ToAgent, $"ProcCmdlets agent writer {process.Id}", prefix);
             _sender.Send(Configure(powerShellPath, powerShellArguments, encodedBootstrap));
-            _errors = new Thread(ReadErrors) { IsBackground = true, Name = $"ProcCmdlets agent ssh {process.Id}" };
-            _errors.Start();
-            new Thread(ReadFrames) { IsBackground = true, Name = $"ProcCmdlets agent reader {process.Id}" }.Start();
+            _errors = Task.Run(ReadErrors);
+            Task.Run(ReadFrames);
         }
 
         public int ProcessId => _process.Id;
@@ -133,15 +131,19 @@ namespace ProcCmdlets.Transport
             return AgentFrameReader.Encode(AgentFrameKind.Configure, 0, payload, 0, payload.Length);
         }
 
-        private void ReadFrames()
+        private async Task ReadFrames()
         {
             try
             {
                 var reader = new AgentFrameReader(_process.FromAgent);
-                while (reader.TryRead(out AgentFrame frame))
+                do
                 {
-                    Dispatch(frame);
+                    while (reader.TryTake(out AgentFrame frame))
+                    {
+                        Dispatch(frame);
+                    }
                 }
+                while (await reader.FillAsync().ConfigureAwait(false));
             }
             catch (Exception e)
             {
@@ -151,7 +153,9 @@ namespace ProcCmdlets.Transport
             }
 
             _sender.Complete();
-            _errors.Join(TimeSpan.FromSeconds(10));
+            await Task.WhenAny(_errors, Task.Delay(TimeSpan.FromSeconds(10))).ConfigureAwait(false);
+
+            // ssh's output has ended, so it has exited or is exiting: this wait is short.
             if (!_process.WaitForExit(TimeSpan.FromSeconds(10)))
             {
                 _process.Kill();
@@ -295,13 +299,13 @@ namespace ProcCmdlets.Transport
             });
         }
 
-        private void ReadErrors()
+        private async Task ReadErrors()
         {
             try
             {
                 TextReader reader = new BoundedLineReader(_process.Errors);
-                string line;
-                while ((line = reader.ReadLine()) != null)
+                string? line;
+                while ((line = await reader.ReadLineAsync().ConfigureAwait(false)) != null)
                 {
                     if (!_ready && ReadyLine.Parse(line).HasValue)
                     {

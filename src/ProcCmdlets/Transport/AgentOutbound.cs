@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Threading;
+using System.Threading.Tasks;
 using ProcCmdlets.Channel;
 
 namespace ProcCmdlets.Transport
@@ -54,9 +55,27 @@ namespace ProcCmdlets.Transport
             }
         }
 
+        /// <summary>As <see cref="Write"/>; waiting for the agent's credit holds no thread.</summary>
+        public override async Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        {
+            while (count > 0)
+            {
+                int n = Math.Min(count, AgentFrameReader.MaxChunkBytes);
+                if (Volatile.Read(ref _closed) != 0 || !await Window.TakeAsync(n).ConfigureAwait(false) || !_send(AgentFrameReader.Encode(AgentFrameKind.Data, _worker, buffer, offset, n)))
+                {
+                    throw new IOException("The worker's connection is closed.");
+                }
+
+                offset += n;
+                count -= n;
+            }
+        }
+
         public override void Flush()
         {
         }
+
+        public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
         public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Text;
+using System.Threading.Tasks;
 using ProcCmdlets.Channel.Protocol;
 
 namespace ProcCmdlets.Transport
@@ -25,7 +26,7 @@ namespace ProcCmdlets.Transport
         private int _end;
         private bool _skipLineFeed;
         private bool _afterCut;
-        private string? _carry;
+        private readonly StringBuilder _line = new StringBuilder();
 
         public BoundedLineReader(TextReader inner, int maxLineChars = MaxLineChars)
         {
@@ -35,16 +36,47 @@ namespace ProcCmdlets.Transport
 
         public override string? ReadLine()
         {
-            var line = new StringBuilder(_carry);
-            _carry = null;
             while (true)
             {
-                if (_start == _end && !Fill())
+                if (TryLine(out string? line))
                 {
-                    _afterCut = false;
-                    return line.Length > 0 ? line.ToString() : null;
+                    return line;
                 }
 
+                _start = 0;
+                _end = Math.Max(0, _inner.Read(_buffer, 0, _buffer.Length));
+                if (_end == 0)
+                {
+                    return AtEnd();
+                }
+            }
+        }
+
+        /// <summary>As <see cref="ReadLine"/>, holding no thread while it waits when the inner reader reads asynchronously.</summary>
+        public override async Task<string?> ReadLineAsync()
+        {
+            while (true)
+            {
+                if (TryLine(out string? line))
+                {
+                    return line;
+                }
+
+                _start = 0;
+                _end = Math.Max(0, await _inner.ReadAsync(_buffer, 0, _buffer.Length).ConfigureAwait(false));
+                if (_end == 0)
+                {
+                    return AtEnd();
+                }
+            }
+        }
+
+        /// <summary>The next line from what has been read; false when the buffer ran out first (the line so far is kept).</summary>
+        private bool TryLine(out string? result)
+        {
+            StringBuilder line = _line;
+            while (_start < _end)
+            {
                 if (SkipLineFeed())
                 {
                     continue;
@@ -70,24 +102,36 @@ namespace ProcCmdlets.Transport
                         continue;
                     }
 
-                    return line.ToString();
+                    result = line.ToString();
+                    line.Clear();
+                    return true;
                 }
 
                 line.Append(_buffer, _start, stop - _start);
                 _start = stop;
                 if (line.Length >= _maxLineChars)
                 {
-                    return Cut(line);
+                    result = Cut(line, out _afterCut);
+                    return true;
                 }
             }
+
+            result = null;
+            return false;
         }
 
-        /// <summary>Reads the next piece of input into the buffer; false at the end of it.</summary>
-        private bool Fill()
+        /// <summary>The input ended: the unfinished line, or null.</summary>
+        private string? AtEnd()
         {
-            _start = 0;
-            _end = Math.Max(0, _inner.Read(_buffer, 0, _buffer.Length));
-            return _end > 0;
+            _afterCut = false;
+            if (_line.Length == 0)
+            {
+                return null;
+            }
+
+            string rest = _line.ToString();
+            _line.Clear();
+            return rest;
         }
 
         /// <summary>Skips the line feed of a CR LF whose CR ended the last line; true when it did.</summary>
@@ -109,13 +153,13 @@ namespace ProcCmdlets.Transport
         }
 
         /// <summary>Gives a full line up to where it may be cut and keeps the rest for the next line.</summary>
-        private string Cut(StringBuilder line)
+        private static string Cut(StringBuilder line, out bool whole)
         {
             int keep = CutAt(line);
-            _carry = line.ToString(keep, line.Length - keep);
-            line.Length = keep;
-            _afterCut = _carry.Length == 0;
-            return line.ToString();
+            string piece = line.ToString(0, keep);
+            line.Remove(0, keep);
+            whole = line.Length == 0;
+            return piece;
         }
 
         /// <summary>

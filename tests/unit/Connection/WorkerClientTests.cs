@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading;
+using System.Threading.Tasks;
 using ProcCmdlets.Channel;
 using ProcCmdlets.Channel.Protocol;
 using ProcCmdlets.Connection;
@@ -106,6 +107,89 @@ namespace ProcCmdlets.Tests.Connection
             Assert.True(link.Killed);
         }
 
+        [Fact]
+        public async Task AHeldReaderRoutesNothingMoreAndIssuesNoReadUntilTheHoldEnds()
+        {
+            var from = new GatedStream(Wire(
+                (FrameKind.Hello, Hello.ForThisProcess("7.6.9", 5).Write),
+                (FrameKind.ChunkStarted, w => Marker.Write(w, 1)),
+                (FrameKind.ChunkDone, w => Marker.Write(w, 2))));
+            var link = new ScriptedLink(Array.Empty<byte>(), from: from);
+            var client = new WorkerClient(link);
+            var hold = new TaskCompletionSource<bool>();
+            var kinds = new List<FrameKind>();
+            var first = new ManualResetEventSlim();
+            var exited = new ManualResetEventSlim();
+            client.Attach(
+                f =>
+                {
+                    lock (kinds)
+                    {
+                        kinds.Add(f.Kind);
+                    }
+
+                    if (f.Kind == FrameKind.ChunkStarted)
+                    {
+                        client.HoldReads(hold.Task);
+                        first.Set();
+                    }
+                },
+                _ => { },
+                _ => exited.Set());
+            from.Open();
+
+            Assert.True(first.Wait(TimeSpan.FromSeconds(30)));
+            await Task.Delay(300);
+            lock (kinds)
+            {
+                Assert.Equal(new[] { FrameKind.ChunkStarted }, kinds);
+            }
+
+            Assert.Equal(1, from.Reads);
+            Assert.False(exited.IsSet);
+
+            hold.SetResult(true);
+            Assert.True(exited.Wait(TimeSpan.FromSeconds(30)));
+            lock (kinds)
+            {
+                Assert.Equal(new[] { FrameKind.ChunkStarted, FrameKind.ChunkDone }, kinds);
+            }
+
+            Assert.Equal(2, from.Reads);
+        }
+
+        /// <summary>A worker's output that its first read waits for until <see cref="Open"/>; it counts reads.</summary>
+#pragma warning disable CA1844 // The session reads through the byte[] overloads (it targets netstandard2.0).
+        private sealed class GatedStream : MemoryStream
+#pragma warning restore CA1844
+        {
+            private readonly ManualResetEventSlim _open = new ManualResetEventSlim();
+            private int _reads;
+
+            public GatedStream(byte[] data)
+                : base(data)
+            {
+            }
+
+            public int Reads => Volatile.Read(ref _reads);
+
+            public void Open() => _open.Set();
+
+            public override int Read(byte[] buffer, int offset, int count)
+            {
+                Interlocked.Increment(ref _reads);
+                _open.Wait();
+                return base.Read(buffer, offset, count);
+            }
+
+            public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+            {
+                Interlocked.Increment(ref _reads);
+                await Task.Run(() => _open.Wait(), cancellationToken);
+                return base.Read(buffer, offset, count);
+            }
+        }
+
         /// <summary>A worker whose whole output is given in advance, and which has exited.</summary>
         private sealed class ScriptedLink : WorkerLink
         {
@@ -113,9 +197,9 @@ namespace ProcCmdlets.Tests.Connection
 
             private readonly int _maxFrameBytes;
 
-            public ScriptedLink(byte[] fromWorker, string console = "", int maxFrameBytes = FrameReader.DefaultMaxFrameBytes)
+            public ScriptedLink(byte[] fromWorker, string console = "", int maxFrameBytes = FrameReader.DefaultMaxFrameBytes, MemoryStream? from = null)
             {
-                _from = new MemoryStream(fromWorker);
+                _from = from ?? new MemoryStream(fromWorker);
                 Console = new StringReader(console);
                 _maxFrameBytes = maxFrameBytes;
             }

@@ -115,16 +115,19 @@ namespace ProcCmdlets.Tests.Pools
             {
                 var flow = new RecordFlow(client);
                 flow.Received(1 << 20);
-                flow.Throttle();
+                Assert.Null(flow.Throttle());
 
-                // Past the hard limit, the reader thread waits for the pipeline thread.
+                // Past the hard limit, the reader is held until the pipeline thread catches up.
                 flow.Received((int)RecordFlow.HardLimitBytes);
-                var reader = Task.Factory.StartNew(flow.Throttle, TaskCreationOptions.LongRunning);
-                Assert.NotSame(reader, await Task.WhenAny(reader, Task.Delay(TimeSpan.FromMilliseconds(300))));
+                Task? hold = flow.Throttle();
+                Assert.NotNull(hold);
+                Assert.False(hold!.IsCompleted);
                 Assert.Equal(1, flow.Pauses);
 
-                flow.Delivered(2 << 20);
-                await reader.WaitAsync(LongWait);
+                flow.Delivered(1 << 19);
+                Assert.False(hold.IsCompleted);
+                flow.Delivered(3 << 19);
+                await hold.WaitAsync(LongWait);
                 Assert.True(flow.WaitingBytes <= RecordFlow.HardLimitBytes);
             }
         }
@@ -136,10 +139,11 @@ namespace ProcCmdlets.Tests.Pools
             {
                 var flow = new RecordFlow(client);
                 flow.Received((int)RecordFlow.HardLimitBytes + 1);
-                var reader = Task.Factory.StartNew(flow.Throttle, TaskCreationOptions.LongRunning);
-                Assert.NotSame(reader, await Task.WhenAny(reader, Task.Delay(TimeSpan.FromMilliseconds(300))));
+                Task? hold = flow.Throttle();
+                Assert.False(hold!.IsCompleted);
                 flow.Release();
-                await reader.WaitAsync(LongWait);
+                await hold.WaitAsync(LongWait);
+                Assert.Null(flow.Throttle());
             }
         }
     }

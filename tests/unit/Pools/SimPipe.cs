@@ -1,13 +1,17 @@
 using System;
 using System.IO;
 using System.Threading;
+using System.Threading.Tasks;
 
 namespace ProcCmdlets.Tests.Pools
 {
     /// <summary>
     /// A one-way channel in memory: writes never block, a read waits for bytes or for the end, as a
-    /// pipe's reading end does. A simulated worker's frames reach the session's reader thread through it.
+    /// pipe's reading end does, and an asynchronous read without a thread, as a pipe's does on Unix.
+    /// A simulated worker's frames reach the session's reader through it.
     /// </summary>
+    // The session reads and writes through the byte[] overloads (it targets netstandard2.0).
+    #pragma warning disable CA1844
     internal sealed class SimPipe : Stream
     {
         private readonly object _lock = new object();
@@ -15,6 +19,10 @@ namespace ProcCmdlets.Tests.Pools
         private int _start;
         private int _end;
         private bool _closed;
+        private TaskCompletionSource<int>? _waiting;
+        private byte[]? _waitingBuffer;
+        private int _waitingOffset;
+        private int _waitingCount;
 
         public override bool CanRead => true;
 
@@ -35,16 +43,50 @@ namespace ProcCmdlets.Tests.Pools
                     Monitor.Wait(_lock);
                 }
 
-                int n = Math.Min(count, _end - _start);
-                Buffer.BlockCopy(_buffer, _start, buffer, offset, n);
-                _start += n;
-                if (_start == _end)
+                return Take(buffer, offset, count);
+            }
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        {
+            lock (_lock)
+            {
+                if (_start == _end && !_closed)
                 {
-                    _start = _end = 0;
+                    _waiting = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    _waitingBuffer = buffer;
+                    _waitingOffset = offset;
+                    _waitingCount = count;
+                    return _waiting.Task;
                 }
 
-                return n;
+                return Task.FromResult(Take(buffer, offset, count));
             }
+        }
+
+        /// <summary>A read waiting for bytes gets what has come (under the lock).</summary>
+        private void ServeWaiting()
+        {
+            TaskCompletionSource<int>? waiting = _waiting;
+            if (waiting != null)
+            {
+                _waiting = null;
+                waiting.TrySetResult(Take(_waitingBuffer!, _waitingOffset, _waitingCount));
+                _waitingBuffer = null;
+            }
+        }
+
+        private int Take(byte[] buffer, int offset, int count)
+        {
+            int n = Math.Min(count, _end - _start);
+            Buffer.BlockCopy(_buffer, _start, buffer, offset, n);
+            _start += n;
+            if (_start == _end)
+            {
+                _start = _end = 0;
+            }
+
+            return n;
         }
 
         public override void Write(byte[] buffer, int offset, int count)
@@ -69,6 +111,7 @@ namespace ProcCmdlets.Tests.Pools
                 Buffer.BlockCopy(buffer, offset, _buffer, _end, count);
                 _end += count;
                 Monitor.Pulse(_lock);
+                ServeWaiting();
             }
         }
 
@@ -79,6 +122,7 @@ namespace ProcCmdlets.Tests.Pools
             {
                 _closed = true;
                 Monitor.PulseAll(_lock);
+                ServeWaiting();
             }
 
             base.Close();

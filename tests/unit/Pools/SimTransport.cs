@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.IO;
 using System.Threading;
+using System.Threading.Tasks;
 using ProcCmdlets.Channel;
 using ProcCmdlets.Channel.Protocol;
 using ProcCmdlets.Transport;
@@ -179,6 +180,8 @@ namespace ProcCmdlets.Tests.Pools
         private const int ChunkSchedulerMax = ProcCmdlets.Pools.ChunkScheduler.MaxChunkSize;
 
         /// <summary>The session's channel toward the worker: it cuts what is written into frames and hands them over.</summary>
+        // The session reads and writes through the byte[] overloads (it targets netstandard2.0).
+        #pragma warning disable CA1844
         private sealed class SimInbox : Stream
         {
             private readonly SimWorker _worker;
@@ -223,6 +226,20 @@ namespace ProcCmdlets.Tests.Pools
 
                 Buffer.BlockCopy(_partial, position, _partial, 0, _partialLength - position);
                 _partialLength -= position;
+            }
+
+            /// <summary>At once, on the session's writer (as <see cref="Write"/>): a simulated worker never makes the session wait.</summary>
+            public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+            {
+                try
+                {
+                    Write(buffer, offset, count);
+                    return Task.CompletedTask;
+                }
+                catch (Exception e)
+                {
+                    return Task.FromException(e);
+                }
             }
 
             public override void Flush()
