@@ -75,7 +75,7 @@ namespace ProcCmdlets.Tests.Pools
                 : FakeOutcome.Of(item));
             using (var harness = new MapHarness(transport, workers: 2))
             {
-                harness.Map(Enumerable.Range(1, 30).Cast<object>(), timeoutSeconds: 1);
+                harness.Map(Enumerable.Range(1, 30).Cast<object>(), timeoutSeconds: 3);
 
                 ErrorRecordAssert.Single(harness.Errors, "OperationTimeout", 5);
                 Assert.Equal(Enumerable.Range(1, 30).Where(i => i != 5).Cast<object>(), harness.Output);
@@ -198,10 +198,11 @@ namespace ProcCmdlets.Tests.Pools
         public void AWorkerThatStopsAnsweringBeforeItStartsItsChunkIsTimedOutToo()
         {
             // As a worker under SIGSTOP: its chunk never starts, so the timeout counts from when it was sent.
+            // 3 s, not 1: on a busy machine a healthy item may take over a second, and only the frozen one may time out.
             var transport = new FakeTransport(FakeOutcome.Of, freezes: n => n == 1);
             using (var harness = new MapHarness(transport, workers: 2))
             {
-                harness.Map(Enumerable.Range(1, 60).Cast<object>(), timeoutSeconds: 1, limitSeconds: 20);
+                harness.Map(Enumerable.Range(1, 60).Cast<object>(), timeoutSeconds: 3, limitSeconds: 30);
 
                 Assert.All(harness.Errors, e => Assert.Equal("OperationTimeout", e.FullyQualifiedErrorId));
                 Assert.True(harness.Errors.Count <= 1, "only the item due on the frozen worker may time out");
