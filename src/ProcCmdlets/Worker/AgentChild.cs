@@ -41,17 +41,20 @@ namespace ProcCmdlets.Worker
         private readonly AgentSender _sender;
         private readonly byte[] _image;
         private readonly Action<AgentChild> _ended;
+        private readonly Action<AgentChild>? _ready;
         private readonly FrameQueue _input = new FrameQueue();
         private Thread? _consoleThread;
         private Process? _process;
         private int _workerPid;
 
-        public AgentChild(uint id, AgentSender sender, byte[] image, Action<AgentChild> ended)
+        /// <summary>A worker numbered <paramref name="id"/>; <paramref name="ended"/> is called once it has ended (or failed to start), <paramref name="ready"/> once, from another thread, when its first output arrives.</summary>
+        public AgentChild(uint id, AgentSender sender, byte[] image, Action<AgentChild> ended, Action<AgentChild>? ready = null)
         {
             Id = id;
             _sender = sender;
             _image = image;
             _ended = ended;
+            _ready = ready;
         }
 
         public uint Id { get; }
@@ -131,6 +134,22 @@ namespace ProcCmdlets.Worker
         public void CloseInput()
         {
             _input.Complete();
+        }
+
+        /// <summary>
+        /// Ends a worker the agent had not started yet (the session killed it while it waited for its
+        /// turn): its input is dropped and the session hears that it exited, as if killed.
+        /// </summary>
+        public void Abandon()
+        {
+            CloseInput();
+            while (_input.TryTake(out byte[] bytes))
+            {
+                Consumed(bytes.Length);
+            }
+
+            _ended(this);
+            _sender.Send(AgentFrameReader.Encode(AgentFrameKind.Exited, Id, 137));
         }
 
         /// <summary>Ends the worker and what it started (its process group on Unix, its tree everywhere).</summary>
@@ -280,18 +299,18 @@ namespace ProcCmdlets.Worker
                 bool first = true;
                 while ((n = stdout.Read(buffer, 0, buffer.Length)) > 0)
                 {
-                    if (first)
-                    {
-                        DebugTrace.Write("agent: worker {0}'s first output, {1} B", Id, n);
-                        first = false;
-                    }
-
                     if (!Outbound.Take(n))
                     {
                         break;
                     }
 
                     _sender.Send(AgentFrameReader.Encode(AgentFrameKind.Output, Id, buffer, 0, n));
+                    if (first)
+                    {
+                        DebugTrace.Write("agent: worker {0}'s first output, {1} B", Id, n);
+                        first = false;
+                        _ready?.Invoke(this);
+                    }
                 }
             }
             catch (Exception)

@@ -83,6 +83,9 @@ namespace ProcCmdlets.Tests.Channel
             {
                 if (i == sent.Count - 100)
                 {
+                    // Written so far first: a producer waits while over 16 MB are queued, and the
+                    // stream, once held, would never make room.
+                    writer.Flush();
                     stream.Hold();
                 }
 

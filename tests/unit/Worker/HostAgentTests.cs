@@ -99,5 +99,82 @@ namespace ProcCmdlets.Tests.Worker
                 }
             }
         }
+        [Fact]
+        public void AHostsWorkersStartOnceItsFirstHasAnswered()
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                return;
+            }
+
+            // The "pwsh" is sh answering after a second, then reading its input to the end.
+            var output = new SimPipe();
+            var agent = Agent(output);
+            agent.Handle(Frame(AgentConnection.Configure("/bin/sh", "-c \"sleep 1; echo ready; cat >/dev/null\" sh", "QUJD")));
+            agent.Handle(Frame(AgentFrameReader.Encode(AgentFrameKind.Start, 1)));
+            agent.Handle(Frame(AgentFrameReader.Encode(AgentFrameKind.Start, 2)));
+            agent.Handle(Frame(AgentFrameReader.Encode(AgentFrameKind.Start, 3)));
+            var reader = new AgentFrameReader(output);
+            var seen = new System.Collections.Generic.List<(AgentFrameKind, uint)>();
+            int exited = 0;
+            while (exited < 3 && reader.TryRead(out AgentFrame frame))
+            {
+                seen.Add((frame.Kind, frame.Worker));
+                if (frame.Kind == AgentFrameKind.Output && frame.Worker == 1)
+                {
+                    agent.Handle(Frame(AgentFrameReader.Encode(AgentFrameKind.Close, 1)));
+                }
+                else if (frame.Kind == AgentFrameKind.Started && frame.Worker != 1)
+                {
+                    agent.Handle(Frame(AgentFrameReader.Encode(AgentFrameKind.Close, frame.Worker)));
+                }
+                else if (frame.Kind == AgentFrameKind.Exited)
+                {
+                    exited++;
+                }
+            }
+
+            int answered = seen.IndexOf((AgentFrameKind.Output, 1u));
+            Assert.True(answered > seen.IndexOf((AgentFrameKind.Started, 1u)));
+            Assert.True(seen.IndexOf((AgentFrameKind.Started, 2u)) > answered, string.Join(", ", seen));
+            Assert.True(seen.IndexOf((AgentFrameKind.Started, 3u)) > answered, string.Join(", ", seen));
+        }
+
+        [Fact]
+        public void AWorkerKilledWhileWaitingForItsTurnNeverStartsAndIsReportedEnded()
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                return;
+            }
+
+            // Worker 1 never answers, so worker 2 waits; the session kills both.
+            var output = new SimPipe();
+            var agent = Agent(output);
+            agent.Handle(Frame(AgentConnection.Configure("/bin/sh", "-c \"cat >/dev/null\" sh", "QUJD")));
+            agent.Handle(Frame(AgentFrameReader.Encode(AgentFrameKind.Start, 1)));
+            agent.Handle(Frame(AgentFrameReader.Encode(AgentFrameKind.Start, 2)));
+            agent.Handle(Frame(AgentFrameReader.Encode(AgentFrameKind.Data, 2, new byte[] { 1, 2, 3 }, 0, 3)));
+            agent.Handle(Frame(AgentFrameReader.Encode(AgentFrameKind.Kill, 2)));
+            var reader = new AgentFrameReader(output);
+            var seen = new System.Collections.Generic.List<(AgentFrameKind, uint, int)>();
+            while (reader.TryRead(out AgentFrame frame))
+            {
+                seen.Add((frame.Kind, frame.Worker, frame.Kind == AgentFrameKind.Exited || frame.Kind == AgentFrameKind.Consumed ? frame.Int32() : 0));
+                if (frame.Kind == AgentFrameKind.Exited && frame.Worker == 2)
+                {
+                    agent.Handle(Frame(AgentFrameReader.Encode(AgentFrameKind.Kill, 1)));
+                }
+                else if (frame.Kind == AgentFrameKind.Exited)
+                {
+                    break;
+                }
+            }
+
+            Assert.DoesNotContain(seen, f => f.Item1 == AgentFrameKind.Started && f.Item2 == 2);
+            Assert.Contains((AgentFrameKind.Consumed, 2u, 3), seen);
+            Assert.Contains((AgentFrameKind.Exited, 2u, 137), seen);
+            Assert.Contains(seen, f => f.Item1 == AgentFrameKind.Exited && f.Item2 == 1);
+        }
     }
 }
