@@ -47,7 +47,7 @@ namespace ProcCmdlets.Worker
         private Process? _process;
         private int _workerPid;
 
-        /// <summary>A worker numbered <paramref name="id"/>; <paramref name="ended"/> is called once it has ended (or failed to start), <paramref name="ready"/> once, from another thread, when its first output arrives.</summary>
+        /// <summary>A worker numbered <paramref name="id"/>; <paramref name="ended"/> is called once it has ended (or failed to start), <paramref name="ready"/> once, from another thread, when it has loaded the image (its ready line).</summary>
         public AgentChild(uint id, AgentSender sender, byte[] image, Action<AgentChild> ended, Action<AgentChild>? ready = null)
         {
             Id = id;
@@ -277,6 +277,9 @@ namespace ProcCmdlets.Worker
             {
                 DebugTrace.Write("agent: worker {0} loaded the image", Id);
                 Volatile.Write(ref _workerPid, pid.Value);
+                Console(line);
+                _ready?.Invoke(this);
+                return;
             }
 
             Console(line);
@@ -309,7 +312,6 @@ namespace ProcCmdlets.Worker
                     {
                         DebugTrace.Write("agent: worker {0}'s first output, {1} B", Id, n);
                         first = false;
-                        _ready?.Invoke(this);
                     }
                 }
             }

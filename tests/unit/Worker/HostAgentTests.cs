@@ -107,10 +107,11 @@ namespace ProcCmdlets.Tests.Worker
                 return;
             }
 
-            // The "pwsh" is sh answering after a second, then reading its input to the end.
+            // The "pwsh" is sh saying, after a second, that it loaded the image (as a worker does on its
+            // standard error), then writing and reading its input to the end.
             var output = new SimPipe();
             var agent = Agent(output);
-            agent.Handle(Frame(AgentConnection.Configure("/bin/sh", "-c \"sleep 1; echo ready; cat >/dev/null\" sh", "QUJD")));
+            agent.Handle(Frame(AgentConnection.Configure("/bin/sh", "-c \"sleep 1; echo ProcCmdlets.Ssh.Ready $$ >&2; echo ready; cat >/dev/null\" sh", "QUJD")));
             agent.Handle(Frame(AgentFrameReader.Encode(AgentFrameKind.Start, 1)));
             agent.Handle(Frame(AgentFrameReader.Encode(AgentFrameKind.Start, 2)));
             agent.Handle(Frame(AgentFrameReader.Encode(AgentFrameKind.Start, 3)));
@@ -134,7 +135,7 @@ namespace ProcCmdlets.Tests.Worker
                 }
             }
 
-            int answered = seen.IndexOf((AgentFrameKind.Output, 1u));
+            int answered = seen.IndexOf((AgentFrameKind.Console, 1u));
             Assert.True(answered > seen.IndexOf((AgentFrameKind.Started, 1u)));
             Assert.True(seen.IndexOf((AgentFrameKind.Started, 2u)) > answered, string.Join(", ", seen));
             Assert.True(seen.IndexOf((AgentFrameKind.Started, 3u)) > answered, string.Join(", ", seen));
