@@ -303,3 +303,28 @@ function Measure-BenchSteady {
     $self.Refresh()
     [pscustomobject]@{ Seconds = $stopwatch.Elapsed.TotalSeconds; Cpu = ($self.TotalProcessorTime - $cpu).TotalSeconds; Output = $output }
 }
+
+function Measure-BenchWarmMaps {
+    <#
+    The same map of $State.Items integers through { $_ * $_ } on each of the warm pools named in
+    $Pools (row key = pool), one after the other; returns items per second by row key.
+    #>
+    param([hashtable] $State, [System.Collections.Specialized.OrderedDictionary] $Pools)
+    $n = $State.Items
+    $figures = @{}
+    foreach ($key in $Pools.Keys) {
+        $stopwatch = [Diagnostics.Stopwatch]::StartNew()
+        $results = 1..$n | Invoke-ProcessPoolMap { $_ * $_ } -Pool $Pools[$key]
+        $stopwatch.Stop()
+        Assert-BenchResult ($results.Count -eq $n -and $results[-1] -eq $n * $n) "map ($key)"
+        $figures[$key] = $n / $stopwatch.Elapsed.TotalSeconds
+    }
+    $figures
+}
+
+function Remove-BenchSshPools {
+    <# A scenario's cleanup: its local and remote pools, then its private sshd. #>
+    param([hashtable] $State)
+    foreach ($pool in $State.Local, $State.Remote) { if ($pool) { Remove-ProcessPool $pool -Force } }
+    Stop-SshTestHost $State.Ssh
+}

@@ -39,11 +39,7 @@ $items = 20000
             Assert-BenchResult (@($warm).Count -eq 200) 'the warm-up map'
         }
     }
-    Cleanup      = {
-        param($State)
-        foreach ($pool in $State.Local, $State.Remote) { if ($pool) { Remove-ProcessPool $pool -Force } }
-        Stop-SshTestHost $State.Ssh
-    }
+    Cleanup      = { param($State) Remove-BenchSshPools $State }
 
     Rows         = @(
         @{ Key = 'Local'; Name = 'Invoke-ProcessPoolMap, warm local pool of 2'; Baseline = $true }
@@ -59,17 +55,7 @@ $items = 20000
             Warmup = $true
             Run    = {
                 param($State)
-                $n = $State.Items
-                $figures = @{}
-                foreach ($key in 'Local', 'Ssh') {
-                    $pool = if ($key -eq 'Local') { $State.Local } else { $State.Remote }
-                    $stopwatch = [Diagnostics.Stopwatch]::StartNew()
-                    $results = 1..$n | Invoke-ProcessPoolMap { $_ * $_ } -Pool $pool
-                    $stopwatch.Stop()
-                    Assert-BenchResult ($results.Count -eq $n -and $results[-1] -eq $n * $n) "map ($key)"
-                    $figures[$key] = $n / $stopwatch.Elapsed.TotalSeconds
-                }
-                $figures
+                Measure-BenchWarmMaps $State ([ordered]@{ Local = $State.Local; Ssh = $State.Remote })
             }
         }
     )
@@ -243,11 +229,7 @@ $agentItems = 20000
         $clients = @(Get-SshTestClient $State.Ssh).Count
         Assert-BenchResult ($clients -eq 2) "the pool's ssh processes: $clients, expected 2"
     }
-    Cleanup      = {
-        param($State)
-        foreach ($pool in $State.Local, $State.Remote) { if ($pool) { Remove-ProcessPool $pool -Force } }
-        Stop-SshTestHost $State.Ssh
-    }
+    Cleanup      = { param($State) Remove-BenchSshPools $State }
 
     Rows         = @(
         @{ Key = 'Local'; Name = 'Invoke-ProcessPoolMap, warm local pool of 8'; Baseline = $true }
@@ -263,17 +245,7 @@ $agentItems = 20000
             Warmup = $true
             Run    = {
                 param($State)
-                $n = $State.Items
-                $figures = @{}
-                foreach ($key in 'Local', 'Agent') {
-                    $pool = if ($key -eq 'Local') { $State.Local } else { $State.Remote }
-                    $stopwatch = [Diagnostics.Stopwatch]::StartNew()
-                    $results = 1..$n | Invoke-ProcessPoolMap { $_ * $_ } -Pool $pool
-                    $stopwatch.Stop()
-                    Assert-BenchResult ($results.Count -eq $n -and $results[-1] -eq $n * $n) "map ($key)"
-                    $figures[$key] = $n / $stopwatch.Elapsed.TotalSeconds
-                }
-                $figures
+                Measure-BenchWarmMaps $State ([ordered]@{ Local = $State.Local; Agent = $State.Remote })
             }
         }
     )

@@ -1,7 +1,6 @@
 using System;
 using System.Diagnostics;
 using System.IO;
-using System.Reflection;
 
 namespace ProcCmdlets.Transport
 {
@@ -9,8 +8,11 @@ namespace ProcCmdlets.Transport
     internal sealed class LocalProcessLink : WorkerLink
     {
         // Process.Kill(bool) exists from .NET Core 3.0 (on Unix it walks /proc or sysctl for the
-        // children); the assembly targets netstandard2.0. Windows uses the worker's Job object.
-        private static readonly MethodInfo KillTree = typeof(Process).GetMethod("Kill", new[] { typeof(bool) });
+        // children); the assembly targets netstandard2.0. Windows uses the worker's Job object. A
+        // delegate, not MethodInfo.Invoke: under Wine an exception out of a reflected call's first
+        // use leaves the runtime unable to collect garbage (README, the Windows lane).
+        private static readonly Action<Process, bool>? KillTree =
+            (Action<Process, bool>?)typeof(Process).GetMethod("Kill", new[] { typeof(bool) })?.CreateDelegate(typeof(Action<Process, bool>));
 
         private readonly Process _process;
         private readonly WindowsJob? _job;
@@ -64,7 +66,7 @@ namespace ProcCmdlets.Transport
                         UnixProcessGroup.Kill(ProcessId);
                     }
 
-                    KillTree.Invoke(_process, new object[] { true });
+                    KillTree(_process, true);
                 }
                 else
                 {

@@ -1,7 +1,6 @@
 using System;
 using System.Diagnostics;
 using System.IO;
-using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Threading;
@@ -18,7 +17,8 @@ namespace ProcCmdlets.Worker
     internal sealed class AgentChild
     {
         // The agent runs on pwsh 7.2 or later (.NET 6+), where Process.Kill(bool) exists; the assembly targets netstandard2.0.
-        private static readonly MethodInfo? KillTree = typeof(Process).GetMethod("Kill", new[] { typeof(bool) });
+        private static readonly Action<Process, bool>? KillTree =
+            (Action<Process, bool>?)typeof(Process).GetMethod("Kill", new[] { typeof(bool) })?.CreateDelegate(typeof(Action<Process, bool>));
 
         private static readonly bool Unix = !RuntimeInformation.IsOSPlatform(OSPlatform.Windows);
 
@@ -178,7 +178,7 @@ namespace ProcCmdlets.Worker
             {
                 if (KillTree != null)
                 {
-                    KillTree.Invoke(process, new object[] { true });
+                    KillTree(process, true);
                 }
                 else
                 {
