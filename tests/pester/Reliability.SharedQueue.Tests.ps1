@@ -136,13 +136,13 @@ Describe 'A shared queue under workers that are ended' {
         # A K- item is put just before a kill -9 of a consumer blocked in Get. When the kill lands
         # after that consumer's code had the item (its acknowledgement written) and before the
         # consumer's next call recorded the receipt, the item was used, as the guarantee allows (at
-        # most once), but the test cannot see it. Most such kills land before the acknowledgement,
-        # and the item comes back (the session warns); if unacknowledged items were not given back,
-        # most K- items would be missing, so only a few may be.
-        $usedUnseen = @($lost | Where-Object { $_ -like 'K-*' })
-        $lost = @($lost | Where-Object { $_ -notlike 'K-*' })
-        $lost | Should -BeNullOrEmpty -Because "every item put was output, is still queued, or was received by an item that was ended ($($events.Keys | ForEach-Object { "$_ $($events[$_])" }))"
-        $usedUnseen.Count | Should -BeLessOrEqual ([math]::Max(1, [math]::Floor([int] $events['kill -9 blocked in Get'] / 4))) -Because "an item put just before a kill is given back unless the killed consumer's code already had it (missing: $($usedUnseen -join ', '))"
+        # most once), but the test cannot see it. The consumer is still listed as waiting until that
+        # record is made, so the item it had may also be one put earlier (a P-, S- or W- item at the
+        # head of the queue; seen under Wine, where the window is wider). Most such kills land
+        # before the acknowledgement, and the item comes back (the session warns); if unacknowledged
+        # items were not given back, most K- items would be missing, so only a few may be.
+        $usedUnseen = @($lost)
+        $usedUnseen.Count | Should -BeLessOrEqual ([math]::Max(1, [math]::Floor([int] $events['kill -9 blocked in Get'] / 4))) -Because "every item put was output, is still queued, or was received by an item that was ended, but for an item a killed consumer's code already had ($($events.Keys | ForEach-Object { "$_ $($events[$_])" }); missing: $($usedUnseen -join ', '))"
 
         # The ends the test meant to cause happened, with a consumer blocked in Get for most.
         $events['item timeout'] | Should -BeGreaterThan 0
