@@ -328,3 +328,18 @@ function Remove-BenchSshPools {
     foreach ($pool in $State.Local, $State.Remote) { if ($pool) { Remove-ProcessPool $pool -Force } }
     Stop-SshTestHost $State.Ssh
 }
+
+function Wait-BenchWorkersAnswered {
+    <#
+    Maps one short item per chunk until $Count different worker processes have answered (their own
+    $PID, on whatever host), so that a "warm" row does not time workers still starting: a host
+    agent starts a host's later workers once its first is ready. Fails the run after $TimeoutSeconds.
+    #>
+    param($Pool, [int] $Count, [double] $TimeoutSeconds = 300)
+    $seen = [System.Collections.Generic.HashSet[string]]::new()
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+    while ($seen.Count -lt $Count -and [DateTime]::UtcNow -lt $deadline) {
+        foreach ($id in @(1..($Count * 2) | Invoke-ProcessPoolMap -Pool $Pool -ChunkSize 1 { Start-Sleep -Milliseconds 100; "$([Environment]::MachineName) $PID" })) { $null = $seen.Add($id) }
+    }
+    Assert-BenchResult ($seen.Count -ge $Count) "$Count workers answering (saw $($seen.Count))"
+}

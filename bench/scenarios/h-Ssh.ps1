@@ -223,6 +223,7 @@ $agentItems = 20000
         $State.Local = New-ProcessPool 8
         $State.Remote = New-ProcessPool -HostName 127.0.0.2, 127.0.0.3 -ProcessCount 4 @c
         foreach ($pool in $State.Local, $State.Remote) {
+            Wait-BenchWorkersAnswered -Pool $pool -Count 8
             $warm = 1..800 | Invoke-ProcessPoolMap { $_ * $_ } -Pool $pool
             Assert-BenchResult (@($warm).Count -eq 800) 'the warm-up map'
         }

@@ -197,8 +197,12 @@ Describe 'Workers on other hosts over OpenSSH (Linux only: the tests'' private s
             try {
                 $flag = Join-Path $TestDrive 'ssh-kill'
                 $killer = Start-FileTriggeredKill -Path $flag -ProcessId $pool.WorkerProcessIds
+                # A shared object's answer comes after the session has read what the worker sent
+                # before asking (its chunk's start among it), so the kill lands on an item the session
+                # knows is running: it is blamed, not given to the reconnected worker to run again.
+                $started = New-ProcessValue 0
                 $results = 1..6 | Invoke-ProcessPoolMap -Pool $pool -ChunkSize 1 {
-                    if ($_ -eq 3) { [System.IO.File]::WriteAllText($using:flag, 'x'); Start-Sleep -Seconds 60 }
+                    if ($_ -eq 3) { $null = ($using:started).Value; [System.IO.File]::WriteAllText($using:flag, 'x'); Start-Sleep -Seconds 60 }
                     $_
                 } -ErrorVariable failures -ErrorAction SilentlyContinue
                 Complete-FileTriggeredKill $killer | Should -Be 1
