@@ -81,15 +81,7 @@ namespace ProcCmdlets.Transport
         /// </summary>
         protected static Process StartRedirected(string fileName, string arguments)
         {
-            var info = new ProcessStartInfo(fileName, arguments)
-            {
-                UseShellExecute = false,
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                CreateNoWindow = true,
-                StandardErrorEncoding = new UTF8Encoding(false),
-            };
+            var info = RedirectedStartInfo.Create(fileName, arguments);
             info.Environment.Remove("TERM");
             var process = new Process { StartInfo = info };
             process.Start();

@@ -18,15 +18,7 @@ namespace ProcCmdlets.Transport
         /// <summary>Starts ssh and returns at once; the assembly follows on its own task, the worker greets when it runs.</summary>
         public WorkerLink Start(string? workingDirectory)
         {
-            var info = new ProcessStartInfo(Target.SshPath, Target.Arguments(Target.RemoteCommand(SshBootstrap.EncodedCommand)))
-            {
-                UseShellExecute = false,
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                CreateNoWindow = true,
-                StandardErrorEncoding = new UTF8Encoding(false),
-            };
+            var info = RedirectedStartInfo.Create(Target.SshPath, Target.Arguments(Target.RemoteCommand(SshBootstrap.EncodedCommand)));
             var process = new Process { StartInfo = info };
             process.Start();
             return new SshLink(process, Target);

@@ -26,15 +26,7 @@ namespace ProcCmdlets.Transport
         public static ProcessStartInfo CreateStartInfo(string? workingDirectory)
         {
             LaunchPlan plan = Plan.Value;
-            var info = new ProcessStartInfo(plan.FileName, plan.Arguments)
-            {
-                UseShellExecute = false,
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                CreateNoWindow = true,
-                StandardErrorEncoding = new UTF8Encoding(false),
-            };
+            var info = RedirectedStartInfo.Create(plan.FileName, plan.Arguments);
             // No byte-order mark before the first frame where the runtime lets us say so (.NET Core's
             // StandardInputEncoding; .NET Framework has none, and its workers skip the mark).
             StandardInputEncoding?.SetValue(info, new UTF8Encoding(false));
