@@ -1,5 +1,7 @@
 using System;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
 using ProcCmdlets.Pools;
 
 namespace ProcCmdlets
@@ -14,12 +16,15 @@ namespace ProcCmdlets
 
         private readonly ApplyResult _result;
         private readonly ProcessPool _pool;
+        private readonly bool _ownsPool;
+        private int _finished;
 
-        internal ProcessPoolApplyJob(string command, ProcessPool pool, PoolTask task)
+        internal ProcessPoolApplyJob(string command, ProcessPool pool, bool ownsPool, PoolTask task)
             : base(command, null)
         {
             PSJobTypeName = "ProcessPoolApply";
             _pool = pool;
+            _ownsPool = ownsPool;
             _result = new ApplyResult(task, this, failed => Finish(failed ? JobState.Failed : JobState.Completed));
             SetJobState(JobState.Running);
             pool.Core.Register(_result);
@@ -38,13 +43,28 @@ namespace ProcCmdlets
 
         private void Finish(JobState state)
         {
-            if (!IsFinishedState(JobStateInfo.State))
+            if (Interlocked.Exchange(ref _finished, 1) != 0)
             {
-                _pool.Core.Unregister(_result);
-
-                // As Start-Job's and ThreadJob's, a failed job says why in JobStateInfo.Reason.
-                SetJobState(state, state == JobState.Failed ? _result.LastError?.Exception : null);
+                return;
             }
+
+            _pool.Core.Unregister(_result);
+
+            // As Start-Job's and ThreadJob's, a failed job says why in JobStateInfo.Reason.
+            Exception? reason = state == JobState.Failed ? _result.LastError?.Exception : null;
+            if (!_ownsPool)
+            {
+                SetJobState(state, reason);
+                return;
+            }
+
+            // The job's own pool ends before the job does, so that a finished job leaves no process;
+            // not on the thread that reported the end, which may be one the pool's end waits for.
+            Task.Run(() =>
+            {
+                _pool.Terminate();
+                SetJobState(state, reason);
+            });
         }
 
         /// <summary>Cancels the apply: the pool drops it, and stops its item if a worker runs it.</summary>

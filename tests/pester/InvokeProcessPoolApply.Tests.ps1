@@ -172,6 +172,29 @@ Describe 'Invoke-ProcessPoolApply' {
             $results[0].Pid | Should -Not -Be $results[1].Pid
         }
 
+        It 'without -Pool runs on a pool of its own, which has ended when the job has' {
+            $job = Invoke-ProcessPoolApply -AsJob { $PID }
+
+            $job.PSJobTypeName | Should -Be 'ProcessPoolApply'
+            Wait-Job -Job $job -Timeout 120 | Should -Not -BeNullOrEmpty
+            $job.State | Should -Be 'Completed'
+            $workerId = Receive-Job -Job $job
+            $workerId | Should -Not -Be $PID
+            # The pool ends before the job's state changes: its worker is gone, or going (an exit takes a moment).
+            Wait-Until -TimeoutSeconds 30 { -not (Test-ProcessAlive -ProcessId $workerId) } | Should -BeTrue
+        }
+
+        It 'without -Pool, Stop-Job ends the job''s own pool and its worker' {
+            $started = New-ProcessEvent
+            $job = Invoke-ProcessPoolApply -AsJob -ArgumentList $started { param($e) $PID; $e.Set(); Start-Sleep -Seconds 300 }
+            $started.Wait(120) | Should -BeTrue
+            Stop-Job -Job $job
+            Wait-Job -Job $job -Timeout 60 | Should -Not -BeNullOrEmpty
+            $job.State | Should -Be 'Stopped'
+            $workerId = Receive-Job -Job $job
+            Wait-Until -TimeoutSeconds 30 { -not (Test-ProcessAlive -ProcessId $workerId) } | Should -BeTrue
+        }
+
         It 'Wait-Job -Timeout returns with the job still running' {
             $job = Invoke-ProcessPoolApply -Pool $script:pool -AsJob { Start-Sleep -Seconds 30; 'late' }
 

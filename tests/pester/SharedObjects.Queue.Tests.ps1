@@ -191,5 +191,33 @@ Describe 'New-ProcessQueue' {
             $queue.Put('after')
             $queue.Get(1) | Should -Be 'after'
         }
+
+        It 'withdraws a Get that a stopped map item makes in its finally block: the worker goes on, and no later item is handed to it' {
+            # The stop looks at the calls waiting when it arrives; this Get starts after that look.
+            $pool = New-ProcessPool -ProcessCount 1
+            try {
+                $queue = New-ProcessQueue
+                $sleeping = New-ProcessEvent
+                $job = Invoke-ProcessPoolMap -Pool $pool -InputObject 1 -AsJob -ArgumentList $queue, $sleeping {
+                    param($item, $q, $e)
+                    try { $e.Set(); Start-Sleep -Seconds 300 } finally { $null = $q.Get() }
+                }
+                $sleeping.Wait(120) | Should -BeTrue
+                Stop-Job -Job $job
+                Remove-Job -Job $job -Force
+
+                # Before, the worker waited in that Get for good: the next map never ran, and the
+                # item put next went to code that was ending.
+                $next = Invoke-ProcessPoolMap -Pool $pool -InputObject 2 -AsJob { $_ * 10 }
+                Wait-Job -Job $next -Timeout 120 | Should -Not -BeNullOrEmpty -Because 'the pool''s one worker should be free again'
+                Receive-Job -Job $next | Should -Be 20
+                Remove-Job -Job $next -Force
+                $queue.Put('after')
+                $queue.Get(10) | Should -Be 'after'
+            }
+            finally {
+                Remove-ProcessPool -Pool $pool -Force
+            }
+        }
     }
 }

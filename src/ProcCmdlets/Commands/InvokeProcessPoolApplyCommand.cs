@@ -53,11 +53,7 @@ namespace ProcCmdlets.Commands
             ProcessPool? pool = Pool;
             if (pool == null)
             {
-                if (AsJob)
-                {
-                    throw this.Terminate(Errors.Create(new ArgumentException("-AsJob needs -Pool: the job outlives this command."), "AsJobNeedsPool", ErrorCategory.InvalidArgument, null));
-                }
-
+                // With -AsJob the job takes this pool over and ends it when it ends.
                 pool = _temporary = PoolFactory.Create(this, new PoolSpec { ProcessCount = 1, Name = "Apply" });
             }
             else if (pool.State != PoolState.Running)
@@ -71,7 +67,7 @@ namespace ProcCmdlets.Commands
                 ProcessPoolApplyJob job;
                 try
                 {
-                    job = new ProcessPoolApplyJob(ScriptBlock.ToString(), pool, task);
+                    job = new ProcessPoolApplyJob(ScriptBlock.ToString(), pool, _temporary != null, task);
                 }
                 catch (PoolBrokenException e)
                 {
@@ -82,6 +78,8 @@ namespace ProcCmdlets.Commands
                     throw this.Terminate(Errors.PoolRemoved(pool.Name, pool));
                 }
 
+                // The job ends a temporary pool when it ends.
+                _temporary = null;
                 job.Name = "Apply" + job.Id;
                 ProcCmdletsJobSourceAdapter.Register(this, job);
                 WriteObject(job);

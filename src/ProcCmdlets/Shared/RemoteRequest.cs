@@ -26,6 +26,10 @@ namespace ProcCmdlets.Shared
         /// <summary>The object called, once it was found.</summary>
         public SharedState? Target { get; set; }
 
+        internal override bool CallerEnding => _client.Shared.IsCondemned;
+
+        internal override bool Posted => CallId == 0;
+
         protected override void Deliver(SharedResult result)
         {
             if (CallId == 0)

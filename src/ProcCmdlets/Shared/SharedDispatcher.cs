@@ -84,9 +84,25 @@ namespace ProcCmdlets.Shared
                 return;
             }
 
-            if (call.Op == SharedOp.Ack)
+            if (call.Op == SharedOp.Ack || call.Op == SharedOp.Return)
             {
-                peer.Acknowledge(call.Args.Length > 0 && call.Args[0] is long acked ? acked : 0);
+                long of = call.Args.Length > 0 && call.Args[0] is long id ? id : 0;
+                SharedDelivery? returned = peer.Acknowledge(of);
+                if (call.Op == SharedOp.Return && returned.HasValue)
+                {
+                    QueueState queue = returned.Value.Queue;
+                    queue.Requeue(new[] { returned.Value.Item });
+                    SharedWarnings.Add($"{queue.Name}: an item sent to {peer.Name} as its pipeline was being stopped is back at the head of the queue.");
+                }
+
+                return;
+            }
+
+            if (call.CallId == 0 && call.Op != SharedOp.Put && call.Op != SharedOp.Release)
+            {
+                // Only a put and a release are posted; any other call needs an id to be answered,
+                // withdrawn or given back, and a worker that sends one without is not ours.
+                SharedWarnings.Add($"A call {call.Op} of {peer.Name} without a call id was ignored.");
                 return;
             }
 

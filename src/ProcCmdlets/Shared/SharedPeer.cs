@@ -33,16 +33,20 @@ namespace ProcCmdlets.Shared
             }
         }
 
-        /// <summary>The worker's code has the item of call <paramref name="callId"/>.</summary>
-        public void Acknowledge(long callId)
+        /// <summary>The worker's code has the item of call <paramref name="callId"/>, or gave it back: that delivery, no longer lent (null when none was).</summary>
+        public SharedDelivery? Acknowledge(long callId)
         {
             lock (_unacknowledged)
             {
                 int index = _unacknowledged.FindIndex(d => d.CallId == callId);
-                if (index >= 0)
+                if (index < 0)
                 {
-                    _unacknowledged.RemoveAt(index);
+                    return null;
                 }
+
+                SharedDelivery delivery = _unacknowledged[index];
+                _unacknowledged.RemoveAt(index);
+                return delivery;
             }
         }
 

@@ -44,6 +44,15 @@ namespace ProcCmdlets.Shared
         /// </summary>
         internal virtual bool WaitsInSession => false;
 
+        /// <summary>
+        /// The call comes from a worker the session has decided to end: it may not wait, since no
+        /// later call may hand it anything (see <see cref="SharedState"/>'s Park).
+        /// </summary>
+        internal virtual bool CallerEnding => false;
+
+        /// <summary>A posted call (no call id): nothing could answer or withdraw it, so it may not wait either.</summary>
+        internal virtual bool Posted => false;
+
         public object? Arg(int index) => Args != null && index < Args.Length ? Args[index] : null;
 
         /// <summary>Ends the call with <paramref name="result"/>; false when it had ended already.</summary>

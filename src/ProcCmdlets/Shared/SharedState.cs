@@ -136,8 +136,24 @@ namespace ProcCmdlets.Shared
                 return TimeoutResult(request);
             }
 
+            if (request.Posted)
+            {
+                return SharedResult.Failed($"{Name}: a call that waits needs a call id.");
+            }
+
             request.ParkedIn = this;
             request.Node = _waiters.AddLast(request);
+
+            // With the fence of the worker's condemnation: its withdrawal sees this call parked, or this
+            // call sees the condemnation and leaves, so nothing is handed to a worker being ended.
+            System.Threading.Interlocked.MemoryBarrier();
+            if (request.CallerEnding)
+            {
+                Unpark(request);
+                request.ParkedIn = null;
+                return SharedResult.Cancelled();
+            }
+
             request.Arm(this);
             return null;
         }

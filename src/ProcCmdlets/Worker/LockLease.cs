@@ -26,6 +26,13 @@ namespace ProcCmdlets.Worker
 
         public bool Revoked { get; set; }
 
+        /// <summary>
+        /// A revoke came while no lease was held: the session answers an Acquire granted at once after
+        /// leaving the lock's gate, so another caller's revoke can overtake that grant. The next
+        /// grant starts revoked (at worst a stale revoke makes one lease yield early).
+        /// </summary>
+        public bool RevokedBeforeGrant { get; set; }
+
         public int Uses { get; set; }
 
         /// <summary>When the lease's thread first released the lock under this lease (0 before).</summary>
@@ -37,7 +44,8 @@ namespace ProcCmdlets.Worker
         {
             Thread = thread;
             Held = true;
-            Revoked = false;
+            Revoked = RevokedBeforeGrant;
+            RevokedBeforeGrant = false;
             Uses = 1;
             FirstReleaseAt = 0;
         }

@@ -21,6 +21,7 @@ namespace ProcCmdlets.Worker
         private readonly BlockingCollection<Frame> _inbox = new BlockingCollection<Frame>();
         private volatile PSDataCollection<object?>? _scriptInput;
         private volatile PowerShell? _current;
+        private readonly object _stopGate = new object();
         private volatile bool _stopRequested;
 
         // Set first thing in Run, before the reader thread starts and before anything else reads them.
@@ -47,7 +48,14 @@ namespace ProcCmdlets.Worker
         /// <summary>The pipeline now running, which a StopPipeline frame stops.</summary>
         public PowerShell? Current
         {
-            set => _current = value;
+            set
+            {
+                lock (_stopGate)
+                {
+                    _current = value;
+                    _shared.Stopping = false;
+                }
+            }
         }
 
         /// <summary>The channel may start with a UTF-8 byte-order mark (a .NET Framework session writes one).</summary>
@@ -273,15 +281,27 @@ namespace ProcCmdlets.Worker
             if (chunkId == 0)
             {
                 _stopRequested = true;
-                _current?.BeginStop(null, null);
-                _shared.Interrupt();
+                StopCurrent();
             }
             else if (_tasks != null && _tasks.Cancel(chunkId))
             {
                 // The chunk is running now; one still queued here is skipped when its turn comes.
-                _current?.BeginStop(null, null);
-                _shared.Interrupt();
+                StopCurrent();
             }
+        }
+
+        /// <summary>Stops the running pipeline; its shared-object calls, waiting or made until it ends, are withdrawn.</summary>
+        private void StopCurrent()
+        {
+            PowerShell? current;
+            lock (_stopGate)
+            {
+                current = _current;
+                _shared.Stopping = current != null; // only while a pipeline runs: its end clears the mark
+            }
+
+            current?.BeginStop(null, null);
+            _shared.Interrupt();
         }
 
         private string PSVersionString() =>

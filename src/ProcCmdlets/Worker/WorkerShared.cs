@@ -17,11 +17,12 @@ namespace ProcCmdlets.Worker
     internal sealed class WorkerShared : ISharedObjectResolver, ISharedEndpoint
     {
         private readonly FrameWriter _writer;
-        private readonly ConcurrentDictionary<long, PendingCall> _pending = new ConcurrentDictionary<long, PendingCall>();
+        private readonly ConcurrentDictionary<long, SharedCallWait> _pending = new ConcurrentDictionary<long, SharedCallWait>();
         private readonly ConcurrentDictionary<long, ProcessSharedObject> _proxies = new ConcurrentDictionary<long, ProcessSharedObject>();
         private readonly ConcurrentDictionary<long, LockLease> _leases = new ConcurrentDictionary<long, LockLease>();
         private readonly ConcurrentDictionary<long, string?> _refused = new ConcurrentDictionary<long, string?>();
         private long _nextCallId;
+        private volatile bool _stopping;
 
         [ThreadStatic]
         private static PayloadWriter? s_payload;
@@ -73,12 +74,27 @@ namespace ProcCmdlets.Worker
             }
 
             long callId = Interlocked.Increment(ref _nextCallId);
-            var call = new PendingCall { LeaseOf = target is ProcessLock && op == SharedOp.Acquire ? target.Id : 0, Thread = thread };
+            var call = new SharedCallWait { LeaseOf = target is ProcessLock && op == SharedOp.Acquire ? target.Id : 0, Thread = thread };
             _pending[callId] = call;
             try
             {
                 Send(FrameKind.SharedCall, callId, target, op, thread, timeout, args);
+
+                // With the fence in Interrupt: the stop sees this call, or this call sees the stop.
+                Interlocked.MemoryBarrier();
+                if (_stopping)
+                {
+                    // Made after the stop's look at the waiting calls (a finally block, or code the stop
+                    // has not reached yet): it would wait for good, so it asks to be withdrawn at once.
+                    call.Interrupt();
+                }
+
                 SharedReply reply = call.Wait(() => SendCancel(callId));
+                if (call.CancelSent && reply.Status == SharedStatus.Ok)
+                {
+                    GiveBack(target, op, callId, thread, reply);
+                }
+
                 if (reply.Status == SharedStatus.Ok && op == SharedOp.Get && target is ProcessQueue)
                 {
                     // Queued before the code can do anything with the item, so it reaches the session
@@ -91,6 +107,55 @@ namespace ProcCmdlets.Worker
             finally
             {
                 _pending.TryRemove(callId, out _);
+            }
+        }
+
+        /// <summary>
+        /// The call was answered after it asked to be withdrawn, so the pipeline is stopping and its
+        /// code will never use the answer: an item goes back to the head of its queue, a lock or a
+        /// semaphore slot is released, and the call ends as the stop ends the code.
+        /// </summary>
+        private void GiveBack(ProcessSharedObject target, SharedOp op, long callId, int thread, SharedReply reply)
+        {
+            if (op == SharedOp.Get && target is ProcessQueue)
+            {
+                Post(FrameKind.SharedPost, target.Id, SharedOp.Return, thread, new object[] { callId });
+            }
+            else if (op == SharedOp.Acquire && ProcessSharedObject.IsTrue(reply.Value))
+            {
+                if (target is ProcessLock && _leases.TryGetValue(target.Id, out LockLease lease))
+                {
+                    lock (lease)
+                    {
+                        if (lease.Thread == thread)
+                        {
+                            lease.Held = false;
+                            lease.Thread = 0;
+                        }
+                    }
+                }
+
+                Post(FrameKind.SharedCall, target.Id, SharedOp.Release, thread, null);
+            }
+            else
+            {
+                return;
+            }
+
+            throw new PipelineStoppedException();
+        }
+
+        /// <summary>Sends a call that waits for no reply (call id 0); a closed channel is ignored, as the session then releases all.</summary>
+        private void Post(FrameKind kind, long objectId, SharedOp op, int thread, object?[]? args)
+        {
+            var w = new PayloadWriter(32);
+            SharedCall.Write(w, 0, objectId, op, thread, -1, args);
+            try
+            {
+                _writer.Send(kind, w);
+            }
+            catch (Exception e) when (e is System.IO.IOException || e is ObjectDisposedException)
+            {
             }
         }
 
@@ -153,32 +218,10 @@ namespace ProcCmdlets.Worker
         }
 
         /// <summary>Gives a lease back: a release as its thread, posted without waiting (the holder's own check passed here).</summary>
-        private void SendRelease(long lockId, int thread)
-        {
-            var w = new PayloadWriter(32);
-            SharedCall.Write(w, 0, lockId, SharedOp.Release, thread, -1, null);
-            try
-            {
-                _writer.Send(FrameKind.SharedCall, w);
-            }
-            catch (Exception e) when (e is System.IO.IOException || e is ObjectDisposedException)
-            {
-            }
-        }
+        private void SendRelease(long lockId, int thread) => Post(FrameKind.SharedCall, lockId, SharedOp.Release, thread, null);
 
         /// <summary>Tells the session that the code has the item of Get call <paramref name="callId"/>: it is no longer returned to the queue if this worker ends.</summary>
-        private void SendAck(long queueId, long callId, int thread)
-        {
-            var w = new PayloadWriter(32);
-            SharedCall.Write(w, 0, queueId, SharedOp.Ack, thread, -1, new object[] { callId });
-            try
-            {
-                _writer.Send(FrameKind.SharedPost, w);
-            }
-            catch (Exception e) when (e is System.IO.IOException || e is ObjectDisposedException)
-            {
-            }
-        }
+        private void SendAck(long queueId, long callId, int thread) => Post(FrameKind.SharedPost, queueId, SharedOp.Ack, thread, new object[] { callId });
 
         private void SendCancel(long callId)
         {
@@ -210,7 +253,7 @@ namespace ProcCmdlets.Worker
                 return;
             }
 
-            if (_pending.TryGetValue(reply.CallId, out PendingCall call))
+            if (_pending.TryGetValue(reply.CallId, out SharedCallWait call))
             {
                 if (call.LeaseOf != 0 && reply.Status == SharedStatus.Ok && ProcessSharedObject.IsTrue(reply.Value))
                 {
@@ -241,16 +284,14 @@ namespace ProcCmdlets.Worker
         /// <summary>The session asks for a lease back: at once if it is idle, else at a release soon.</summary>
         private void Revoke(long lockId)
         {
-            if (!_leases.TryGetValue(lockId, out LockLease lease))
-            {
-                return;
-            }
+            LockLease lease = _leases.GetOrAdd(lockId, _ => new LockLease());
 
             int thread;
             lock (lease)
             {
                 if (lease.Thread == 0)
                 {
+                    lease.RevokedBeforeGrant = true;
                     return;
                 }
 
@@ -267,62 +308,23 @@ namespace ProcCmdlets.Worker
             SendRelease(lockId, thread);
         }
 
+        /// <summary>
+        /// Whether the running pipeline is being stopped: set before <see cref="Interrupt"/> looks at
+        /// the waiting calls and cleared when the pipeline ends, so that a call made in between (after
+        /// that look) asks to be withdrawn too.
+        /// </summary>
+        public bool Stopping
+        {
+            set => _stopping = value;
+        }
+
         /// <summary>The pipeline is being stopped: every waiting call asks the session to withdraw it.</summary>
         public void Interrupt()
         {
-            foreach (PendingCall call in _pending.Values)
+            Interlocked.MemoryBarrier();
+            foreach (SharedCallWait call in _pending.Values)
             {
                 call.Interrupt();
-            }
-        }
-
-        private sealed class PendingCall
-        {
-            /// <summary>The lock this call acquires (0 for other calls): its grant starts a lease.</summary>
-            public long LeaseOf { get; set; }
-
-            public int Thread { get; set; }
-
-            private SharedReply? _reply;
-            private bool _interrupted;
-            private bool _cancelSent;
-
-            /// <summary>Waits for the reply; once interrupted, sends a cancel and still waits for the session's answer (the result, or Cancelled).</summary>
-            public SharedReply Wait(Action cancel)
-            {
-                lock (this)
-                {
-                    while (!_reply.HasValue)
-                    {
-                        if (_interrupted && !_cancelSent)
-                        {
-                            _cancelSent = true;
-                            cancel();
-                        }
-
-                        Monitor.Wait(this);
-                    }
-
-                    return _reply.Value;
-                }
-            }
-
-            public void Complete(SharedReply reply)
-            {
-                lock (this)
-                {
-                    _reply = reply;
-                    Monitor.PulseAll(this);
-                }
-            }
-
-            public void Interrupt()
-            {
-                lock (this)
-                {
-                    _interrupted = true;
-                    Monitor.PulseAll(this);
-                }
             }
         }
     }

@@ -13,7 +13,7 @@ namespace ProcCmdlets.Tests.Pools
     public class ApplyResultTests
     {
         private static ProcessPoolApplyJob Apply(ProcessPool pool) =>
-            new ProcessPoolApplyJob("apply", pool, new PoolTask(pool.Core.NextTaskId(), TaskMode.Apply, "42", new(), null, PSLanguageMode.FullLanguage));
+            new ProcessPoolApplyJob("apply", pool, false, new PoolTask(pool.Core.NextTaskId(), TaskMode.Apply, "42", new(), null, PSLanguageMode.FullLanguage));
 
         [Fact]
         public void AnApplyJobCompletesWithTheScriptsOutput()

@@ -34,6 +34,9 @@ namespace ProcCmdlets.Tests.Pools
         /// <summary>The worker acknowledges each item a Get brought, as a worker's code does when it has it.</summary>
         public bool Acknowledge { get; set; }
 
+        /// <summary>The worker gives back each item a Get brought, as a worker whose pipeline is stopping does.</summary>
+        public bool GiveBack { get; set; }
+
         public static FakeOutcome Of(object? output) => new FakeOutcome { Output = output };
     }
 }

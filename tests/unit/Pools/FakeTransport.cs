@@ -246,9 +246,10 @@ namespace ProcCmdlets.Tests.Pools
                 }
 
                 last = reply.Status == SharedStatus.Ok ? reply.Value : $"{reply.Status}: {reply.Message}";
-                if (outcome.Acknowledge && reply.Status == SharedStatus.Ok)
+                if ((outcome.Acknowledge || outcome.GiveBack) && reply.Status == SharedStatus.Ok)
                 {
-                    Send(FrameKind.SharedPost, w => SharedCall.Write(w, 0, outcome.CallObject, SharedOp.Ack, 1, -1, new object[] { callId }));
+                    SharedOp op = outcome.GiveBack ? SharedOp.Return : SharedOp.Ack;
+                    Send(FrameKind.SharedPost, w => SharedCall.Write(w, 0, outcome.CallObject, op, 1, -1, new object[] { callId }));
                 }
             }
 

@@ -99,6 +99,25 @@ namespace ProcCmdlets.Tests.Pools
         }
 
         [Fact]
+        public void AnItemAWorkerGivesBackReturnsToTheHeadOfTheQueueAtOnceWithAWarning()
+        {
+            // A worker whose pipeline was stopping when the item came gives it back; the worker lives on.
+            ProcessQueue queue = NewQueue();
+            queue.Put("a");
+            queue.Put("b");
+            Warnings();
+            var transport = new FakeTransport(item => new FakeOutcome { CallObject = queue.Id, CallOp = SharedOp.Get, GiveBack = true });
+            using (var harness = new MapHarness(transport, workers: 1))
+            {
+                harness.Map(new object[] { queue });
+                Assert.Empty(harness.Errors);
+                Assert.Equal(2, queue.Count);
+                Assert.Equal("a", queue.Get(0));
+                Assert.Contains(Warnings(), w => w.StartsWith($"Queue {queue.Id}: an item sent to ", StringComparison.Ordinal) && w.Contains("being stopped"));
+            }
+        }
+
+        [Fact]
         public void ALockGrantedToAWorkerThatDiesBeforeReadingTheGrantIsReleased()
         {
             var gate = (ProcessLock)SharedTable.Add(new LockState());

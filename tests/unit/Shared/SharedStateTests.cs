@@ -22,6 +22,16 @@ namespace ProcCmdlets.Tests.Shared
 
             public SharedResult? Result { get; private set; }
 
+            /// <summary>Stands for a worker the session has decided to end.</summary>
+            public bool Ending { get; set; }
+
+            /// <summary>Stands for a call sent without a call id.</summary>
+            public bool WithoutId { get; set; }
+
+            internal override bool CallerEnding => Ending;
+
+            internal override bool Posted => WithoutId;
+
             public ManualResetEventSlim Done { get; } = new ManualResetEventSlim();
 
             protected override void Deliver(SharedResult result)
@@ -198,6 +208,59 @@ namespace ProcCmdlets.Tests.Shared
             Assert.Equal(true, Value(waiting));
             Assert.Equal(true, Value(Call(semaphore, SharedOp.Acquire, Alice)));
             Assert.Equal(false, Value(Call(semaphore, SharedOp.Acquire, Alice, timeout: TimeSpan.Zero)));
+        }
+
+        [Fact]
+        public void ASemaphoreUsedAsASignalHasNothingToGiveBackWhenItsAcquirerEnds()
+        {
+            // Released by one process and acquired by another above its initial count: the acquirer
+            // took signals, not slots, and its end must not make more.
+            var semaphore = new SemaphoreState(0);
+            Call(semaphore, SharedOp.Release, Bob);
+            Call(semaphore, SharedOp.Release, Bob);
+            Assert.Equal(true, Value(Call(semaphore, SharedOp.Acquire, Alice, timeout: TimeSpan.Zero)));
+            Assert.Equal(true, Value(Call(semaphore, SharedOp.Acquire, Alice, timeout: TimeSpan.Zero)));
+            Assert.Empty(semaphore.ReleaseHeldBy(Alice));
+            Assert.Equal(false, Value(Call(semaphore, SharedOp.Acquire, Bob, timeout: TimeSpan.Zero)));
+        }
+
+        [Fact]
+        public void AReleaseByAProcessThatHoldsNoSlotCountsAgainstAHolder()
+        {
+            var semaphore = new SemaphoreState(1);
+            Assert.Equal(true, Value(Call(semaphore, SharedOp.Acquire, Alice)));
+            Probe waiting = Call(semaphore, SharedOp.Acquire, Bob);
+            Assert.Null(waiting.Result);
+
+            // The session releases Alice's slot for her: Bob has it, and Alice holds nothing now.
+            Call(semaphore, SharedOp.Release, SharedPeer.Session);
+            Assert.Equal(true, Value(waiting));
+            Assert.Empty(semaphore.ReleaseHeldBy(Alice));
+            Assert.Equal(false, Value(Call(semaphore, SharedOp.Acquire, SharedPeer.Session, timeout: TimeSpan.Zero)));
+            Assert.Single(semaphore.ReleaseHeldBy(Bob));
+            Assert.Equal(true, Value(Call(semaphore, SharedOp.Acquire, SharedPeer.Session, timeout: TimeSpan.Zero)));
+        }
+
+        [Fact]
+        public void ACallOfAWorkerBeingEndedDoesNotWaitSoNothingIsHandedToIt()
+        {
+            var queue = new QueueState(0);
+            var get = new Probe(Alice, 1, SharedOp.Get, null) { Ending = true };
+            queue.Invoke(get);
+            Assert.Equal(SharedStatus.Cancelled, StatusOf(get));
+
+            Call(queue, SharedOp.Put, Bob, args: "kept");
+            Assert.Equal("kept", Value(Call(queue, SharedOp.Get, Bob, timeout: TimeSpan.Zero)));
+        }
+
+        [Fact]
+        public void ACallWithoutACallIdMayNotWait()
+        {
+            var gate = new LockState();
+            Assert.Equal(true, Value(Call(gate, SharedOp.Acquire, Bob)));
+            var acquire = new Probe(Alice, 1, SharedOp.Acquire, null) { WithoutId = true };
+            gate.Invoke(acquire);
+            Assert.Equal(SharedStatus.Failed, StatusOf(acquire));
         }
 
         [Fact]

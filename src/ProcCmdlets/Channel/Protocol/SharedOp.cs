@@ -29,5 +29,11 @@ namespace ProcCmdlets.Channel.Protocol
 
         /// <summary>Posted by a worker once its code has the item of Get call <c>args[0]</c> (docs/protocol.md, "Delivery").</summary>
         Ack = 24,
+
+        /// <summary>
+        /// Posted by a worker whose Get call <c>args[0]</c> was answered with an item after its pipeline
+        /// began to stop: its code never has the item, which goes back to the head of the queue.
+        /// </summary>
+        Return = 25,
     }
 }
