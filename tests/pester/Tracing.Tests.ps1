@@ -52,7 +52,7 @@ Remove-ProcessPool -Pool $pool
             $lines -match 'pool: worker \d+ blamed for item 0 of chunk \d+' | Should -Not -BeNullOrEmpty
             $lines -match 'pool Traced: worker \d+ exited with status 7$' | Should -Not -BeNullOrEmpty
             $lines -match 'frame > RunChunk \d+ B \(ProcCmdlets writer to worker \d+\)' | Should -Not -BeNullOrEmpty
-            $lines -match 'frame < ItemDone \d+ B \(from worker \d+\)' | Should -Not -BeNullOrEmpty
+            $lines -match 'frame < Results \d+ B \(from worker \d+\)' | Should -Not -BeNullOrEmpty
 
             $started = $lines -match 'worker (\d+) started' | ForEach-Object { [regex]::Match($_, 'worker (\d+) started').Groups[1].Value }
             $workerTrace = Join-Path $folder ('session.log.' + $started[0])

@@ -38,6 +38,9 @@ namespace ProcCmdlets.Channel
         Shapes = 38,
         ChunkStarted = 39,
 
+        // Worker to session: a run of a chunk's output values and item ends (docs/protocol.md).
+        Results = 40,
+
         // Worker to session: shared objects (docs/protocol.md, "Shared objects").
         SharedCall = 48,
         SharedCancel = 49,

@@ -8,10 +8,10 @@ namespace ProcCmdlets.Channel
     /// <summary>
     /// Queues frames from any thread and writes them in batches, asynchronously: while frames are
     /// queued one drain runs (on the thread pool, holding no thread while a write is pending) and
-    /// ends when the queue is empty, so an idle or waiting channel costs no thread. Records, item
-    /// markers and posted puts wait up to <see cref="BatchDelay"/> for company, so a busy channel makes one
-    /// write (and one wake-up) per batch rather than per frame; every other frame is written at
-    /// once, with whatever is queued before it. Producers wait when too much is queued.
+    /// ends when the queue is empty, so an idle or waiting channel costs no thread. Records, results,
+    /// item markers and posted puts wait up to <see cref="BatchDelay"/> for company, so a busy channel
+    /// makes one write (and one wake-up) per batch; every other frame is written at once, with
+    /// whatever is queued before it. Producers wait when too much is queued.
     /// </summary>
     internal sealed class FrameWriter : IDisposable
     {
@@ -29,6 +29,9 @@ namespace ProcCmdlets.Channel
 
         /// <summary>How long the records of an item still running may wait for the item's end.</summary>
         public static readonly TimeSpan HoldLimit = TimeSpan.FromMilliseconds(20);
+
+        /// <summary>How large a Results frame grows: one piece the operating system writes whole (<see cref="WholeWrites"/>).</summary>
+        private static readonly int ResultsFrameBytes = PipeAtomicity.WholeWriteBytes(OSFamilies.Current);
 
         private readonly Stream _stream;
         private readonly object _lock = new object();
@@ -59,8 +62,7 @@ namespace ProcCmdlets.Channel
         /// <summary>Set once a write to the channel has failed (the other side is gone).</summary>
         public Exception? Fault => _fault;
 
-        public void Send(FrameKind kind, PayloadWriter payload) =>
-            Send(kind, payload.Buffer, 0, payload.Length);
+        public void Send(FrameKind kind, PayloadWriter payload) => Send(kind, payload.Buffer, 0, payload.Length);
 
         public void Send(FrameKind kind) => Send(kind, Array.Empty<byte>(), 0, 0);
 
@@ -72,17 +74,23 @@ namespace ProcCmdlets.Channel
 
         public void Send(FrameKind kind, byte[] payload, int offset, int count) => Send(kind, payload, offset, count, wait: true);
 
-        private void Send(FrameKind kind, byte[] payload, int offset, int count, bool wait)
+        /// <summary>Queues a frame whose payload is <paramref name="head"/> and then <paramref name="body"/> (a Results entry, which may join the frame before it).</summary>
+        public void Send(FrameKind kind, PayloadWriter head, PayloadWriter? body) =>
+            Send(kind, head.Buffer, 0, head.Length, wait: true, body?.Buffer, body?.Length ?? 0, ResultsFrameBytes);
+
+        private void Send(FrameKind kind, byte[] payload, int offset, int count, bool wait, byte[]? body = null, int bodyCount = 0, int joinBytes = 0)
         {
-            if ((long)count + 1 > FrameReader.DefaultMaxFrameBytes)
+            if ((long)count + bodyCount + 1 > FrameReader.DefaultMaxFrameBytes)
             {
-                throw new InvalidDataException($"A frame of {count} bytes is larger than the channel carries.");
+                throw new InvalidDataException($"A frame of {count + bodyCount} bytes is larger than the channel carries.");
             }
 
             lock (_lock)
             {
+                // An item's end goes on while the session holds records back, as an ItemDone frame does.
+                bool record = kind == FrameKind.Record || (joinBytes > 0 && body != null);
                 while (wait && !_closed && _fault == null
-                    && (_queue.Length > MaxQueuedBytes || (_paused && kind == FrameKind.Record && _queue.Length > PausedQueuedBytes)))
+                    && (_queue.Length > MaxQueuedBytes || (_paused && record && _queue.Length > PausedQueuedBytes)))
                 {
                     Monitor.Wait(_lock);
                 }
@@ -97,20 +105,19 @@ namespace ProcCmdlets.Channel
                     throw new ObjectDisposedException(nameof(FrameWriter));
                 }
 
-                _queue.Add(kind, payload, offset, count);
-                int needed = _queue.Length;
+                _queue.Add(kind, payload, offset, count, body, bodyCount, joinBytes);
                 bool urgent = !CanWait(kind);
-                bool full = needed >= EagerBytes;
+                bool full = _queue.Length >= EagerBytes;
                 _urgent |= urgent;
                 _full |= full;
                 Kick(urgent || full);
             }
 
-            DebugTrace.Sent(_name, kind, count);
+            DebugTrace.Sent(_name, kind, count + bodyCount);
         }
 
         private static bool CanWait(FrameKind kind) =>
-            kind == FrameKind.Record || kind == FrameKind.ItemDone || kind == FrameKind.ChunkStarted || kind == FrameKind.SharedPost;
+            kind == FrameKind.Record || kind == FrameKind.Results || kind == FrameKind.ItemDone || kind == FrameKind.ChunkStarted || kind == FrameKind.SharedPost;
 
         /// <summary>
         /// Pauses or resumes producers of records (see <see cref="PausedQueuedBytes"/>); other frames

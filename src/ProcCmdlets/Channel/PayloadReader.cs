@@ -19,6 +19,8 @@ namespace ProcCmdlets.Channel
         public const int DecodeBytesPerFrame = 64 << 10;
 
         private readonly byte[] _buffer;
+        private readonly int _end;
+        private readonly PayloadReader? _frame;
         private int _position;
         private long _decodeBudget;
 
@@ -26,8 +28,30 @@ namespace ProcCmdlets.Channel
         public PayloadReader(byte[] buffer, ISharedObjectResolver? sharedObjects = null)
         {
             _buffer = buffer;
+            _end = buffer.Length;
             SharedObjects = sharedObjects;
             _decodeBudget = DecodeBytesPerFrame + (long)DecodeBytesPerPayloadByte * buffer.Length;
+        }
+
+        private PayloadReader(PayloadReader frame, int start, int end)
+        {
+            _buffer = frame._buffer;
+            _position = start;
+            _end = end;
+            _frame = frame._frame ?? frame;
+            SharedObjects = frame.SharedObjects;
+        }
+
+        /// <summary>
+        /// A reader of the next <paramref name="count"/> bytes, which this reader skips: a value with a
+        /// length of its own. What it decodes counts against the whole frame's budget.
+        /// </summary>
+        public PayloadReader Slice(int count)
+        {
+            Need(count);
+            var slice = new PayloadReader(this, _position, _position + count);
+            _position += count;
+            return slice;
         }
 
         /// <summary>What turns the shared objects' handles in this payload into objects, or null where none may come.</summary>
@@ -36,6 +60,12 @@ namespace ProcCmdlets.Channel
         /// <summary>Counts what a value about to be decoded costs against the frame's budget; over it, the frame is refused.</summary>
         public void Charge(int bytes)
         {
+            if (_frame != null)
+            {
+                _frame.Charge(bytes);
+                return;
+            }
+
             _decodeBudget -= bytes;
             if (_decodeBudget < 0)
             {
@@ -43,13 +73,13 @@ namespace ProcCmdlets.Channel
             }
         }
 
-        public bool AtEnd => _position >= _buffer.Length;
+        public bool AtEnd => _position >= _end;
 
-        public int Remaining => _buffer.Length - _position;
+        public int Remaining => _end - _position;
 
         private void Need(int count)
         {
-            if (count < 0 || count > _buffer.Length - _position)
+            if (count < 0 || count > _end - _position)
             {
                 throw new InvalidDataException("A frame's payload is shorter than its contents declare.");
             }
@@ -119,7 +149,7 @@ namespace ProcCmdlets.Channel
                 return null;
             }
 
-            if (lengthPlusOne - 1 > (ulong)(_buffer.Length - _position))
+            if (lengthPlusOne - 1 > (ulong)(_end - _position))
             {
                 throw new InvalidDataException("A string in a frame is longer than the frame.");
             }
@@ -134,9 +164,11 @@ namespace ProcCmdlets.Channel
         public string ReadRequiredString() =>
             ReadString() ?? throw new InvalidDataException("A frame holds a null string where the protocol requires one.");
 
-        public byte[] ReadBytes()
+        public byte[] ReadBytes() => ReadRaw(ReadCount());
+
+        /// <summary>The next <paramref name="length"/> bytes as they are (a value with a length of its own, copied).</summary>
+        public byte[] ReadRaw(int length)
         {
-            int length = ReadCount();
             Need(length);
             var value = new byte[length];
             Buffer.BlockCopy(_buffer, _position, value, 0, length);

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
 using ProcCmdlets.Channel;
@@ -31,6 +32,10 @@ namespace ProcCmdlets.Pools
                 case FrameKind.Record:
                     ShapeTable.Current = worker.Shapes;
                     OnRecord(worker, r, frame.Payload.Length);
+                    break;
+                case FrameKind.Results:
+                    ShapeTable.Current = worker.Shapes;
+                    OnResults(worker, r, frame.Payload.Length);
                     break;
                 case FrameKind.Shapes:
                     DefineShapes(worker, r);
@@ -78,6 +83,64 @@ namespace ProcCmdlets.Pools
 
             object? record = Decode(header, r, chunk.Items[index], out StreamKind stream);
             chunk.Result.OnRecord(worker, chunk, index, stream, record, bytes);
+        }
+
+        /// <summary>
+        /// A run of one chunk's output values and item ends. Without a time limit nothing but a stop
+        /// can make an item's records unwanted once read, so the run goes to the result in one call (a
+        /// map queues it as one event); with one, each entry is told in turn, as the frames it stands
+        /// for would be, so a record is never told after its item was answered by a timeout.
+        /// </summary>
+        private void OnResults(PoolWorker worker, PayloadReader r, int bytes)
+        {
+            Chunk? found = FindOnReader(worker, (long)r.ReadVarUInt());
+            if (found == null)
+            {
+                return;
+            }
+
+            Chunk chunk = found;
+            var entries = new List<ResultEntry>();
+            ResultEntry.ReadAll(
+                r,
+                entries,
+                index => index < chunk.Items.Length && !chunk.Result.Cancelled && index != chunk.AbandonedIndex,
+                ValueCodec.Read,
+                (index, e) => Errors.NotCarried(e, ErrorCategory.ReadError, chunk.Items[index]));
+            if (chunk.Result.TimeoutSeconds > 0)
+            {
+                foreach (ResultEntry entry in entries)
+                {
+                    if (entry.IsDone)
+                    {
+                        OnItemDone(worker, new ItemDone(chunk.Id, entry.Index, false));
+                    }
+                    else if (!chunk.Result.Cancelled && entry.Index != chunk.AbandonedIndex)
+                    {
+                        chunk.Result.OnRecord(worker, chunk, entry.Index, entry.Stream, entry.Value, bytes);
+                        bytes = 0;
+                    }
+                }
+
+                return;
+            }
+
+            int done = 0;
+            foreach (ResultEntry entry in entries)
+            {
+                if (entry.IsDone && entry.Index < chunk.Items.Length)
+                {
+                    chunk.Done = entry.Index + 1;
+                    done++;
+                }
+            }
+
+            entries.RemoveAll(entry => entry.IsDone && entry.Index >= chunk.Items.Length);
+            _pool.CountCompleted(done);
+            if (entries.Count > 0 && !chunk.Result.Cancelled)
+            {
+                chunk.Result.OnResults(worker, chunk, entries, bytes);
+            }
         }
 
         /// <summary>A malformed definition is dropped: the records that name its shapes become ValueNotCarried errors.</summary>
@@ -129,32 +192,36 @@ namespace ProcCmdlets.Pools
                 return;
             }
 
-            bool abandoned;
+            bool deliver = MarkDone(worker, chunk, done.Index);
+            _pool.CountCompleted(1);
+            if (deliver && !chunk.Result.Cancelled)
+            {
+                chunk.Result.OnItemDone(chunk, done.Index, done.Failed);
+            }
+        }
+
+        /// <summary>Counts item <paramref name="index"/> of the chunk finished; false when its end is not to be told (it was abandoned).</summary>
+        private bool MarkDone(PoolWorker worker, Chunk chunk, int index)
+        {
             if (chunk.Result.TimeoutSeconds > 0)
             {
                 // The timeout check reads which item is due and since when under the pool's lock: both
                 // change together, or a check between them would time the next item from this one's start.
                 DateTime now = _pool.Clock();
+                bool abandoned;
                 lock (_pool.Lock)
                 {
-                    chunk.Done = done.Index + 1;
+                    chunk.Done = index + 1;
                     chunk.ItemDueAt = now;
-                    abandoned = done.Index == chunk.AbandonedIndex;
+                    abandoned = index == chunk.AbandonedIndex;
                 }
 
-                DebugTrace.Write("pool: worker {0} finished item {1} of chunk {2}; the next is due by {3:HH:mm:ss.fff}", worker.Client.ProcessId, done.Index, chunk.Id, now.AddSeconds(chunk.Result.TimeoutSeconds));
-            }
-            else
-            {
-                chunk.Done = done.Index + 1;
-                abandoned = done.Index == chunk.AbandonedIndex;
+                DebugTrace.Write("pool: worker {0} finished item {1} of chunk {2}; the next is due by {3:HH:mm:ss.fff}", worker.Client.ProcessId, index, chunk.Id, now.AddSeconds(chunk.Result.TimeoutSeconds));
+                return !abandoned;
             }
 
-            _pool.CountCompleted();
-            if (!chunk.Result.Cancelled && !abandoned)
-            {
-                chunk.Result.OnItemDone(chunk, done.Index, done.Failed);
-            }
+            chunk.Done = index + 1;
+            return index != chunk.AbandonedIndex;
         }
 
         private void OnChunkDone(PoolWorker worker, long chunkId) => Locked(effects =>

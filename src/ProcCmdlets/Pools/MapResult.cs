@@ -4,14 +4,15 @@ using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
 using ProcCmdlets.Channel;
+using ProcCmdlets.Channel.Protocol;
 using ProcCmdlets.Records;
 
 namespace ProcCmdlets.Pools
 {
     /// <summary>
     /// A map's results [MapResult] as the calling cmdlet writes them: reader threads only queue tagged events;
-    /// the pipeline thread drains them and writes each item's records in input order (or, unordered,
-    /// one item's records as they come while the others wait for it), never interleaving two items.
+    /// the pipeline thread drains them and writes each item's records in the order <see cref="ResultOrder"/>
+    /// keeps. A Results frame's run of records and item ends is one event, not one per record and end.
     /// Each worker's records waiting for the pipeline thread are counted (<see cref="RecordFlow"/>):
     /// a consumer slower than the workers pauses them instead of filling the session's memory.
     /// </summary>
@@ -19,28 +20,23 @@ namespace ProcCmdlets.Pools
     {
         private readonly ConcurrentQueue<RunEvent> _events = new ConcurrentQueue<RunEvent>();
         private readonly ManualResetEventSlim _signal = new ManualResetEventSlim();
-        private readonly Dictionary<long, ItemSlot> _slots = new Dictionary<long, ItemSlot>();
         private readonly ConcurrentDictionary<PoolWorker, RecordFlow> _flows = new ConcurrentDictionary<PoolWorker, RecordFlow>();
-        private readonly bool _unordered;
-        private long _nextToEmit;
+        private readonly ResultOrder _order;
 
         // Bytes written by the pipeline thread, told to their worker's flow in batches.
         private readonly DeliveredBytes _delivered = new DeliveredBytes();
 
-        // Unordered: the item whose records are written as they come (-1: none yet).
-        private long _streaming = -1;
-
         public MapResult(PoolTask task, int fixedChunkSize, int timeoutSeconds, bool unordered)
             : base(task, fixedChunkSize, timeoutSeconds)
         {
-            _unordered = unordered;
+            _order = new ResultOrder(unordered);
         }
 
         /// <summary>Items queued so far (the next item's number).</summary>
         public long Submitted { get; set; }
 
         /// <summary>Items whose results have all been written.</summary>
-        public long Finished { get; private set; }
+        public long Finished => _order.Finished;
 
         public bool AllFinished => Finished >= Submitted;
 
@@ -52,6 +48,15 @@ namespace ProcCmdlets.Pools
             RecordFlow flow = _flows.GetOrAdd(worker, w => new RecordFlow(w.Client));
             flow.Received(bytes);
             Enqueue(new RunEvent(chunk.Sequence[index], EventKind.Record, stream, record, flow, bytes));
+            flow.Throttle();
+        }
+
+        /// <summary>A run of a chunk's records and item ends: one event, whose entries the pipeline thread takes in order.</summary>
+        public override void OnResults(PoolWorker worker, Chunk chunk, List<ResultEntry> entries, int bytes)
+        {
+            RecordFlow flow = _flows.GetOrAdd(worker, w => new RecordFlow(w.Client));
+            flow.Received(bytes);
+            Enqueue(new RunEvent(-1, EventKind.Results, default, new ResultRun(chunk.Sequence, entries), flow, bytes));
             flow.Throttle();
         }
 
@@ -144,141 +149,35 @@ namespace ProcCmdlets.Pools
                         sink.Write(StreamKind.Information, e.Value);
                         break;
                     case EventKind.Record:
-                        if (_unordered ? StreamsNow(e.Sequence) : e.Sequence == _nextToEmit)
-                        {
-                            sink.Write(e.Stream, e.Value);
-                        }
-                        else
-                        {
-                            Slot(e.Sequence).Records.Add(new KeyValuePair<StreamKind, object?>(e.Stream, e.Value));
-                        }
-
-                        // Written, or set aside to keep the order: either way the pipeline thread is through with it.
-                        if (e.Flow != null)
-                        {
-                            _delivered.Add(e.Flow, e.Bytes);
-                        }
-
+                        _order.Record(sink, e.Sequence, e.Stream, e.Value);
                         break;
                     case EventKind.Done:
-                        if (_unordered)
+                        _order.Done(sink, e.Sequence);
+                        break;
+                    case EventKind.Results:
+                        var run = (ResultRun)e.Value!;
+                        foreach (ResultEntry entry in run.Entries)
                         {
-                            UnorderedDone(sink, e.Sequence);
-                            break;
+                            long sequence = run.Sequence[entry.Index];
+                            if (entry.IsDone)
+                            {
+                                _order.Done(sink, sequence);
+                            }
+                            else
+                            {
+                                _order.Record(sink, sequence, entry.Stream, entry.Value);
+                            }
                         }
 
-                        if (e.Sequence == _nextToEmit && !_slots.ContainsKey(e.Sequence))
-                        {
-                            // The common case: the next item in order finished and all of its records are out.
-                            _nextToEmit++;
-                            Finished++;
-                            break;
-                        }
-
-                        Slot(e.Sequence).Done = true;
                         break;
                 }
 
-                if (!_unordered)
+                // Written, or set aside to keep the order: either way the pipeline thread is through with it.
+                if (e.Flow != null)
                 {
-                    Advance(sink);
-                }
-            }
-        }
-
-        private bool StreamsNow(long sequence)
-        {
-            if (_streaming < 0 && !_slots.ContainsKey(sequence))
-            {
-                _streaming = sequence;
-            }
-
-            return _streaming == sequence;
-        }
-
-        private void UnorderedDone(IRecordSink sink, long sequence)
-        {
-            if (_streaming >= 0 && _streaming != sequence)
-            {
-                // Its records wait until the item being written now has ended.
-                Slot(sequence).Done = true;
-                return;
-            }
-
-            if (_slots.TryGetValue(sequence, out ItemSlot own))
-            {
-                EmitSlot(sink, own);
-                _slots.Remove(sequence);
-            }
-
-            _streaming = -1;
-            Finished++;
-
-            // Items that ended meanwhile go out whole; then one still running takes the stream.
-            var keys = new List<long>(_slots.Keys);
-            keys.Sort();
-            foreach (long key in keys)
-            {
-                ItemSlot slot = _slots[key];
-                if (slot.Done)
-                {
-                    EmitSlot(sink, slot);
-                    _slots.Remove(key);
-                    Finished++;
-                }
-            }
-
-            foreach (long key in keys)
-            {
-                if (_slots.TryGetValue(key, out ItemSlot running) && running.Records.Count > 0)
-                {
-                    EmitSlot(sink, running);
-                    _slots.Remove(key);
-                    _streaming = key;
-                    break;
-                }
-            }
-        }
-
-        private void Advance(IRecordSink sink)
-        {
-            while (_slots.TryGetValue(_nextToEmit, out ItemSlot head))
-            {
-                EmitSlot(sink, head);
-                if (!head.Done)
-                {
-                    return;
+                    _delivered.Add(e.Flow, e.Bytes);
                 }
 
-                _slots.Remove(_nextToEmit);
-                _nextToEmit++;
-                Finished++;
-            }
-        }
-
-        private ItemSlot Slot(long sequence)
-        {
-            if (!_slots.TryGetValue(sequence, out ItemSlot slot))
-            {
-                slot = new ItemSlot();
-                _slots[sequence] = slot;
-            }
-
-            return slot;
-        }
-
-        private static void EmitSlot(IRecordSink sink, ItemSlot slot)
-        {
-            if (slot.Records.Count == 0)
-            {
-                return;
-            }
-
-            var records = slot.Records.ToArray();
-            slot.Records.Clear();
-            foreach (var record in records)
-            {
-                sink.Write(record.Key, record.Value);
             }
         }
 
@@ -288,6 +187,21 @@ namespace ProcCmdlets.Pools
             Done,
             Fatal,
             Console,
+            Results,
+        }
+
+        /// <summary>The entries of a Results frame, and the chunk's map from item index to the result's sequence.</summary>
+        private sealed class ResultRun
+        {
+            public ResultRun(long[] sequence, List<ResultEntry> entries)
+            {
+                Sequence = sequence;
+                Entries = entries;
+            }
+
+            public long[] Sequence { get; }
+
+            public List<ResultEntry> Entries { get; }
         }
 
         private readonly struct RunEvent
@@ -313,13 +227,6 @@ namespace ProcCmdlets.Pools
             public StreamKind Stream { get; }
 
             public object? Value { get; }
-        }
-
-        private sealed class ItemSlot
-        {
-            public List<KeyValuePair<StreamKind, object?>> Records { get; } = new List<KeyValuePair<StreamKind, object?>>(1);
-
-            public bool Done { get; set; }
         }
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using ProcCmdlets.Channel;
+using ProcCmdlets.Channel.Protocol;
 
 namespace ProcCmdlets.Pools
 {
@@ -59,6 +60,26 @@ namespace ProcCmdlets.Pools
         /// <summary>A record as read from <paramref name="worker"/>, with its size on the channel (for back-pressure).</summary>
         public virtual void OnRecord(PoolWorker worker, Chunk chunk, int index, StreamKind stream, object? record, int bytes) =>
             OnRecord(chunk, index, stream, record);
+
+        /// <summary>
+        /// A run of one chunk's output records and successful item ends, in the order they happened,
+        /// with the size on the channel of the frame that carried them: by default told one at a time.
+        /// </summary>
+        public virtual void OnResults(PoolWorker worker, Chunk chunk, List<ResultEntry> entries, int bytes)
+        {
+            foreach (ResultEntry entry in entries)
+            {
+                if (entry.IsDone)
+                {
+                    OnItemDone(chunk, entry.Index, false);
+                }
+                else
+                {
+                    OnRecord(worker, chunk, entry.Index, entry.Stream, entry.Value, bytes);
+                    bytes = 0;
+                }
+            }
+        }
 
         /// <summary>An item has finished; <paramref name="failed"/> when it ended with a terminating error.</summary>
         public abstract void OnItemDone(Chunk chunk, int index, bool failed);

@@ -76,7 +76,7 @@ namespace ProcCmdlets.Pools
 
         public long TasksCompleted => Interlocked.Read(ref _tasksCompleted);
 
-        public void CountCompleted() => Interlocked.Increment(ref _tasksCompleted);
+        public void CountCompleted(int items) => Interlocked.Add(ref _tasksCompleted, items);
 
         public long NextTaskId() => Interlocked.Increment(ref _taskId);
 

@@ -9,12 +9,15 @@ namespace ProcCmdlets.Worker
 {
     /// <summary>
     /// Sends every record a pipeline writes, on any stream, to the session as it is written,
-    /// tagged with the chunk and item it belongs to.
+    /// tagged with the chunk and item it belongs to. In a pool's chunk, output values and the ends of
+    /// items that did not fail go as entries of Results frames, which the writer joins into one frame
+    /// per run of items; every other record and marker goes as a frame of its own.
     /// </summary>
     internal sealed class StreamRelay
     {
         private readonly FrameWriter _writer;
         private readonly PayloadWriter _payload = new PayloadWriter(1024);
+        private readonly PayloadWriter _head = new PayloadWriter(32);
         private readonly object _lock = new object();
         private readonly bool _includeErrorTargets;
         private readonly ShapeWriter _shapes;
@@ -62,6 +65,14 @@ namespace ProcCmdlets.Worker
         {
             lock (_lock)
             {
+                long chunkId = ChunkId;
+                int index = ItemIndex;
+                if (chunkId != 0 && index >= 0)
+                {
+                    SendResult(chunkId, index, value);
+                    return;
+                }
+
                 Begin(StreamKind.Output);
                 int mark = _payload.Length;
 
@@ -84,6 +95,30 @@ namespace ProcCmdlets.Worker
 
                 _writer.Send(FrameKind.Record, _payload);
             }
+        }
+
+        /// <summary>An output value of an item of a pool's chunk: an entry of a Results frame, which the item's end joins.</summary>
+        private void SendResult(long chunkId, int index, object? value)
+        {
+            _payload.Reset();
+            ShapeWriter.Current = _shapes;
+            try
+            {
+                ValueCodec.Write(_payload, value);
+            }
+            catch (ValueNotCarriedException e)
+            {
+                SendNotCarried(e, value);
+                return;
+            }
+            finally
+            {
+                ShapeWriter.Current = null;
+            }
+
+            _head.Reset().WriteVarUInt((ulong)chunkId);
+            ResultEntry.WriteOutputPrefix(_head, index, _payload.Length);
+            _writer.Send(FrameKind.Results, _head, _payload);
         }
 
         private void SendNotCarried(ValueNotCarriedException e, object? value)
@@ -138,6 +173,14 @@ namespace ProcCmdlets.Worker
         {
             lock (_lock)
             {
+                if (!failed && chunkId != 0)
+                {
+                    _head.Reset().WriteVarUInt((ulong)chunkId);
+                    ResultEntry.WriteDone(_head, index);
+                    _writer.Send(FrameKind.Results, _head, null);
+                    return;
+                }
+
                 _payload.Reset();
                 ItemDone.Write(_payload, chunkId, index, failed);
                 _writer.Send(FrameKind.ItemDone, _payload);

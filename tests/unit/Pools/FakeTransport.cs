@@ -271,9 +271,31 @@ namespace ProcCmdlets.Tests.Pools
             }
 
             Send(FrameKind.ChunkStarted, w => Marker.Write(w, chunk.ChunkId));
+
+            // Items that do nothing but answer go back as a run in one Results frame, as a worker's
+            // writer joins them; anything else first sends the run so far.
+            var run = new PayloadWriter();
+            void SendRun()
+            {
+                if (run.Length > 0)
+                {
+                    Send(FrameKind.Results, w =>
+                    {
+                        w.WriteVarUInt((ulong)chunk.ChunkId);
+                        w.WriteRaw(run.ToArray());
+                    });
+                    run.Reset();
+                }
+            }
+
             for (int i = 0; i < chunk.Items.Length; i++)
             {
                 FakeOutcome outcome = _behaviour(chunk.Items[i]);
+                if (outcome.CallObject != 0 || outcome.DelayMilliseconds > 0 || outcome.Hang || outcome.Crash || outcome.CorruptFrame)
+                {
+                    SendRun();
+                }
+
                 if (outcome.CallObject != 0)
                 {
                     outcome.Output = CallShared(outcome) ?? outcome.Output;
@@ -308,27 +330,27 @@ namespace ProcCmdlets.Tests.Pools
                     return false;
                 }
 
-                int index = i;
-                Send(FrameKind.Record, w =>
+                var value = new PayloadWriter();
+                if (outcome.Undecodable)
                 {
-                    ProcCmdlets.Channel.Protocol.Record.WriteHeader(w, StreamKind.Output, chunk.ChunkId, index);
-                    if (outcome.Undecodable)
-                    {
-                        w.WriteByte(0xEE);
-                    }
-                    else
-                    {
-                        ValueCodec.Write(w, outcome.Output);
-                    }
-                });
+                    value.WriteByte(0xEE);
+                }
+                else
+                {
+                    ValueCodec.Write(value, outcome.Output);
+                }
+
+                ResultEntry.WriteOutputPrefix(run, i, value.Length);
+                run.WriteRaw(value.ToArray());
                 lock (Ran)
                 {
                     Ran.Add(chunk.Items[i]);
                 }
 
-                Send(FrameKind.ItemDone, w => ItemDone.Write(w, chunk.ChunkId, index, false));
+                ResultEntry.WriteDone(run, i);
             }
 
+            SendRun();
             Send(FrameKind.ChunkDone, w => Marker.Write(w, chunk.ChunkId));
             return true;
         }

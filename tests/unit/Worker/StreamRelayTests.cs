@@ -12,13 +12,52 @@ namespace ProcCmdlets.Tests.Worker
 {
     public class StreamRelayTests
     {
-        internal static List<Frame> Frames(MemoryStream memory)
+        /// <summary>The frames written, as written.</summary>
+        internal static List<Frame> RawFrames(MemoryStream memory)
         {
             var reader = new FrameReader(new MemoryStream(memory.ToArray()));
             var frames = new List<Frame>();
             while (reader.TryRead(out Frame frame))
             {
                 frames.Add(frame);
+            }
+
+            return frames;
+        }
+
+        /// <summary>
+        /// The frames written, each entry of a Results frame told as the frame it stands for: an output
+        /// value as a Record, an item's end as an ItemDone.
+        /// </summary>
+        internal static List<Frame> Frames(MemoryStream memory)
+        {
+            var frames = new List<Frame>();
+            foreach (Frame frame in RawFrames(memory))
+            {
+                if (frame.Kind != FrameKind.Results)
+                {
+                    frames.Add(frame);
+                    continue;
+                }
+
+                PayloadReader r = frame.Reader();
+                long chunk = (long)r.ReadVarUInt();
+                while (!r.AtEnd)
+                {
+                    byte tag = r.ReadByte();
+                    int index = (int)r.ReadVarInt();
+                    var w = new PayloadWriter();
+                    if (tag == ResultEntry.DoneTag)
+                    {
+                        ItemDone.Write(w, chunk, index, false);
+                        frames.Add(new Frame(FrameKind.ItemDone, w.ToArray()));
+                        continue;
+                    }
+
+                    ProcCmdlets.Channel.Protocol.Record.WriteHeader(w, StreamKind.Output, chunk, index);
+                    w.WriteRaw(r.ReadRaw(r.ReadCount()));
+                    frames.Add(new Frame(FrameKind.Record, w.ToArray()));
+                }
             }
 
             return frames;

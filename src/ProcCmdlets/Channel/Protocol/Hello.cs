@@ -14,7 +14,7 @@ namespace ProcCmdlets.Channel.Protocol
         public const uint Magic = 0x574D4350;
 
         /// <summary>Raised whenever a frame's layout or meaning changes.</summary>
-        public const int CurrentProtocolVersion = 3;
+        public const int CurrentProtocolVersion = 4;
 
         public Hello(int protocolVersion, string moduleVersion, string engineVersion, int processId)
         {
