@@ -100,7 +100,8 @@ namespace ProcCmdlets.Pools
             }
 
             Chunk chunk = found;
-            var entries = new List<ResultEntry>();
+            // About one entry per item (a value and its end); a frame of ints holds one per 8-10 bytes.
+            var entries = new List<ResultEntry>(Math.Min(Math.Max(r.Remaining / 8, 4), 1024));
             ResultEntry.ReadAll(
                 r,
                 entries,
@@ -115,10 +116,18 @@ namespace ProcCmdlets.Pools
                     {
                         OnItemDone(worker, new ItemDone(chunk.Id, entry.Index, false));
                     }
-                    else if (!chunk.Result.Cancelled && entry.Index != chunk.AbandonedIndex)
+                    else
                     {
-                        chunk.Result.OnRecord(worker, chunk, entry.Index, entry.Stream, entry.Value, bytes);
-                        bytes = 0;
+                        if (!chunk.Result.Cancelled && entry.Index != chunk.AbandonedIndex)
+                        {
+                            chunk.Result.OnRecord(worker, chunk, entry.Index, entry.Stream, entry.Value, bytes);
+                            bytes = 0;
+                        }
+
+                        if (entry.EndsItem)
+                        {
+                            OnItemDone(worker, new ItemDone(chunk.Id, entry.Index, false));
+                        }
                     }
                 }
 
@@ -128,7 +137,7 @@ namespace ProcCmdlets.Pools
             int done = 0;
             foreach (ResultEntry entry in entries)
             {
-                if (entry.IsDone && entry.Index < chunk.Items.Length)
+                if ((entry.IsDone || entry.EndsItem) && entry.Index < chunk.Items.Length)
                 {
                     chunk.Done = entry.Index + 1;
                     done++;

@@ -166,6 +166,10 @@ namespace ProcCmdlets.Pools
                             else
                             {
                                 _order.Record(sink, sequence, entry.Stream, entry.Value);
+                                if (entry.EndsItem)
+                                {
+                                    _order.Done(sink, sequence);
+                                }
                             }
                         }
 

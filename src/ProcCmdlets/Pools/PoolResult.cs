@@ -77,6 +77,10 @@ namespace ProcCmdlets.Pools
                 {
                     OnRecord(worker, chunk, entry.Index, entry.Stream, entry.Value, bytes);
                     bytes = 0;
+                    if (entry.EndsItem)
+                    {
+                        OnItemDone(chunk, entry.Index, false);
+                    }
                 }
             }
         }

@@ -61,7 +61,9 @@ namespace ProcCmdlets.Tests.Channel
             long chunk = (long)r.ReadVarUInt();
             var entries = new List<ResultEntry>();
             ResultEntry.ReadAll(r, entries, _ => true, ValueCodec.Read, (i, e) => "undecodable: " + e.GetType().Name);
-            return (chunk, entries.Select(e => e.IsDone ? $"done {e.Index}" : $"{e.Stream} {e.Index} {e.Value}").ToList());
+            return (chunk, entries.SelectMany(e => e.IsDone ? new[] { $"done {e.Index}" }
+                : e.EndsItem ? new[] { $"{e.Stream} {e.Index} {e.Value}", $"done {e.Index}" }
+                : new[] { $"{e.Stream} {e.Index} {e.Value}" }).ToList());
         }
 
         private static void AssertRun(Frame frame, long chunk, params string[] entries)
@@ -191,6 +193,22 @@ namespace ProcCmdlets.Tests.Channel
             var entries = new List<ResultEntry>();
             ResultEntry.ReadAll(new PayloadReader(w.ToArray()), entries, i => i == 1, ValueCodec.Read, (i, e) => throw new InvalidOperationException("decoded an unwanted value"));
             Assert.Equal("kept", Assert.Single(entries).Value);
+        }
+
+        [Fact]
+        public void AnItemsEndRightAfterItsValueIsReadAsOneEntry()
+        {
+            var w = new PayloadWriter();
+            w.WriteRaw(Output(0, "a"));
+            ResultEntry.WriteDone(w, 0);
+            w.WriteRaw(Output(1, "b"));
+            w.WriteRaw(Output(1, "c"));
+            ResultEntry.WriteDone(w, 1);
+            ResultEntry.WriteDone(w, 2);
+            var entries = new List<ResultEntry>();
+            ResultEntry.ReadAll(new PayloadReader(w.ToArray()), entries, _ => true, ValueCodec.Read, (i, e) => null);
+
+            Assert.Equal(new[] { "a 0 ends", "b 1", "c 1 ends", "done 2" }, entries.Select(e => e.IsDone ? $"done {e.Index}" : $"{e.Value} {e.Index}" + (e.EndsItem ? " ends" : string.Empty)));
         }
 
         [Theory]

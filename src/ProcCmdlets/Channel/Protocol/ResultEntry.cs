@@ -19,18 +19,25 @@ namespace ProcCmdlets.Channel.Protocol
         /// <summary>The tag of an item's end (not failed): varint index.</summary>
         public const byte DoneTag = 1;
 
-        private ResultEntry(int index, bool isDone, StreamKind stream, object? value)
+        private ResultEntry(int index, bool isDone, StreamKind stream, object? value, bool endsItem = false)
         {
             Index = index;
             IsDone = isDone;
             Stream = stream;
             Value = value;
+            EndsItem = endsItem;
         }
 
         public int Index { get; }
 
         /// <summary>True for an item's end; false for a record (<see cref="Stream"/> and <see cref="Value"/>).</summary>
         public bool IsDone { get; }
+
+        /// <summary>
+        /// A record that its item's end followed at once (the common case: an item that writes one
+        /// value): one entry where the frame has two.
+        /// </summary>
+        public bool EndsItem { get; }
 
         /// <summary>Output, or Error when the value could not be read back (<see cref="Value"/> is then the error).</summary>
         public StreamKind Stream { get; }
@@ -56,7 +63,8 @@ namespace ProcCmdlets.Channel.Protocol
         }
 
         /// <summary>
-        /// Reads the entries that follow the chunk id. A value is decoded by <paramref name="decode"/>
+        /// Reads the entries that follow the chunk id; an item's end that follows its record at once
+        /// becomes that record's <see cref="EndsItem"/>. A value is decoded by <paramref name="decode"/>
         /// from a reader of its own bytes, which it may fail on: that entry becomes what
         /// <paramref name="undecodable"/> makes of the failure (an error on its item) and the rest are
         /// read on. Entries whose index <paramref name="wanted"/> refuses are skipped without decoding.
@@ -80,7 +88,17 @@ namespace ProcCmdlets.Channel.Protocol
 
                 if (tag == DoneTag)
                 {
-                    into.Add(Done((int)index));
+                    int last = into.Count - 1;
+                    if (last >= 0 && !into[last].IsDone && !into[last].EndsItem && into[last].Index == index)
+                    {
+                        ResultEntry record = into[last];
+                        into[last] = new ResultEntry(record.Index, false, record.Stream, record.Value, endsItem: true);
+                    }
+                    else
+                    {
+                        into.Add(Done((int)index));
+                    }
+
                     continue;
                 }
 
