@@ -22,5 +22,22 @@ namespace ProcCmdlets.Tests.Pools
                 Assert.Equal(Enumerable.Range(1, 40).Where(i => i != 7).Select(i => (object)(i * 2)), harness.Output);
             }
         }
+
+        [Fact]
+        public void AMalformedResultsFrameIsAChannelCorruptErrorOnItsItemAndNoOtherItemIsLost()
+        {
+            int corrupted = 0;
+            var transport = new FakeTransport(item => (int)item! == 12 && System.Threading.Interlocked.Exchange(ref corrupted, 1) == 0
+                ? new FakeOutcome { MalformedResults = true }
+                : FakeOutcome.Of((int)item! * 2));
+            using (var harness = new MapHarness(transport, workers: 2))
+            {
+                harness.Map(Enumerable.Range(1, 40).Cast<object>());
+
+                ErrorRecordAssert.Single(harness.Errors, "ChannelCorrupt", 12);
+                Assert.Contains("Unknown entry tag 9", harness.Errors.Single().Exception.Message);
+                Assert.Equal(Enumerable.Range(1, 40).Where(i => i != 12).Select(i => (object)(i * 2)), harness.Output);
+            }
+        }
     }
 }

@@ -21,6 +21,9 @@ namespace ProcCmdlets.Tests.Pools
         /// <summary>The worker sends a frame header no worker may send (a length of 0) instead of the item's output.</summary>
         public bool CorruptFrame { get; set; }
 
+        /// <summary>The worker sends the item's output in a Results frame whose entry has a tag no worker may send.</summary>
+        public bool MalformedResults { get; set; }
+
         /// <summary>A shared object the worker calls first (0: none), with <see cref="CallOp"/>, <see cref="Calls"/> times; its last reply is the output.</summary>
         public long CallObject { get; set; }
 

@@ -291,7 +291,7 @@ namespace ProcCmdlets.Tests.Pools
             for (int i = 0; i < chunk.Items.Length; i++)
             {
                 FakeOutcome outcome = _behaviour(chunk.Items[i]);
-                if (outcome.CallObject != 0 || outcome.DelayMilliseconds > 0 || outcome.Hang || outcome.Crash || outcome.CorruptFrame)
+                if (outcome.CallObject != 0 || outcome.DelayMilliseconds > 0 || outcome.Hang || outcome.Crash || outcome.CorruptFrame || outcome.MalformedResults)
                 {
                     SendRun();
                 }
@@ -326,6 +326,19 @@ namespace ProcCmdlets.Tests.Pools
                         _workerOut.Flush();
                     }
 
+                    _exited.Wait();
+                    return false;
+                }
+
+                if (outcome.MalformedResults)
+                {
+                    int item = i;
+                    Send(FrameKind.Results, w =>
+                    {
+                        w.WriteVarUInt((ulong)chunk.ChunkId);
+                        w.WriteByte(9);
+                        w.WriteVarInt(item);
+                    });
                     _exited.Wait();
                     return false;
                 }
