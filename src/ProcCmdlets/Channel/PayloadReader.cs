@@ -93,12 +93,21 @@ namespace ProcCmdlets.Channel
 
         public bool ReadBool() => ReadByte() != 0;
 
-        public ulong ReadVarUInt()
+        public ulong ReadVarUInt() => ReadVarUInt(_buffer, ref _position, _end);
+
+        /// <summary>Reads a varuint at <paramref name="at"/>, which it moves past it, in bytes that end at <paramref name="end"/>.</summary>
+        /// <exception cref="InvalidDataException">It runs past <paramref name="end"/> or is too long.</exception>
+        public static ulong ReadVarUInt(byte[] buffer, ref int at, int end)
         {
             ulong result = 0;
             for (int shift = 0; shift < 70; shift += 7)
             {
-                byte b = ReadByte();
+                if (at >= end)
+                {
+                    throw new InvalidDataException("A frame's payload is shorter than its contents declare.");
+                }
+
+                byte b = buffer[at++];
                 result |= (ulong)(b & 0x7F) << shift;
                 if (b < 0x80)
                 {

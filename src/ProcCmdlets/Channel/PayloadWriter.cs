@@ -85,13 +85,20 @@ namespace ProcCmdlets.Channel
         public void WriteVarUInt(ulong value)
         {
             Ensure(10);
+            Length = WriteVarUInt(_buffer, Length, value);
+        }
+
+        /// <summary>Writes <paramref name="value"/> at <paramref name="at"/> (room for 10 bytes needed); returns where it ends.</summary>
+        public static int WriteVarUInt(byte[] buffer, int at, ulong value)
+        {
             while (value >= 0x80)
             {
-                _buffer[Length++] = (byte)(value | 0x80);
+                buffer[at++] = (byte)(value | 0x80);
                 value >>= 7;
             }
 
-            _buffer[Length++] = (byte)value;
+            buffer[at++] = (byte)value;
+            return at;
         }
 
         public void WriteVarInt(long value) => WriteVarUInt((ulong)((value << 1) ^ (value >> 63)));

@@ -1,5 +1,4 @@
 using System;
-using System.IO;
 
 namespace ProcCmdlets.Channel
 {
@@ -73,7 +72,7 @@ namespace ProcCmdlets.Channel
         private void AddResult(byte[] payload, int offset, int count, byte[]? body, int bodyCount, int maxFrameBytes)
         {
             int entry = offset;
-            ulong chunkId = ReadVarUInt(payload, ref entry, offset + count);
+            ulong chunkId = PayloadReader.ReadVarUInt(payload, ref entry, offset + count);
             int headCount = offset + count - entry;
             bool endsItem = headCount > 0 && payload[entry] == Protocol.ResultEntry.DoneTag;
             bool atBoundary = _boundary == Length;
@@ -85,7 +84,7 @@ namespace ProcCmdlets.Channel
                 _open = Length;
                 _openChunk = (long)chunkId;
                 _pending[Length + 4] = (byte)FrameKind.Results;
-                Length = WriteVarUInt(_pending, Length + 5, chunkId);
+                Length = PayloadWriter.WriteVarUInt(_pending, Length + 5, chunkId);
             }
 
             Reserve(Length + entryCount);
@@ -171,7 +170,7 @@ namespace ProcCmdlets.Channel
         {
             var header = new byte[15];
             header[4] = (byte)FrameKind.Results;
-            int headerCount = WriteVarUInt(header, 5, (ulong)_openChunk);
+            int headerCount = PayloadWriter.WriteVarUInt(header, 5, (ulong)_openChunk);
             int tail = Length - at;
             Reserve(Length + headerCount);
 
@@ -200,34 +199,6 @@ namespace ProcCmdlets.Channel
             {
                 Array.Resize(ref _pending, Math.Max(needed, _pending.Length * 2));
             }
-        }
-
-        private static ulong ReadVarUInt(byte[] buffer, ref int at, int end)
-        {
-            ulong value = 0;
-            for (int shift = 0; at < end && shift < 64; shift += 7)
-            {
-                byte b = buffer[at++];
-                value |= (ulong)(b & 0x7F) << shift;
-                if (b < 0x80)
-                {
-                    return value;
-                }
-            }
-
-            throw new InvalidDataException("A Results frame's chunk id is malformed.");
-        }
-
-        private static int WriteVarUInt(byte[] buffer, int at, ulong value)
-        {
-            while (value >= 0x80)
-            {
-                buffer[at++] = (byte)(value | 0x80);
-                value >>= 7;
-            }
-
-            buffer[at++] = (byte)value;
-            return at;
         }
 
         /// <summary>Does not keep a buffer grown for one huge frame.</summary>
