@@ -55,7 +55,7 @@ namespace ProcCmdlets.Pools
         /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was cancelled.</exception>
         public void Finish(CancellationToken cancellation)
         {
-            _pool.SyncConsole(ConsoleSyncLimit, cancellation);
+            _ = _pool.SyncConsole(_result, ConsoleSyncLimit, cancellation);
             Drain();
         }
 

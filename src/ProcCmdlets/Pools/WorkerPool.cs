@@ -202,15 +202,19 @@ namespace ProcCmdlets.Pools
         }
 
         /// <summary>
-        /// Waits until the session has read the console text every worker wrote so far (see
-        /// <see cref="ConsoleSync"/>), at most <paramref name="timeout"/>.
+        /// Waits until the session has read the console text that the workers which ran chunks of
+        /// <paramref name="result"/> wrote so far (see <see cref="ConsoleSync"/>), at most
+        /// <paramref name="timeout"/>. Only they can have written the result's text: a worker still
+        /// starting answers only once it has started, and waiting for it held a one-item map on a new
+        /// pool of 8 on two hosts for a second after its result.
         /// </summary>
-        public void SyncConsole(TimeSpan timeout, CancellationToken cancellation)
+        /// <returns>False when a worker did not answer in time.</returns>
+        public bool SyncConsole(PoolResult result, TimeSpan timeout, CancellationToken cancellation)
         {
             List<Connection.WorkerClient> clients;
             lock (Lock)
             {
-                clients = Workers.Select(w => w.Client).ToList();
+                clients = Workers.Where(result.DefinedOn.Contains).Select(w => w.Client).ToList();
             }
 
             var deadline = DateTime.UtcNow + timeout;
@@ -219,9 +223,11 @@ namespace ProcCmdlets.Pools
                 TimeSpan left = deadline - DateTime.UtcNow;
                 if (left <= TimeSpan.Zero || !synced.Wait(left, cancellation))
                 {
-                    return;
+                    return false;
                 }
             }
+
+            return true;
         }
 
         /// <summary>Fails every result (under the lock): the pool cannot run their items any more.</summary>

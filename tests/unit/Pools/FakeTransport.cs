@@ -35,12 +35,17 @@ namespace ProcCmdlets.Tests.Pools
 
         public ConcurrentQueue<FakeWorker> Started { get; } = new ConcurrentQueue<FakeWorker>();
 
+        /// <summary>When set, workers from start number <see cref="GatedFrom"/> on say nothing and read nothing until it is set, as processes still starting.</summary>
+        public ManualResetEventSlim? StartGate { get; set; }
+
+        public int GatedFrom { get; set; } = int.MaxValue;
+
         public string Location => "fake";
 
         public WorkerLink Start(string? workingDirectory)
         {
             int id = Interlocked.Increment(ref _nextProcessId);
-            var worker = new FakeWorker(id, Behaviour, Freezes(id - 100000), DeathGate);
+            var worker = new FakeWorker(id, Behaviour, Freezes(id - 100000), DeathGate, id - 100000 >= GatedFrom ? StartGate : null);
             Started.Enqueue(worker);
             return worker;
         }
@@ -60,13 +65,17 @@ namespace ProcCmdlets.Tests.Pools
         private readonly ManualResetEventSlim? _deathGate;
         private readonly Queue<Frame> _deferred = new Queue<Frame>();
         private readonly FrameReader _reader;
+        private readonly ManualResetEventSlim? _startGate;
+        private readonly FakeConsole _console;
         private long _nextCallId;
         private int? _exitCode;
 
-        public FakeWorker(int processId, Func<object?, FakeOutcome> behaviour, bool frozen, ManualResetEventSlim? deathGate = null)
+        public FakeWorker(int processId, Func<object?, FakeOutcome> behaviour, bool frozen, ManualResetEventSlim? deathGate = null, ManualResetEventSlim? startGate = null)
         {
             ProcessId = processId;
             _deathGate = deathGate;
+            _startGate = startGate;
+            _console = new FakeConsole();
             _behaviour = behaviour;
             _frozen = frozen;
             _workerIn = new AnonymousPipeClientStream(PipeDirection.In, _toWorker.ClientSafePipeHandle);
@@ -83,7 +92,7 @@ namespace ProcCmdlets.Tests.Pools
 
         public override Stream FromWorker => _fromWorker;
 
-        public override TextReader Console => new BlockingConsole(_exited);
+        public override TextReader Console => _console;
 
         public override int? ExitCode => _exitCode;
 
@@ -142,6 +151,7 @@ namespace ProcCmdlets.Tests.Pools
                 }
 
                 _exited.Set();
+                _console.End();
             }
         }
 
@@ -167,6 +177,7 @@ namespace ProcCmdlets.Tests.Pools
         {
             try
             {
+                _startGate?.Wait();
                 Send(FrameKind.Hello, Hello.ForThisProcess("fake", ProcessId).Write);
                 while (NextFrame(out Frame frame))
                 {
@@ -177,6 +188,9 @@ namespace ProcCmdlets.Tests.Pools
                     {
                         case FrameKind.PoolInit:
                             Send(FrameKind.InitDone, w => InitDone.Write(w, true));
+                            break;
+                        case FrameKind.ConsoleSync:
+                            _console.Add(ConsoleSync.Line(Marker.Read(r)));
                             break;
                         case FrameKind.DefineTask:
                             DefineTask task = DefineTask.Read(r);
@@ -368,18 +382,41 @@ namespace ProcCmdlets.Tests.Pools
             return true;
         }
 
-        /// <summary>A console that stays silent until the worker exits.</summary>
-        private sealed class BlockingConsole : TextReader
+        /// <summary>A console that writes only the answers to console syncs, as a worker does when its items print nothing, and ends when the worker exits.</summary>
+        private sealed class FakeConsole : TextReader
         {
-            private readonly ManualResetEventSlim _exited;
+            private readonly Queue<string> _lines = new Queue<string>();
+            private bool _ended;
 
-            public BlockingConsole(ManualResetEventSlim exited) => _exited = exited;
+            public void Add(string line)
+            {
+                lock (_lines)
+                {
+                    _lines.Enqueue(line);
+                    Monitor.PulseAll(_lines);
+                }
+            }
+
+            public void End()
+            {
+                lock (_lines)
+                {
+                    _ended = true;
+                    Monitor.PulseAll(_lines);
+                }
+            }
 
             public override string? ReadLine()
             {
-                _exited.Wait();
+                lock (_lines)
+                {
+                    while (_lines.Count == 0 && !_ended)
+                    {
+                        Monitor.Wait(_lines);
+                    }
 
-                return null;
+                    return _lines.Count > 0 ? _lines.Dequeue() : null;
+                }
             }
         }
     }

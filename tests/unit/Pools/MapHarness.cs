@@ -27,6 +27,9 @@ namespace ProcCmdlets.Tests.Pools
 
         public List<object?> Output { get; } = new List<object?>();
 
+        /// <summary>The result of the last map.</summary>
+        public MapResult? LastResult { get; private set; }
+
         public List<ErrorRecord> Errors { get; } = new List<ErrorRecord>();
 
         /// <summary>Output and errors in the order they were written.</summary>
@@ -49,6 +52,7 @@ namespace ProcCmdlets.Tests.Pools
         {
             var task = new PoolTask(Pool.NextTaskId(), TaskMode.Inline, "$_", new(), null, PSLanguageMode.FullLanguage) { Code = code };
             var result = new MapResult(task, chunkSize, timeoutSeconds, unordered);
+            LastResult = result;
             Pool.Register(result);
             try
             {

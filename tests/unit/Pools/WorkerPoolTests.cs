@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
+using ProcCmdlets.Channel;
 using ProcCmdlets.Pools;
 using Xunit;
 
@@ -208,6 +209,32 @@ namespace ProcCmdlets.Tests.Pools
                 Assert.True(harness.Errors.Count <= 1, "only the item due on the frozen worker may time out");
                 Assert.Equal(60, harness.Output.Count + harness.Errors.Count);
                 Assert.Equal(137, transport.Started.First().ExitCode);
+            }
+        }
+
+        [Fact]
+        public void AMapsEndWaitsForTheConsolesOfItsOwnWorkersOnlyNotForWorkersStillStarting()
+        {
+            // The second worker stays as a process still starting: it answers nothing until the gate opens.
+            using (var gate = new ManualResetEventSlim())
+            {
+                var transport = new FakeTransport(FakeOutcome.Of) { StartGate = gate, GatedFrom = 2 };
+                using (var harness = new MapHarness(transport, workers: 2))
+                {
+                    harness.Map(new object[] { 1 });
+                    Assert.Equal(new object[] { 1 }, harness.Output);
+
+                    // A worker that ran none of the map's chunks cannot have written its console text.
+                    Assert.True(harness.Pool.SyncConsole(harness.LastResult!, TimeSpan.FromSeconds(60), CancellationToken.None));
+                    FakeWorker first = transport.Started.First();
+                    Assert.Contains(FrameKind.ConsoleSync, first.Received);
+
+                    gate.Set();
+                    FakeWorker second = transport.Started.Last();
+                    Assert.NotSame(first, second);
+                    harness.Map(Enumerable.Range(1, 200).Cast<object>(), chunkSize: 1);
+                    Assert.DoesNotContain(FrameKind.ConsoleSync, second.Received);
+                }
             }
         }
 
