@@ -175,4 +175,24 @@ Describe 'One connection per host (Linux only: the tests'' private sshd runs the
             @(Get-SshTestClient $script:ssh) | Should -HaveCount 2
         }
     }
+
+    Context 'A new pool' {
+        It 'New-ProcessPool -HostName returns once each host has answered, before any worker is ready; the first map waits for the first one' {
+            # The workers' initialization cannot end before the gate opens, and a worker is ready only
+            # after it: a New-ProcessPool that waited for ready workers would give up on both hosts.
+            $connection = Get-SshParameter
+            $gate = New-ProcessEvent
+            $pool = New-ProcessPool -HostName 127.0.0.2, 127.0.0.3 -ProcessCount 2 @connection -InitializationScript { $null = ($using:gate).Wait() }
+            try {
+                $pool.Hosts | Should -Be @('127.0.0.2', '127.0.0.3')
+                @(Get-SshTestClient $script:ssh) | Should -HaveCount 2
+                $gate.IsSet | Should -BeFalse
+                $gate.Set()
+                1..8 | Invoke-ProcessPoolMap -Pool $pool { 2 * $_ } | Should -Be @(2, 4, 6, 8, 10, 12, 14, 16)
+            } finally {
+                $pool | Remove-ProcessPool -Force
+            }
+            Wait-Until -TimeoutSeconds 30 { @(Get-SshTestClient $script:ssh).Count -eq 0 -and @(Get-SshTestRemoteWorker $script:ssh).Count -eq 0 } | Should -BeTrue
+        }
+    }
 }

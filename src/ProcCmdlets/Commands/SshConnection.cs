@@ -52,7 +52,7 @@ namespace ProcCmdlets.Commands
             TimeSpan.FromSeconds(transports.Max(t => t.Target.ConnectTimeout)) + StartAllowance;
 
         /// <summary>
-        /// Waits until each host of a new pool runs a worker or has failed; the pool goes on with the
+        /// Waits until each host of a new pool has answered or has failed; the pool goes on with the
         /// hosts that answered (a warning names the others) and fails when none did.
         /// </summary>
         public static void WaitForHosts(PSCmdlet cmdlet, ProcessPool pool, TimeSpan timeout, CancellationToken cancellation)

@@ -32,7 +32,7 @@ namespace ProcCmdlets.Pools
         /// <summary>Why the last of them failed, in ssh's words.</summary>
         public string? LastFailure { get; set; }
 
-        /// <summary>A worker on it has become ready at least once.</summary>
+        /// <summary>Its connection has answered (<see cref="RemoteHosts.OnHostAnswered"/>), or a worker on it has become ready, at least once.</summary>
         public bool Answered { get; set; }
 
         /// <summary>Left out of the pool: it did not answer when the pool started.</summary>

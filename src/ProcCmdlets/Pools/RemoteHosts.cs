@@ -118,6 +118,24 @@ namespace ProcCmdlets.Pools
             Monitor.PulseAll(_pool.Lock);
         }
 
+        /// <summary>
+        /// A host's connection answered (under no lock): ssh logged in and ProcCmdlets runs there on a
+        /// pwsh it accepts. That is all a new pool waits for: its first map's items go to whichever
+        /// worker is ready first, without waiting for the slowest host's first worker to start.
+        /// </summary>
+        public void OnHostAnswered(HostSlot slot, IHostLink link)
+        {
+            lock (_pool.Lock)
+            {
+                if (!slot.Answered)
+                {
+                    slot.Answered = true;
+                    slot.Messages = slot.Messages ?? link.Messages;
+                    Monitor.PulseAll(_pool.Lock);
+                }
+            }
+        }
+
         /// <summary>ssh could not even be started (under no lock); returns what to run.</summary>
         public PoolEffects OnConnectFailed(HostSlot slot, string reason)
         {
@@ -158,7 +176,7 @@ namespace ProcCmdlets.Pools
         }
 
         /// <summary>
-        /// Waits until every host has a ready worker or has failed its first connections, at most
+        /// Waits until every host has answered or has failed its first connections, at most
         /// <paramref name="timeout"/>; hosts that did not answer are left out, their workers ended.
         /// Returns them.
         /// </summary>

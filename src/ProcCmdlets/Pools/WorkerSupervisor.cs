@@ -97,6 +97,11 @@ namespace ProcCmdlets.Pools
                 client.Kill();
             }
 
+            if (slot != null && client.Link is IHostLink host)
+            {
+                host.WhenHostAnswers(() => _hosts!.OnHostAnswered(slot, host));
+            }
+
             var payload = new PayloadWriter();
             PoolInit.Write(payload, setup, _initScript);
             client.TrySend(FrameKind.PoolInit, payload);

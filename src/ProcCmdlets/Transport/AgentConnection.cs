@@ -11,10 +11,9 @@ namespace ProcCmdlets.Transport
     /// <summary>
     /// The session's end of one host's connection (one ssh client) to its host agent: it opens
     /// workers on it and splits what the agent sends into their links. One thread serves every
-    /// worker of the host, the writer (<see cref="AgentSender"/>); this reader and the reader of
-    /// ssh's standard error are asynchronous and hold no thread while they wait. A frame the protocol does not allow ends the connection, and with it every worker of
-    /// the host, as a lost connection does; a connection with no workers left closes after
-    /// <see cref="IdlePeriod"/>, so that a worker replaced at once reuses it.
+    /// worker of the host, the writer (<see cref="AgentSender"/>); this reader and ssh's standard error's
+    /// are asynchronous and hold no thread while they wait. A frame the protocol does not allow ends the
+    /// connection and all its workers; one with no workers closes after <see cref="IdlePeriod"/>.
     /// </summary>
     internal sealed class AgentConnection
     {
@@ -51,6 +50,9 @@ namespace ProcCmdlets.Transport
         }
 
         public int ProcessId => _process.Id;
+
+        /// <summary>What waits for the agent's ready line (written once it runs on a pwsh it accepts).</summary>
+        public ReadyCallbacks Answered { get; } = new ReadyCallbacks();
 
         public string Location => _process.Location;
 
@@ -314,6 +316,7 @@ namespace ProcCmdlets.Transport
                             _ready = true;
                         }
 
+                        Answered.Set();
                         continue;
                     }
 

@@ -82,6 +82,9 @@ namespace ProcCmdlets.Transport
 
         public string Failure() => _connection.Failure(Messages, ExitCode);
 
+        /// <summary>The host has answered when its agent has: its workers start on the pwsh the agent was checked on.</summary>
+        public void WhenHostAnswers(Action answered) => _connection.Answered.Add(answered);
+
         public override void Kill() => _connection.Send(AgentFrameReader.Encode(AgentFrameKind.Kill, Worker));
 
         public override bool WaitForExit(TimeSpan timeout) => _exited.Wait(timeout);
