@@ -241,15 +241,26 @@ function Get-BenchJitThreadCpu {
 function Wait-BenchPoolIdle {
     <# Waits (untimed) until a new pool's workers have started and gone quiet: its start is not part of the first map. #>
     param($Pool, [int] $TimeoutSeconds = 60)
-    # Quiet means no CPU used for four windows in a row: on a busy machine a worker still warming up
-    # can go a window without a core, and a first item that meets its warm-up is not a first use.
+    Wait-BenchQuiet -TimeoutSeconds $TimeoutSeconds -Id {
+        $ids = @($Pool.WorkerProcessIds)
+        if ($ids.Count -ge $Pool.ProcessCount) { $ids }
+    }
+}
+function Wait-BenchQuiet {
+    <#
+    Waits (untimed) until the processes whose ids $Id gives (read again each time; nothing while
+    they are not all there yet) have used no CPU for four windows of 300 ms in a row.
+    #>
+    param([scriptblock] $Id, [int] $TimeoutSeconds = 60)
+    # Four windows: on a busy machine a worker still warming up can go a window without a core, and
+    # a first item that meets its warm-up is not a first use.
     $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
     $last = -1.0
     $quiet = 0
     while ([DateTime]::UtcNow -lt $deadline -and $quiet -lt 4) {
         Start-Sleep -Milliseconds 300
-        $ids = @($Pool.WorkerProcessIds)
-        if ($ids.Count -lt $Pool.ProcessCount) { continue }
+        $ids = @(& $Id)
+        if ($ids.Count -eq 0) { continue }
         $cpu = Get-BenchCpuSeconds -Id $ids
         if ([math]::Abs($cpu - $last) -lt 0.015) { $quiet++ } else { $quiet = 0 }
         $last = $cpu
@@ -272,6 +283,9 @@ function Measure-BenchFirstUse {
     [pscustomobject]@{ Seconds = $stopwatch.Elapsed.TotalSeconds; Cpu = $sessionCpu; Jit = [math]::Max(0.0, $jit); WorkerCpu = $workersCpu; Output = $output }
 }
 '@
+# The same helpers in this process, for steady rows that wait for their pools to settle (h4);
+# without the prelude's param line, which would replace this script's own $ModulePath.
+. ([scriptblock]::Create($script:BenchFreshPrelude.Substring($script:BenchFreshPrelude.IndexOf("`n") + 1)))
 
 function Invoke-FreshFirstUse {
     <#
