@@ -59,6 +59,14 @@ Describe 'Workers on other hosts over OpenSSH (Linux only: the tests'' private s
         BeforeAll {
             $connection = Get-SshParameter
             $script:pool = New-ProcessPool -HostName 127.0.0.2, 127.0.0.3 -ProcessCount 2 @connection -Name SshTwoHosts
+            # New-ProcessPool returns once each host has answered, and a quick map may then run on
+            # the first worker ready: these tests start once a worker of each host has run an item.
+            $seen = @{}
+            $bothReady = Wait-Until -TimeoutSeconds 120 {
+                foreach ($server in @(1..8 | Invoke-ProcessPoolMap -Pool $script:pool -ChunkSize 1 { Start-Sleep -Milliseconds 50; ($env:SSH_CONNECTION -split ' ')[2] })) { $seen[$server] = $true }
+                $seen.Count -eq 2
+            }
+            $bothReady | Should -BeTrue
         }
 
         AfterAll {
