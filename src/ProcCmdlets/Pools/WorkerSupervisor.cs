@@ -97,7 +97,7 @@ namespace ProcCmdlets.Pools
                 client.Kill();
             }
 
-            if (slot != null && client.Link is IHostLink host)
+            if (slot != null && client.Link is AgentWorkerLink host)
             {
                 host.WhenHostAnswers(() => _hosts!.OnHostAnswered(slot, host));
             }

@@ -30,7 +30,6 @@ namespace ProcCmdlets.Transport
         private readonly Task _errors;
         private int _idleSince;
         private uint _lastWorker;
-        private bool _ready;
         private bool _closing;
         private bool _lost;
         private int _lostStatus;
@@ -281,7 +280,7 @@ namespace ProcCmdlets.Transport
                 }
 
                 _closing = true;
-                ready = _ready;
+                ready = Answered.IsReady;
             }
 
             if (!ready)
@@ -309,19 +308,14 @@ namespace ProcCmdlets.Transport
                 string? line;
                 while ((line = await reader.ReadLineAsync().ConfigureAwait(false)) != null)
                 {
-                    if (!_ready && ReadyLine.Parse(line).HasValue)
+                    if (!Answered.IsReady && ReadyLine.Parse(line).HasValue)
                     {
-                        lock (_lock)
-                        {
-                            _ready = true;
-                        }
-
                         Answered.Set();
                         continue;
                     }
 
                     // After the ready line the host writes what it likes here: never shown as ssh's own.
-                    AddMessage(_ready ? HostWrote + line : line);
+                    AddMessage(Answered.IsReady ? HostWrote + line : line);
                 }
             }
             catch (Exception)

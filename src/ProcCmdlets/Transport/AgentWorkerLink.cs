@@ -82,7 +82,11 @@ namespace ProcCmdlets.Transport
 
         public string Failure() => _connection.Failure(Messages, ExitCode);
 
-        /// <summary>The host has answered when its agent has: its workers start on the pwsh the agent was checked on.</summary>
+        /// <summary>
+        /// Calls <paramref name="answered"/> once, on some thread, when the host has answered: its
+        /// agent's ready line (ssh logged in, the agent runs on a pwsh it accepts, and the host's
+        /// workers start on that pwsh). At once if it already has; never if it does not.
+        /// </summary>
         public void WhenHostAnswers(Action answered) => _connection.Answered.Add(answered);
 
         public override void Kill() => _connection.Send(AgentFrameReader.Encode(AgentFrameKind.Kill, Worker));

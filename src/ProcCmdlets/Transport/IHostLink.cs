@@ -14,12 +14,5 @@ namespace ProcCmdlets.Transport
 
         /// <summary>Why the worker did not start (or the connection ended), in ssh's words.</summary>
         string Failure();
-
-        /// <summary>
-        /// Calls <paramref name="answered"/> once, on some thread, when the host has answered: ssh
-        /// logged in and ProcCmdlets runs there on a pwsh it accepts (its ready line). At once if it
-        /// already has; never if it does not.
-        /// </summary>
-        void WhenHostAnswers(System.Action answered);
     }
 }

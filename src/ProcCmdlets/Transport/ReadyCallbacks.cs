@@ -12,6 +12,18 @@ namespace ProcCmdlets.Transport
         private readonly List<Action> _waiting = new List<Action>();
         private bool _ready;
 
+        /// <summary>The ready line has come.</summary>
+        public bool IsReady
+        {
+            get
+            {
+                lock (_waiting)
+                {
+                    return _ready;
+                }
+            }
+        }
+
         public void Add(Action callback)
         {
             lock (_waiting)

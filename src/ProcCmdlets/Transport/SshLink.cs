@@ -34,7 +34,6 @@ namespace ProcCmdlets.Transport
         private readonly List<string> _messages = new List<string>();
         private readonly ManualResetEventSlim _stderrDone = new ManualResetEventSlim();
         private readonly ManualResetEventSlim _readyOrGone = new ManualResetEventSlim();
-        private readonly ReadyCallbacks _answered = new ReadyCallbacks();
 
         /// <summary>What a message kept after the ready line starts with: the host, not ssh, may have written it.</summary>
         public string HostWrote => _target.Location + " wrote: ";
@@ -94,9 +93,6 @@ namespace ProcCmdlets.Transport
                 }
             }
         }
-
-        /// <summary>The host has answered when the worker loop runs there.</summary>
-        public void WhenHostAnswers(Action answered) => _answered.Add(answered);
 
         /// <summary>Waits until the worker loop runs on the host (true) or ssh has ended (false).</summary>
         public bool WaitUntilReady(TimeSpan timeout, System.Threading.CancellationToken cancellation) => _readyOrGone.Wait(timeout, cancellation) && IsReady;
@@ -165,7 +161,6 @@ namespace ProcCmdlets.Transport
                             int.TryParse(line.Substring(SshBootstrap.ReadyPrefix.Length).Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int pid);
                             RemoteProcessId = pid;
                             IsReady = true;
-                            _answered.Set();
                             _readyOrGone.Set();
                         }
                         else
