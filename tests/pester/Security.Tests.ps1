@@ -511,6 +511,48 @@ Describe 'Security: the ssh client the session starts' {
     }
 }
 
+Describe 'Security: a local worker''s pipes on Windows' {
+    # Transport/WindowsChildProcess.cs: each standard stream is the single instance of a named pipe
+    # that the session connects before the worker starts, so another process that learns its name
+    # (here from the trace) cannot open it.
+    It 'another process cannot connect to a worker''s pipes, whose names it has read from the trace' -Skip:(-not $IsWindows) {
+        $folder = Join-Path ([System.IO.Path]::GetTempPath()) ('pcpipes-' + [guid]::NewGuid().ToString('N'))
+        $null = New-Item -ItemType Directory -Path $folder
+        $trace = Join-Path $folder 'session.log'
+        $command = @'
+Import-Module '{0}'
+$pool = New-ProcessPool -ProcessCount 1
+$r = 1..3 | Invoke-ProcessPoolMap -Pool $pool {{ $_ * 2 }}
+"mapped=$($r -join ',')"
+$null = [Console]::In.ReadLine()
+Remove-ProcessPool -Pool $pool
+'@ -f (Get-ProcCmdletsModulePath).Replace("'", "''")
+        $info = New-PwshStartInfo '-Command', $command -Environment @{ PROCCMDLETS_TRACE = $trace }
+        $info.RedirectStandardInput = $true
+        $process = [System.Diagnostics.Process]::Start($info)
+        try {
+            $process.StandardOutput.ReadLine() | Should -Be 'mapped=2,4,6'
+            $names = @(Get-Content -LiteralPath $trace | ForEach-Object { if ($_ -match 'worker start: pipe \\\\\.\\pipe\\(\S+)$') { $Matches[1] } })
+            $names.Count | Should -BeGreaterOrEqual 3 -Because 'a worker''s three streams are named pipes'
+            foreach ($name in $names) {
+                foreach ($direction in 'In', 'Out') {
+                    $client = [System.IO.Pipes.NamedPipeClientStream]::new('.', $name, [System.IO.Pipes.PipeDirection] $direction)
+                    try {
+                        { $client.Connect(500) } | Should -Throw -Because "pipe $name is taken by its worker"
+                    } finally {
+                        $client.Dispose()
+                    }
+                }
+            }
+        } finally {
+            $process.StandardInput.WriteLine('end')
+            if (-not $process.WaitForExit(60000)) { $process.Kill($true) }
+            $process.Dispose()
+            Remove-Item -LiteralPath $folder -Recurse -Force -ErrorAction SilentlyContinue
+        }
+    }
+}
+
 Describe 'Security: cleanup' {
     It 'leaves no worker process behind' {
         Assert-NoWorkerLeft

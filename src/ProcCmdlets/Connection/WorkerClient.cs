@@ -13,8 +13,8 @@ namespace ProcCmdlets.Connection
     /// The session's end of one worker: its channel over a transport's link, a reader that checks
     /// the worker's Hello and hands every later frame to the owner, a reader of its console text,
     /// and its exit. Both readers are asynchronous: while they wait for the worker they hold no
-    /// thread (on Windows, where a redirected process's pipes are synchronous, a thread-pool thread
-    /// waits in each read), so a session's threads do not grow with its workers. Owners never block
+    /// thread, so a session's threads do not grow with its workers (where the link's handles are
+    /// synchronous, <see cref="WorkerLink.ReadsBlock"/>, each reader has a thread of its own). Owners never block
     /// this reader for long: they decode, queue and return, and hold it only through
     /// <see cref="HoldReads"/>.
     /// </summary>
@@ -46,8 +46,8 @@ namespace ProcCmdlets.Connection
             Location = link.Location;
             Shared = new SharedAccess(ProcessId, Location);
             Writer = new FrameWriter(link.ToWorker, "ProcCmdlets writer to worker " + link.ProcessId);
-            _console = new WorkerConsole(link.Console, DeliverConsoleLine, $"ProcCmdlets console {link.ProcessId}");
-            ReadLoops.Start(ReadLoop, $"ProcCmdlets reader {ProcessId}");
+            _console = new WorkerConsole(link.Console, DeliverConsoleLine, $"ProcCmdlets console {link.ProcessId}", link.ReadsBlock);
+            ReadLoops.Start(ReadLoop, $"ProcCmdlets reader {ProcessId}", link.ReadsBlock);
         }
 
         /// <summary>The worker's process id (on its host).</summary>

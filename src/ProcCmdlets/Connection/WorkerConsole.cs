@@ -30,12 +30,13 @@ namespace ProcCmdlets.Connection
         /// <summary>Starts reading <paramref name="console"/>; each line the worker's programs wrote goes to <paramref name="deliver"/>.</summary>
         /// <param name="console">The worker's console text.</param>
         /// <param name="deliver">Where each line the worker's programs wrote goes.</param>
-        /// <param name="threadName">The name of its thread, where it has one (<see cref="ReadLoops.Dedicated"/>).</param>
-        public WorkerConsole(TextReader console, Action<string> deliver, string threadName)
+        /// <param name="threadName">The name of its thread, where it has one.</param>
+        /// <param name="dedicated">Whether it reads on a thread of its own (see <c>WorkerLink.ReadsBlock</c>).</param>
+        public WorkerConsole(TextReader console, Action<string> deliver, string threadName, bool dedicated)
         {
             _console = console;
             _deliver = deliver;
-            ReadLoops.Start(ReadLoop, threadName);
+            ReadLoops.Start(ReadLoop, threadName, dedicated);
         }
 
         /// <summary>What the worker reported wrong in the session's frames (<see cref="WorkerFailure"/>), or null.</summary>

@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.IO;
+using ProcCmdlets.Channel;
 
 namespace ProcCmdlets.Transport
 {
@@ -35,6 +36,9 @@ namespace ProcCmdlets.Transport
         public override Stream FromWorker => _process.StandardOutput.BaseStream;
 
         public override TextReader Console => _console ?? (_console = new BoundedLineReader(_process.StandardError));
+
+        /// <summary>A process's redirected pipes are synchronous on Windows.</summary>
+        public override bool ReadsBlock => OSFamilies.Current == OSFamily.Windows;
 
         public override int? ExitCode
         {

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Threading;
+using ProcCmdlets.Channel;
 
 namespace ProcCmdlets.Transport
 {
@@ -78,6 +79,9 @@ namespace ProcCmdlets.Transport
                 }
             }
         }
+
+        /// <summary>The ssh client's redirected pipes are synchronous on Windows.</summary>
+        public override bool ReadsBlock => OSFamilies.Current == OSFamily.Windows;
 
         public override int? ExitCode
         {

@@ -53,6 +53,18 @@ namespace ProcCmdlets.Transport
         }
 
         /// <summary>
+        /// Starts a worker on Windows with overlapped pipes: the same command and environment as
+        /// <see cref="CreateStartInfo"/>, without a StreamWriter on its input (so no byte-order mark).
+        /// </summary>
+        public static WindowsChildProcess StartOnWindows(string? workingDirectory)
+        {
+            LaunchPlan plan = Plan.Value;
+            var environment = StartPlanner.EnvironmentFor(plan, Environment.GetEnvironmentVariable);
+            string? directory = workingDirectory != null && Directory.Exists(workingDirectory) ? workingDirectory : null;
+            return WindowsChildProcess.Start(plan.FileName, plan.Arguments, directory, environment);
+        }
+
+        /// <summary>
         /// .NET Framework writes standard input through a StreamWriter in Console.InputEncoding, whose
         /// preamble it writes at once. With the UTF-8 code page that encoding has one; the same code
         /// page without a preamble changes nothing for the console and keeps the mark out of the

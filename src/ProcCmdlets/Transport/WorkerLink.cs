@@ -26,6 +26,14 @@ namespace ProcCmdlets.Transport
         /// <summary>Text the worker's programs wrote to its console, line by line.</summary>
         public abstract TextReader Console { get; }
 
+        /// <summary>
+        /// True when the link's streams are synchronous handles (Windows' redirected pipes), on which an
+        /// asynchronous read would hold a thread-pool thread for as long as it waits: the session then
+        /// reads them on threads of their own, since a pool of workers would starve the thread pool,
+        /// which adds threads slowly.
+        /// </summary>
+        public virtual bool ReadsBlock => false;
+
         /// <summary>The largest frame the session reads from this worker.</summary>
         public virtual int MaxFrameBytes => Channel.FrameReader.DefaultMaxFrameBytes;
 
