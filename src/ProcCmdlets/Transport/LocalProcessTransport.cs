@@ -29,29 +29,11 @@ namespace ProcCmdlets.Transport
 
             var process = new Process { StartInfo = WorkerLauncher.CreateStartInfo(workingDirectory) };
             process.Start();
-            return new LocalProcessLink(process, Location, JobFor(process));
+            // On Windows a Job object ends the worker's processes with it.
+            return new LocalProcessLink(process, Location, OSFamilies.Current == OSFamily.Windows ? WindowsJob.TryFor(process.Handle) : null);
         }
 
         /// <summary>Whether Windows workers start on overlapped pipes (<see cref="WindowsChildProcess"/>); PROCCMDLETS_WINDOWS_PIPES=0 turns it off, for comparison.</summary>
         private static bool WindowsPipes { get; } = Environment.GetEnvironmentVariable("PROCCMDLETS_WINDOWS_PIPES") != "0";
-
-        /// <summary>On Windows, a Job object that ends the worker's processes with it; null elsewhere or when Windows refuses.</summary>
-        private static WindowsJob? JobFor(Process process)
-        {
-            if (OSFamilies.Current != OSFamily.Windows)
-            {
-                return null;
-            }
-
-            try
-            {
-                return WindowsJob.For(process.Handle);
-            }
-            catch (Exception)
-            {
-                // A session in a job that forbids nested jobs (before Windows 8): Kill falls back to Process.Kill.
-                return null;
-            }
-        }
     }
 }

@@ -49,7 +49,20 @@ namespace ProcCmdlets.Transport
         public Stream Errors { get; }
 
         /// <summary>Its exit status once it has exited, else null.</summary>
-        public int? ExitCode => WindowsNative.WaitForSingleObject(_process, 0) == 0 && WindowsNative.GetExitCodeProcess(_process, out int code) ? code : (int?)null;
+        public int? ExitCode
+        {
+            get
+            {
+                try
+                {
+                    return WindowsNative.WaitForSingleObject(_process, 0) == 0 && WindowsNative.GetExitCodeProcess(_process, out int code) ? code : (int?)null;
+                }
+                catch (ObjectDisposedException)
+                {
+                    return null;
+                }
+            }
+        }
 
         /// <summary>
         /// Starts <paramref name="fileName"/> with <paramref name="arguments"/> (already quoted), in
@@ -80,7 +93,7 @@ namespace ProcCmdlets.Transport
                 childErrors.Dispose();
                 var process = new SafeWaitHandle(created.Process, true);
                 opened.Add(process);
-                WindowsJob? job = JobFor(created.Process);
+                WindowsJob? job = WindowsJob.TryFor(created.Process);
                 var failure = WindowsNative.ResumeThread(created.Thread) == uint.MaxValue ? new Win32Exception() : null;
                 WindowsNative.CloseHandle(created.Thread);
                 if (failure != null)
@@ -108,7 +121,18 @@ namespace ProcCmdlets.Transport
         }
 
         /// <summary>Waits up to <paramref name="milliseconds"/> for the process to exit; true once it has.</summary>
-        public bool WaitForExit(int milliseconds) => WindowsNative.WaitForSingleObject(_process, (uint)Math.Max(0, milliseconds)) == 0;
+        public bool WaitForExit(int milliseconds)
+        {
+            try
+            {
+                return WindowsNative.WaitForSingleObject(_process, (uint)Math.Max(0, milliseconds)) == 0;
+            }
+            catch (ObjectDisposedException)
+            {
+                // Disposed: nothing is left to wait for.
+                return true;
+            }
+        }
 
         /// <summary>Ends the process at once, with the exit status .NET's Kill uses (-1).</summary>
         public void Terminate()
@@ -125,19 +149,6 @@ namespace ProcCmdlets.Transport
             Output.Dispose();
             Errors.Dispose();
             _process.Dispose();
-        }
-
-        private static WindowsJob? JobFor(IntPtr process)
-        {
-            try
-            {
-                return WindowsJob.For(process);
-            }
-            catch (Exception)
-            {
-                // A session in a job that forbids nested jobs (before Windows 8): Kill ends the process alone.
-                return null;
-            }
         }
 
         /// <summary>

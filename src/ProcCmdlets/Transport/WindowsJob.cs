@@ -40,6 +40,22 @@ namespace ProcCmdlets.Transport
             return new WindowsJob(job);
         }
 
+        /// <summary>
+        /// A job holding the process, or null where Windows refuses one (a session in a job that
+        /// forbids nested jobs, before Windows 8): a kill then ends the worker alone.
+        /// </summary>
+        public static WindowsJob? TryFor(IntPtr processHandle)
+        {
+            try
+            {
+                return For(processHandle);
+            }
+            catch (Exception)
+            {
+                return null;
+            }
+        }
+
         /// <summary>Ends every process in the job at once, with the exit status .NET's Kill uses (-1).</summary>
         public void Kill()
         {
