@@ -84,7 +84,7 @@ namespace ProcCmdlets.Transport
                 opened.Add(errors);
                 block = EnvironmentBlock(environment);
                 // CreateProcessW may write to its command line: a buffer of its own, ending in a null.
-                char[] commandLine = ("\"" + fileName + "\"" + (arguments.Length > 0 ? " " + arguments : string.Empty) + "\0").ToCharArray();
+                char[] commandLine = (CommandLine(fileName, arguments) + "\0").ToCharArray();
                 WindowsNative.ProcessInformation created = WindowsNative.CreateSuspended(commandLine, block, workingDirectory, childInput, childOutput, childErrors);
 
                 // The child has its own copies now; the session's would keep its output open after it exits.
@@ -166,34 +166,39 @@ namespace ProcCmdlets.Transport
             return session;
         }
 
-        /// <summary>The session's environment with <paramref name="added"/> set, as CreateProcess takes it; zero (inherit it unchanged) when nothing is added.</summary>
-        private static IntPtr EnvironmentBlock(IReadOnlyCollection<(string Name, string Value)> added)
-        {
-            if (added.Count == 0)
-            {
-                return IntPtr.Zero;
-            }
+        /// <summary>The command line CreateProcess gets: the program's path quoted, then its arguments (already quoted by <c>Transport/CommandLine.cs</c>).</summary>
+        internal static string CommandLine(string fileName, string arguments) =>
+            "\"" + fileName + "\"" + (arguments.Length > 0 ? " " + arguments : string.Empty);
 
-            // Windows keeps a block sorted by name, without regard to case.
-            var variables = new SortedDictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        /// <summary>The session's environment with <paramref name="added"/> set, as CreateProcess takes it; zero (inherit it unchanged) when nothing is added.</summary>
+        private static IntPtr EnvironmentBlock(IReadOnlyCollection<(string Name, string Value)> added) =>
+            added.Count == 0 ? IntPtr.Zero : Marshal.StringToHGlobalUni(EnvironmentText(Environment.GetEnvironmentVariables(), added));
+
+        /// <summary>
+        /// <paramref name="variables"/> with <paramref name="added"/> set (names compared without regard
+        /// to case, as Windows does), sorted by name as Windows keeps a block: "name=value" each ended by
+        /// a null, and a null after the last.
+        /// </summary>
+        internal static string EnvironmentText(IDictionary variables, IReadOnlyCollection<(string Name, string Value)> added)
+        {
+            var merged = new SortedDictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (DictionaryEntry entry in variables)
             {
-                variables[(string)entry.Key] = (string?)entry.Value ?? string.Empty;
+                merged[(string)entry.Key] = (string?)entry.Value ?? string.Empty;
             }
 
             foreach (var (name, value) in added)
             {
-                variables[name] = value;
+                merged[name] = value;
             }
 
             var block = new StringBuilder();
-            foreach (KeyValuePair<string, string> variable in variables)
+            foreach (KeyValuePair<string, string> variable in merged)
             {
                 block.Append(variable.Key).Append('=').Append(variable.Value).Append('\0');
             }
 
-            block.Append('\0');
-            return Marshal.StringToHGlobalUni(block.ToString());
+            return block.Append('\0').ToString();
         }
     }
 }
