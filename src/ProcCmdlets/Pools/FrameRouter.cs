@@ -244,6 +244,7 @@ namespace ProcCmdlets.Pools
 
             DateTime now = DateTime.UtcNow;
             worker.InFlight.Remove(chunk);
+            _pool.Free.Offer(worker);
             PoolResult result = chunk.Result;
             result.RecordTiming(chunk, now);
             if (!result.Cancelled)

@@ -37,6 +37,12 @@ namespace ProcCmdlets.Pools
         /// </summary>
         public bool TimedOut { get; set; }
 
+        /// <summary>Among the pool's <see cref="FreeWorkers"/>.</summary>
+        public bool Listed { get; set; }
+
+        /// <summary>Its process exited and the pool let it go; it takes nothing more.</summary>
+        public bool Gone { get; set; }
+
         /// <summary>Items sent to it so far, for MaxTasksPerWorker.</summary>
         public int Assigned { get; set; }
 

@@ -48,6 +48,9 @@ namespace ProcCmdlets.Pools
 
         public List<PoolWorker> Workers { get; } = new List<PoolWorker>();
 
+        /// <summary>Those of <see cref="Workers"/> that may take another chunk.</summary>
+        public FreeWorkers Free { get; } = new FreeWorkers();
+
         /// <summary>The shapes of the rows among maps' input items, numbered for the whole pool as items are encoded; each worker is sent those it lacks before a chunk.</summary>
         public Channel.ShapeWriter InputShapes { get; } = Channel.ShapeWriter.Unsent();
 
@@ -146,7 +149,7 @@ namespace ProcCmdlets.Pools
         {
             if (State != PoolState.Terminated)
             {
-                ChunkScheduler.Assign(Workers, Results, MaxTasksPerWorker, () => ++_chunkId, DateTime.UtcNow, effects, InputShapes);
+                ChunkScheduler.Assign(Free, Workers.Count, Results, MaxTasksPerWorker, () => ++_chunkId, DateTime.UtcNow, effects, InputShapes);
             }
         }
 

@@ -115,6 +115,7 @@ namespace ProcCmdlets.Pools
             if (ok)
             {
                 worker.Ready = true;
+                _pool.Free.Offer(worker);
                 _failedStarts = 0;
                 _hosts?.OnReadyLocked(worker);
                 _pool.DispatchLocked(effects);
@@ -147,6 +148,7 @@ namespace ProcCmdlets.Pools
             lock (_pool.Lock)
             {
                 _pool.Workers.Remove(worker);
+                _pool.Free.Remove(worker);
                 bool intentional = worker.Retiring || _pool.State == PoolState.Terminated;
                 DebugTrace.Write("pool {0}: worker {1} exited with status {2}{3}", _pool.Name, worker.Client.ProcessId, worker.Client.ExitCode, intentional ? " (retired or pool ended)" : string.Empty);
                 CrashBlame.Settle(worker, intentional || worker.TimedOut, effects);

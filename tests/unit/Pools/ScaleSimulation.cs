@@ -189,10 +189,18 @@ namespace ProcCmdlets.Tests.Pools
             }
 
             var results = new List<PoolResult> { result };
+            var free = new FreeWorkers();
+            workers.ForEach(free.Offer);
             long chunkId = 0;
             DateTime now = DateTime.UtcNow;
-            TopUp();
-            ChunkScheduler.Assign(workers, results, 0, () => ++chunkId, now, new PoolEffects());
+            // Every worker holds two chunks before the first decision; a map's first items fill them a
+            // few hundred chunks at a time.
+            while (workers.Exists(w => w.InFlight.Count != 2))
+            {
+                TopUp();
+                ChunkScheduler.Assign(free, workers.Count, results, 0, () => ++chunkId, now, new PoolEffects());
+            }
+
             int index = 0;
             void Decide(int count)
             {
@@ -200,8 +208,9 @@ namespace ProcCmdlets.Tests.Pools
                 {
                     PoolWorker done = workers[(int)((index++ * 7919L) % workers.Count)];
                     done.InFlight.RemoveFirst();
+                    free.Offer(done);
                     TopUp();
-                    ChunkScheduler.Assign(workers, results, 0, () => ++chunkId, now, new PoolEffects());
+                    ChunkScheduler.Assign(free, workers.Count, results, 0, () => ++chunkId, now, new PoolEffects());
                     if (done.InFlight.Count != 2)
                     {
                         throw new InvalidOperationException($"The scheduler did not give the free worker its next chunk ({done.InFlight.Count} chunks, {workers.Count(w => w.InFlight.Count != 2)} of {workers.Count} workers without 2).");

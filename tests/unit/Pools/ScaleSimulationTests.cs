@@ -32,31 +32,26 @@ namespace ProcCmdlets.Tests.Pools
             Assert.Equal(30, many.Hosts);
             Assert.Equal(30, many.Locations);
 
-            // Measured on 2 shared cores: 1.0 to 4.2 µs an item with 2 workers, 15 to 20 µs with 1,020. Not
-            // flat. Garbage collections (7 pausing 1.1 to 2.0 s, as they stop and scan ~2,000 threads)
-            // cost wall time, not this CPU: without any (DOTNET_GCgen0size=0x10000000) it stays 14.8 µs.
-            // The CPU goes to chunks: 1,020 workers share 100,000 items in chunks of five on average,
-            // and at a fixed chunk size of 16 a chunk costs ~100 µs more with 1,020 workers than with 2,
-            // of which the scheduler's walk is 3 to 7 µs; the rest (not broken down further) goes with
-            // the two session threads each chunk wakes among ~2,000. The bound only catches a cost that grows faster than that; the issue's
-            // target (3x) waits for a worker that no longer has session threads of its own.
+            // Measured on 2 shared cores: 1.0 to 4.8 µs an item with 2 workers (the first run of three
+            // pays the JIT), 2.6 µs with 1,020, whose 30 hosts' workers share 4 session threads. The
+            // bench row (k1) holds the target of 3x; this bound is looser because the median of
+            // three 2-worker runs on a shared machine can itself be as low as 1.0 µs.
             double ratio = many.CpuMicrosecondsPerItem / two[1];
-            Assert.True(ratio < 40, $"1,020 workers cost {many.CpuMicrosecondsPerItem:F2} µs an item, {ratio:F1} times 2 workers' {two[1]:F2} µs.");
+            Assert.True(ratio < 10, $"1,020 workers cost {many.CpuMicrosecondsPerItem:F2} µs an item, {ratio:F1} times 2 workers' {two[1]:F2} µs.");
         }
 
         [Fact]
-        public void ABusyWorkerCostsTheSchedulerFewNanosecondsADecision()
+        public void ADecisionAmongFourThousandBusyWorkersCostsAboutWhatItCostsAmongTwo()
         {
             double two = ScaleSimulation.SchedulerDecisionsPerSecond(2);
             double many = ScaleSimulation.SchedulerDecisionsPerSecond(4080);
-            double perWorker = ((1 / many) - (1 / two)) / (4080 - 2) * 1e9;
-            _output.WriteLine($"decisions/s: {two:F0} with 2 workers, {many:F0} with 4,080: {perWorker:F1} ns a worker");
+            _output.WriteLine($"decisions/s: {two:F0} with 2 workers, {many:F0} with 4,080 ({many / two:F2}x)");
 
-            // Every decision walks the workers, most of them busy, so it is O(workers); the bound keeps
-            // a busy worker's share at a few field reads. Measured: 5 to 9 ns a worker. Working the call
-            // to serve and the chunk limit out again for every worker cost 6 ns once the JIT had
-            // optimized it, and 45 ns before (which is when this test saw the difference).
-            Assert.True(perWorker < 15, $"A decision costs {perWorker:F1} ns more for every worker ({two:F0} decisions/s with 2 workers, {many:F0} with 4,080).");
+            // A decision walks the free workers only, so busy ones cost it nothing. Measured: 0.71x
+            // (2.0 million decisions/s against 2.8 million; what remains is the cache misses of a
+            // worker picked among 4,080). Walking every worker cost 22 to 27 µs a decision at 4,080
+            // workers, about 0.015x, and 0.17x at the bench's 1,020.
+            Assert.True(many / two > 0.33, $"{many:F0} decisions/s with 4,080 workers, {many / two:F2}x 2 workers' {two:F0}.");
         }
     }
 }
