@@ -20,9 +20,17 @@ namespace ProcCmdlets.Pools
         public const int MaxChunkSize = 1024;
 
         /// <summary>
+        /// The least work a chunk is cut to when balancing the end of a map, by the measured item time:
+        /// each chunk costs a round trip and a pipeline in the worker, so splitting the last items finer
+        /// than this saves less time at the end than the chunks cost.
+        /// </summary>
+        public const double LeastChunkSeconds = 0.001;
+
+        /// <summary>
         /// How many items the next chunk takes: -ChunkSize when given, else about 20 ms of worker time by
         /// the measured item time, and, while the rest of the work is known (or nothing is measured yet),
-        /// never more than a quarter of each worker's share, so the work stays balanced to its end.
+        /// never more than a quarter of each worker's share, so the work stays balanced to its end, unless
+        /// that share is less than about 1 ms of work (<see cref="LeastChunkSeconds"/>).
         /// </summary>
         public static int ChunkSize(int fixedSize, double secondsPerItem, int pending, bool inputComplete, int workers)
         {
@@ -34,7 +42,9 @@ namespace ProcCmdlets.Pools
             int size = secondsPerItem < 0 ? FirstChunkSize : (int)Math.Max(1, Math.Min(MaxChunkSize, ChunkSeconds / Math.Max(secondsPerItem, 1e-7)));
             if (inputComplete || secondsPerItem < 0)
             {
-                size = Math.Min(size, Math.Max(1, pending / Math.Max(1, 4 * workers)));
+                int share = Math.Max(1, pending / Math.Max(1, 4 * workers));
+                int least = secondsPerItem < 0 ? 1 : (int)Math.Ceiling(LeastChunkSeconds / Math.Max(secondsPerItem, 1e-7));
+                size = Math.Min(size, Math.Max(share, least));
             }
 
             return size;

@@ -27,6 +27,13 @@ namespace ProcCmdlets.Tests.Pools
         public void AtTheEndOfKnownInputChunksShrinkToKeepWorkersBalanced() =>
             Assert.Equal(10, ChunkScheduler.ChunkSize(0, 0.0001, 80, true, 2));
 
+        [Theory]
+        [InlineData(100, 334)]
+        [InlineData(20000, 625)]
+        [InlineData(10000000, ChunkScheduler.MaxChunkSize)]
+        public void AtTheEndOfAMapOfShortItemsAChunkStillHoldsAboutAMillisecondOfWork(int pending, int expected) =>
+            Assert.Equal(expected, ChunkScheduler.ChunkSize(0, 0.000003, pending, true, 8));
+
         [Fact]
         public void ASecondChunkWaitsOnAWorkerWhenChunksAreShortOrWorkIsPlentiful()
         {
