@@ -211,15 +211,6 @@ namespace ProcCmdlets.Connection
                 Kill();
             }
 
-            try
-            {
-                _shared?.OnEnded(this);
-            }
-            catch (Exception)
-            {
-                // Releasing what the worker held must not keep its exit from being reported.
-            }
-
             await AwaitExit().ConfigureAwait(false);
         }
 
@@ -264,7 +255,7 @@ namespace ProcCmdlets.Connection
             handler?.Invoke(frame);
         }
 
-        /// <summary>Once the channel has ended: waits for the process and its last console text, then tells the owner.</summary>
+        /// <summary>Once the channel has ended: waits for the process, releases what it held, waits for its last console text, then tells the owner.</summary>
         private async Task AwaitExit()
         {
             if (!_link.WaitForExit(TimeSpan.FromSeconds(5)))
@@ -272,6 +263,10 @@ namespace ProcCmdlets.Connection
                 Kill();
                 _link.WaitForExit(TimeSpan.FromSeconds(5));
             }
+
+            // Released once the process is gone, not at the channel's end: a channel the session stopped
+            // reading (a corrupt frame) ends before the kill lands, and the process may hold a lock till then.
+            _shared?.OnEnded(this);
 
             // Console text written before the exit belongs to the worker's last item: read it first.
             await _console.WaitForEndAsync(ConsoleDrainLimit).ConfigureAwait(false);

@@ -11,8 +11,9 @@ namespace ProcCmdlets.Shared
     /// Workers' calls on shared objects, taken from each worker's reader thread. A call runs at once
     /// (a few microseconds under the object's gate) or parks; the reader never waits. A worker
     /// reaches only the objects the session sent it. Once the session decides to end a worker, its
-    /// parked calls are withdrawn and it is handed nothing more; when its channel ends, the items
-    /// it was sent and never acknowledged go back to their queues and what it held is released.
+    /// parked calls are withdrawn and it is handed nothing more; when its channel has ended and its
+    /// process has exited, the items it was sent and never acknowledged go back to their queues and
+    /// what it held is released.
     /// The session has one, <see cref="Session"/>, given to each of its workers' clients.
     /// </summary>
     internal sealed class SharedDispatcher : ISharedFrames
@@ -203,6 +204,18 @@ namespace ProcCmdlets.Shared
 
         /// <inheritdoc/>
         public void OnEnded(WorkerClient client)
+        {
+            try
+            {
+                Release(client);
+            }
+            catch (Exception)
+            {
+                // Releasing what the worker held must not keep its exit from being reported.
+            }
+        }
+
+        private void Release(WorkerClient client)
         {
             if (!_peers.TryRemove(client, out SharedPeer peer))
             {

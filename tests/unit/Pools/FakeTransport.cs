@@ -104,8 +104,12 @@ namespace ProcCmdlets.Tests.Pools
         /// <summary>The kinds of the frames it was sent, in order.</summary>
         public ConcurrentQueue<FrameKind> Received { get; } = new ConcurrentQueue<FrameKind>();
 
+        /// <summary>Set when the session asked for the kill.</summary>
+        public ManualResetEventSlim KillRequested { get; } = new ManualResetEventSlim();
+
         public override void Kill()
         {
+            KillRequested.Set();
             if (_deathGate == null)
             {
                 Exit(137);

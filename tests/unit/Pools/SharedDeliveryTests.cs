@@ -12,7 +12,8 @@ namespace ProcCmdlets.Tests.Pools
     /// What a worker the pool ends does to the shared objects it was using, against fake workers:
     /// its parked calls are withdrawn before the user hears of the end, items it was sent and never
     /// acknowledged go back to the queue, lock and semaphore grants it held or had on their way are
-    /// released once its channel ends (not before), and it reaches only objects it was sent.
+    /// released once its channel has ended and its process has exited (not before), and it reaches
+    /// only objects it was sent.
     /// </summary>
     [Collection("SharedWarnings")]
     public class SharedDeliveryTests
@@ -212,6 +213,58 @@ namespace ProcCmdlets.Tests.Pools
 
                         death.Set();
                         Assert.True(gate.Acquire(30), "the lock should be released once the worker's channel ends");
+                        gate.Release();
+                    }
+                }
+                finally
+                {
+                    death.Set();
+                }
+            }
+
+            Assert.Contains(Warnings(), w => w.StartsWith($"Lock {gate.Id} was held by worker process", StringComparison.Ordinal));
+        }
+
+        [Fact]
+        public void ALockHeldByAWorkerWhoseChannelTheSessionStoppedReadingStaysHeldUntilItExits()
+        {
+            // A corrupt frame ends the session's reading of the channel at once, and the kill that
+            // follows takes a moment to land: the lock stays with the worker until it has.
+            var gate = (ProcessLock)SharedTable.Add(new LockState());
+            Warnings();
+            using (var death = new ManualResetEventSlim())
+            {
+                var transport = new FakeTransport(item => new FakeOutcome { CallObject = gate.Id, CallOp = SharedOp.Acquire, CorruptFrame = true })
+                {
+                    DeathGate = death,
+                };
+                try
+                {
+                    using (var harness = new MapHarness(transport, workers: 1))
+                    {
+                        Exception? failed = null;
+                        var map = new Thread(() =>
+                        {
+                            try
+                            {
+                                harness.Map(new object[] { gate });
+                            }
+                            catch (Exception e)
+                            {
+                                failed = e;
+                            }
+                        }) { IsBackground = true };
+                        map.Start();
+                        Assert.True(SpinWait.SpinUntil(() => !transport.Started.IsEmpty, TimeSpan.FromSeconds(30)), "the pool started no worker");
+                        transport.Started.TryPeek(out FakeWorker? worker);
+                        Assert.True(worker!.KillRequested.Wait(TimeSpan.FromSeconds(30)), "the session never killed the worker that wrote a corrupt frame");
+                        Assert.False(gate.Acquire(2), "the lock was released while its holder was still running");
+
+                        death.Set();
+                        Assert.True(map.Join(TimeSpan.FromSeconds(60)), "the map did not end after the worker exited");
+                        Assert.Null(failed);
+                        Assert.Single(harness.Errors);
+                        Assert.True(gate.Acquire(30), "the lock should be released once the worker has exited");
                         gate.Release();
                     }
                 }
