@@ -144,7 +144,7 @@ namespace ProcCmdlets.Pools
 
         /// <summary>How many chunks a worker may hold of <paramref name="result"/>'s: two when one may wait behind the other.</summary>
         private static int Limit(PoolResult result, int workers) =>
-            Prefetch(result.FixedChunkSize, result.SecondsPerItem, result.Pending.Count, result.InputComplete, workers) ? 2 : 1;
+            Prefetch(result.FixedChunkSize, result.SecondsPerItem, result.Pending.Count, result.InputComplete, workers) ? FreeWorkers.MostChunks : 1;
 
         private static PoolResult? FirstWaiting(List<PoolResult> results)
         {
