@@ -48,7 +48,7 @@ namespace ProcCmdlets.Channel
                 }
             }
 
-            string types = TypeKey(wrapper);
+            string types = TypeNameAccess.Key(wrapper);
             var known = s_checked ?? (s_checked = new Dictionary<string, long>(StringComparer.Ordinal));
             long now = Stopwatch.GetTimestamp();
             if (known.TryGetValue(types, out long checkedAt) && now - checkedAt < Recheck)
@@ -94,12 +94,6 @@ namespace ProcCmdlets.Channel
             || string.Equals(name, "psadapted", StringComparison.OrdinalIgnoreCase)
             || string.Equals(name, "psextended", StringComparison.OrdinalIgnoreCase)
             || string.Equals(name, "psobject", StringComparison.OrdinalIgnoreCase);
-
-        private static string TypeKey(PSObject wrapper)
-        {
-            var names = wrapper.TypeNames;
-            return names.Count == 1 ? names[0] : string.Join("\n", names);
-        }
 
         private static Func<PSObject, IEnumerable>? MakeAccessor()
         {

@@ -38,7 +38,7 @@ namespace ProcCmdlets.Channel
                     names.Add(property.Name);
                 }
 
-                int shape = shapes.IdOf(wrapper.TypeNames, names);
+                int shape = shapes.IdOf(TypeNameAccess.Read(wrapper), names);
                 if (shape >= 0)
                 {
                     w.WriteByte((byte)ValueCodec.Tag.Shaped);
@@ -53,7 +53,7 @@ namespace ProcCmdlets.Channel
             }
 
             w.WriteByte((byte)ValueCodec.Tag.CustomObject);
-            var typeNames = wrapper.TypeNames;
+            IList<string> typeNames = TypeNameAccess.Read(wrapper);
             w.WriteVarUInt((ulong)typeNames.Count);
             foreach (string name in typeNames)
             {

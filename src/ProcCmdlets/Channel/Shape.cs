@@ -22,6 +22,9 @@ namespace ProcCmdlets.Channel
         /// <summary>The type names a row of this shape gets when it is read back, made once by <see cref="ForReading"/> (null before).</summary>
         public string[]? DeserializedNames { get; private set; }
 
+        /// <summary>The engine's read-only list of <see cref="DeserializedNames"/>, which the rows read back share (null where the engine has none).</summary>
+        public object? SharedNames { get; private set; }
+
         public Shape ForReading()
         {
             var names = new string[TypeNames.Length];
@@ -32,6 +35,7 @@ namespace ProcCmdlets.Channel
             }
 
             DeserializedNames = names;
+            SharedNames = TypeNameAccess.Share(names);
             return this;
         }
     }

@@ -62,12 +62,9 @@ namespace ProcCmdlets.Channel
         {
             Shape shape = ReadShape(r);
             var row = new PSObject();
-            row.TypeNames.Clear();
+
             // The table holds only shapes it made ForReading.
-            foreach (string name in shape.DeserializedNames!)
-            {
-                row.TypeNames.Add(name);
-            }
+            TypeNameAccess.Set(row, shape.SharedNames, shape.DeserializedNames!);
 
             foreach (string name in shape.PropertyNames)
             {

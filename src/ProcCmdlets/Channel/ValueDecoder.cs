@@ -1,5 +1,6 @@
 using System;
 using System.Collections;
+using System.Collections.Generic;
 using System.Collections.Specialized;
 using System.IO;
 using System.Management.Automation;
@@ -126,14 +127,18 @@ namespace ProcCmdlets.Channel
         private static PSObject ReadCustomObject(PayloadReader r, int depth)
         {
             var result = new PSObject();
-            int names = r.ReadCount();
-            result.TypeNames.Clear();
-            for (int i = 0; i < names; i++)
+            int count = r.ReadCount();
+
+            // Grown as names are read, never sized by the count a frame declares.
+            var typeNames = new List<string>(Math.Min(count, 4));
+            for (int i = 0; i < count; i++)
             {
-                result.TypeNames.Add(DeserializedName(r.ReadRequiredString()));
+                typeNames.Add(DeserializedName(r.ReadRequiredString()));
             }
 
-            int count = r.ReadCount();
+            TypeNameAccess.SetOwn(result, typeNames.ToArray());
+
+            count = r.ReadCount();
             for (int i = 0; i < count; i++)
             {
                 r.Charge(DecodedPropertyBytes);
