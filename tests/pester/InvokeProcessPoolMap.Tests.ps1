@@ -58,6 +58,19 @@ Describe 'Invoke-ProcessPoolMap' {
             $results[2].Square | Should -Be 4
         }
 
+        It 'gives each object back type names of its own to change, and leaves the input''s as they were' {
+            $rows = 1..3 | ForEach-Object { [pscustomobject]@{ PSTypeName = 'My.Row'; N = $_ } }
+            $results = Invoke-ProcessPoolMap -Pool $script:pool -InputObject $rows { $_ }
+
+            $results[0].pstypenames.Insert(0, 'Changed')
+            $results[1] | Add-Member -TypeName Added
+
+            $results[0].pstypenames[0..1] | Should -Be @('Changed', 'Deserialized.My.Row')
+            $results[1].pstypenames[0..1] | Should -Be @('Added', 'Deserialized.My.Row')
+            $results[2].pstypenames | Should -Be @('Deserialized.My.Row', 'Deserialized.System.Management.Automation.PSCustomObject', 'Deserialized.System.Object')
+            $rows[0].pstypenames | Should -Be @('My.Row', 'System.Management.Automation.PSCustomObject', 'System.Object')
+        }
+
         It 'runs the items in the pool''s workers, not in the session' {
             $pids = 1..4 | Invoke-ProcessPoolMap -Pool $script:pool { $PID }
 
