@@ -252,8 +252,8 @@ $agentItems = 20000
                 # test host's pwsh wrappers; the agents are among them.
                 # Each map ends with its workers compiling what it made hot, so each row waits for
                 # quiet of its own, and the rows take turns going first: timed straight after the
-                # local map, the agent's map met the local workers' compiling and measured 0.40x
-                # to 0.66x in whole runs, where maps that each followed quiet gave it 0.9x.
+                # local map, the agent's map met the local workers' compiling (0.50x and 0.54x
+                # against 0.75x and 0.59x this way, alternating runs; docs/performance.md).
                 $State.Round = 1 + [int] $State.Round
                 $order = if ($State.Round % 2) { 'Local', 'Agent' } else { 'Agent', 'Local' }
                 $figures = @{}
