@@ -136,7 +136,7 @@ namespace ProcCmdlets.Channel
                 typeNames.Add(DeserializedName(r.ReadRequiredString()));
             }
 
-            TypeNameAccess.SetOwn(result, typeNames.ToArray());
+            TypeNameAccess.SetOwn(result, typeNames);
 
             count = r.ReadCount();
             for (int i = 0; i < count; i++)
