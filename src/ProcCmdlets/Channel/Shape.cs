@@ -25,6 +25,12 @@ namespace ProcCmdlets.Channel
         /// <summary>The engine's read-only list of <see cref="DeserializedNames"/>, which the rows read back share (null where the engine has none).</summary>
         public object? SharedNames { get; private set; }
 
+        /// <summary>
+        /// Whether a row of this shape has been read back through <c>Properties.Add</c>, which tells the
+        /// engine's member binders of each property name; later rows then take <see cref="RowMembers"/>.
+        /// </summary>
+        public bool NamesNoted { get; set; }
+
         public Shape ForReading()
         {
             var names = new string[TypeNames.Length];

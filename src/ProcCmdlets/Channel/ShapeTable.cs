@@ -66,11 +66,24 @@ namespace ProcCmdlets.Channel
             // The table holds only shapes it made ForReading.
             TypeNameAccess.Set(row, shape.SharedNames, shape.DeserializedNames!);
 
-            foreach (string name in shape.PropertyNames)
+            string[] names = shape.PropertyNames;
+            if (shape.NamesNoted && RowMembers.Available)
+            {
+                object members = RowMembers.Start(row, names.Length);
+                foreach (string name in names)
+                {
+                    RowMembers.Add(members, row, new PSNoteProperty(name, ValueDecoder.Read(r, depth + 1)));
+                }
+
+                return row;
+            }
+
+            foreach (string name in names)
             {
                 row.Properties.Add(new PSNoteProperty(name, ValueDecoder.Read(r, depth + 1)), true);
             }
 
+            shape.NamesNoted = true;
             return row;
         }
 
