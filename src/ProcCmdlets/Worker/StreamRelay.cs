@@ -41,7 +41,13 @@ namespace ProcCmdlets.Worker
         /// <summary>The item now running, or -1 outside a chunk.</summary>
         public int ItemIndex { get; set; } = -1;
 
-        public IList<PSObject> Output { get; }
+        /// <summary>
+        /// Where a pipeline's output goes, each value as it is written. Typed object rather than
+        /// PSObject: the engine converts every value written to the output list's type, and to
+        /// PSObject that wraps every plain value (an int, a string) in a new PSObject, which the codec
+        /// then unwraps; to object it leaves values as the pipeline wrote them, wrapped or not.
+        /// </summary>
+        public IList<object?> Output { get; }
 
         public void Attach(PowerShell ps)
         {
@@ -214,27 +220,27 @@ namespace ProcCmdlets.Worker
         }
 
         /// <summary>A list that sends what the pipeline adds and keeps nothing.</summary>
-        private sealed class OutputSink : IList<PSObject>
+        private sealed class OutputSink : IList<object?>
         {
             private readonly StreamRelay _relay;
 
             public OutputSink(StreamRelay relay) => _relay = relay;
 
-            public void Add(PSObject item) => _relay.SendOutput(item);
+            public void Add(object? item) => _relay.SendOutput(item);
 
-            public void Insert(int index, PSObject item) => _relay.SendOutput(item);
+            public void Insert(int index, object? item) => _relay.SendOutput(item);
 
             public int Count => 0;
 
             public bool IsReadOnly => false;
 
-            public PSObject this[int index]
+            public object? this[int index]
             {
                 get => throw new ArgumentOutOfRangeException(nameof(index));
                 set => _relay.SendOutput(value);
             }
 
-            public int IndexOf(PSObject item) => -1;
+            public int IndexOf(object? item) => -1;
 
             public void RemoveAt(int index)
             {
@@ -244,15 +250,15 @@ namespace ProcCmdlets.Worker
             {
             }
 
-            public bool Contains(PSObject item) => false;
+            public bool Contains(object? item) => false;
 
-            public void CopyTo(PSObject[] array, int arrayIndex)
+            public void CopyTo(object?[] array, int arrayIndex)
             {
             }
 
-            public bool Remove(PSObject item) => false;
+            public bool Remove(object? item) => false;
 
-            public IEnumerator<PSObject> GetEnumerator()
+            public IEnumerator<object?> GetEnumerator()
             {
                 yield break;
             }

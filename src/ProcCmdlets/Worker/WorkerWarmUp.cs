@@ -114,7 +114,7 @@ namespace ProcCmdlets.Worker
             }
         }
 
-        private static void Invoke(PowerShell ps, System.Collections.Generic.IList<PSObject>? output)
+        private static void Invoke(PowerShell ps, System.Collections.Generic.IList<object?>? output)
         {
             try
             {

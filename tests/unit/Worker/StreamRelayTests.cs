@@ -144,7 +144,7 @@ namespace ProcCmdlets.Tests.Worker
                     "'out1'; Write-Warning 'warn'; Write-Verbose 'verb' -Verbose; Write-Debug 'dbg' -Debug; " +
                     "Write-Error 'err'; Write-Information 'info' -Tags t1; Write-Progress -Activity 'act' -Status 'stat'; " +
                     "Write-Host 'host' -NoNewline; 'out2'");
-                ps.Invoke<PSObject>(null, relay.Output);
+                ps.Invoke(null, relay.Output);
             }
 
             var records = Frames(memory).Select(OpenRecord).ToList();
