@@ -21,52 +21,6 @@ namespace ProcCmdlets.Tests.Channel
             return results;
         }
 
-        /// <summary>Encodes the values with one shape writer, then reads them back after its definitions, as either side of a channel does.</summary>
-        private static (List<byte[]> Encoded, List<object?> Read) RoundTrip(IEnumerable<object?> values)
-        {
-            var shapes = ShapeWriter.Unsent();
-            var encoded = new List<byte[]>();
-            ShapeWriter.Current = shapes;
-            try
-            {
-                foreach (object? value in values)
-                {
-                    var w = new PayloadWriter();
-                    ValueCodec.Write(w, value);
-                    encoded.Add(w.ToArray());
-                }
-            }
-            finally
-            {
-                ShapeWriter.Current = null;
-            }
-
-            var table = new ShapeTable();
-            var definitions = new PayloadWriter();
-            if (shapes.WriteDefinitions(definitions, 0) > 0)
-            {
-                table.Define(new PayloadReader(definitions.ToArray()));
-            }
-
-            var read = new List<object?>();
-            ShapeTable.Current = table;
-            try
-            {
-                foreach (byte[] item in encoded)
-                {
-                    var r = new PayloadReader(item);
-                    read.Add(ValueCodec.Read(r));
-                    Assert.True(r.AtEnd);
-                }
-            }
-            finally
-            {
-                ShapeTable.Current = null;
-            }
-
-            return (encoded, read);
-        }
-
         private static string Describe(object? value)
         {
             object? raw = value is PSObject o ? o.BaseObject : value;
@@ -87,7 +41,7 @@ namespace ProcCmdlets.Tests.Channel
         public void DictionariesOfRepeatedKeysReadBackAsDictionariesSentWithTheirKeys()
         {
             var values = Values("1..30 | ForEach-Object { @{ A = $_; B = $null; C = @{ X = \"x$_\" } }; [ordered]@{ Z = $_; Y = [pscustomobject]@{ P = $_ }; X = $null } }");
-            var (encoded, read) = RoundTrip(values);
+            var (encoded, read) = ShapedRoundTrip.Run(values);
 
             Assert.Equal((byte)ValueCodec.Tag.ShapedHashtable, encoded[2][0]);
             Assert.Equal((byte)ValueCodec.Tag.ShapedOrdered, encoded[3][0]);
@@ -111,7 +65,7 @@ namespace ProcCmdlets.Tests.Channel
         {
             var twins = new Hashtable { ["a"] = 1, ["A"] = 2 };
             var numbers = new Hashtable { [1] = "one" };
-            var (encoded, read) = RoundTrip(new object?[] { twins, numbers, new Hashtable() });
+            var (encoded, read) = ShapedRoundTrip.Run(new object?[] { twins, numbers, new Hashtable() });
 
             Assert.Equal((byte)ValueCodec.Tag.Hashtable, encoded[0][0]);
             Assert.Equal((byte)ValueCodec.Tag.Hashtable, encoded[1][0]);

@@ -30,36 +30,7 @@ namespace ProcCmdlets.Tests.Channel
                 rows = ps.AddScript(script).Invoke().ToList();
             }
 
-            var shapes = ShapeWriter.Unsent();
-            var encoded = new List<byte[]>();
-            ShapeWriter.Current = shapes;
-            try
-            {
-                foreach (PSObject row in rows)
-                {
-                    var w = new PayloadWriter();
-                    ValueCodec.Write(w, row);
-                    encoded.Add(w.ToArray());
-                }
-            }
-            finally
-            {
-                ShapeWriter.Current = null;
-            }
-
-            var definitions = new PayloadWriter();
-            shapes.WriteDefinitions(definitions, 0);
-            var table = new ShapeTable();
-            table.Define(new PayloadReader(definitions.ToArray()));
-            ShapeTable.Current = table;
-            try
-            {
-                return encoded.Select(e => Assert.IsType<PSObject>(ValueCodec.Read(new PayloadReader(e)))).ToList();
-            }
-            finally
-            {
-                ShapeTable.Current = null;
-            }
+            return ShapedRoundTrip.Run(rows).Read.Select(o => Assert.IsType<PSObject>(o)).ToList();
         }
 
         [Fact]

@@ -77,37 +77,7 @@ namespace ProcCmdlets.Tests.Channel
         public void RowsReadBackShareTheirNamesUntilAScriptChangesOne()
         {
             List<PSObject> rows = Rows("1..2 | ForEach-Object { [pscustomobject]@{ PSTypeName = 'My.Row'; A = $_ } }");
-            var shapes = ShapeWriter.Unsent();
-            var encoded = new List<byte[]>();
-            ShapeWriter.Current = shapes;
-            try
-            {
-                foreach (PSObject row in rows)
-                {
-                    var w = new PayloadWriter();
-                    ValueCodec.Write(w, row);
-                    encoded.Add(w.ToArray());
-                }
-            }
-            finally
-            {
-                ShapeWriter.Current = null;
-            }
-
-            var definitions = new PayloadWriter();
-            shapes.WriteDefinitions(definitions, 0);
-            var table = new ShapeTable();
-            table.Define(new PayloadReader(definitions.ToArray()));
-            ShapeTable.Current = table;
-            List<PSObject> back;
-            try
-            {
-                back = encoded.Select(e => Assert.IsType<PSObject>(ValueCodec.Read(new PayloadReader(e)))).ToList();
-            }
-            finally
-            {
-                ShapeTable.Current = null;
-            }
+            List<PSObject> back = ShapedRoundTrip.Run(rows).Read.Select(o => Assert.IsType<PSObject>(o)).ToList();
 
             var expected = new[] { "Deserialized.My.Row", "Deserialized.System.Management.Automation.PSCustomObject", "Deserialized.System.Object" };
             Assert.Same(Internal.GetValue(back[0]), Internal.GetValue(back[1]));
