@@ -40,26 +40,7 @@ namespace ProcCmdlets.Tests.Channel
         }
 
         /// <summary>Reads encoded items as a worker does, after the definitions the pool would have sent it.</summary>
-        private static List<object?> ReadAsWorker(ShapeTable table, IEnumerable<byte[]> items)
-        {
-            var read = new List<object?>();
-            ShapeTable.Current = table;
-            try
-            {
-                foreach (byte[] item in items)
-                {
-                    var r = new PayloadReader(item);
-                    read.Add(ValueCodec.Read(r));
-                    Assert.True(r.AtEnd);
-                }
-            }
-            finally
-            {
-                ShapeTable.Current = null;
-            }
-
-            return read;
-        }
+        private static List<object?> ReadAsWorker(ShapeTable table, IEnumerable<byte[]> items) => ShapedRoundTrip.Read(table, items);
 
         private static void Define(ShapeTable table, ShapeWriter shapes, int from)
         {

@@ -34,11 +34,17 @@ namespace ProcCmdlets.Tests.Channel
                 table.Define(new PayloadReader(definitions.ToArray()));
             }
 
+            return (encoded, Read(table, encoded));
+        }
+
+        /// <summary>Reads encoded values against a table of the shapes defined so far, as the other side of a channel does; each value must take its whole payload.</summary>
+        public static List<object?> Read(ShapeTable table, IEnumerable<byte[]> items)
+        {
             var read = new List<object?>();
             ShapeTable.Current = table;
             try
             {
-                foreach (byte[] item in encoded)
+                foreach (byte[] item in items)
                 {
                     var r = new PayloadReader(item);
                     read.Add(ValueCodec.Read(r));
@@ -50,7 +56,7 @@ namespace ProcCmdlets.Tests.Channel
                 ShapeTable.Current = null;
             }
 
-            return (encoded, read);
+            return read;
         }
     }
 }
