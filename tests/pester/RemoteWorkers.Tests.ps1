@@ -140,8 +140,15 @@ Describe 'Workers on other hosts over OpenSSH (Linux only: the tests'' private s
 
             $healed = Wait-Until -TimeoutSeconds 60 { @($script:pool.WorkerProcessIds).Count -eq 4 }
             $healed | Should -BeTrue
-            $again = 1..40 | Invoke-ProcessPoolMap -Pool $script:pool { ($env:SSH_CONNECTION -split ' ')[2] }
-            @($again | Sort-Object -Unique) | Should -Be @('127.0.0.2', '127.0.0.3')
+            # Both hosts serve the healed pool. A map of 40 instant items once went wholly to one host's
+            # workers in a full run on a busy 2-core machine, so the items here take a moment each.
+            $seen = @{}
+            $both = Wait-Until -TimeoutSeconds 60 {
+                foreach ($h in (1..8 | Invoke-ProcessPoolMap -Pool $script:pool -ChunkSize 1 { Start-Sleep -Milliseconds 100; ($env:SSH_CONNECTION -split ' ')[2] })) { $seen[$h] = $true }
+                $seen.Count -eq 2
+            }
+            $both | Should -BeTrue
+            @($seen.Keys | Sort-Object) | Should -Be @('127.0.0.2', '127.0.0.3')
         }
 
         It 'puts no text of the script, its arguments or items on any command line, on either side' {
