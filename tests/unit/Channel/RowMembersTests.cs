@@ -3,7 +3,6 @@ using System.Linq;
 using System.Management.Automation;
 using System.Reflection;
 using ProcCmdlets.Channel;
-using ProcCmdlets.Channel.Protocol;
 using Xunit;
 
 namespace ProcCmdlets.Tests.Channel
